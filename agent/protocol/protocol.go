@@ -1,0 +1,135 @@
+// Package protocol defines the versioned JSON envelopes that travel between
+// the CLI and the agents: Job (CLI → queue → agent), Progress and Reply
+// (agent → the CLI's reply inbox), and Manifest (agent → blob store).
+//
+// Envelopes stay small: a script never travels in a message, only its blob
+// key and digest. No envelope ever carries a plaintext password: credentials
+// are either a reference the agent resolves from its own configuration, or a
+// box sealed to the agent fleet's public key (package agent/seal).
+package protocol
+
+import (
+	"time"
+
+	"github.com/mssqldump/mssqldump/scripter"
+)
+
+// Version is the envelope version this build writes. Readers reject any
+// other version with ErrUnsupportedVersion so that a mixed fleet fails loudly
+// instead of misreading a field.
+const Version = 1
+
+// Envelope kinds, carried in every message so a reply inbox can tell a
+// progress report from the final reply.
+const (
+	KindJob      = "job"
+	KindProgress = "progress"
+	KindReply    = "reply"
+	KindManifest = "manifest"
+)
+
+// Job asks an agent to dump one database.
+type Job struct {
+	V        int       `json:"v"`
+	Kind     string    `json:"kind"`
+	ID       string    `json:"id"`
+	Created  time.Time `json:"created"`
+	Deadline time.Time `json:"deadline"`
+	// ReplyTo is the address of the CLI's reply inbox (broker.Inbox.Address).
+	ReplyTo     string           `json:"reply_to"`
+	Server      Server           `json:"server"`
+	Database    string           `json:"database"`
+	Credentials Credentials      `json:"credentials"`
+	Options     scripter.Options `json:"options"`
+	// Compress is how the stored object is compressed: zstd, gzip or none.
+	Compress string `json:"compress"`
+}
+
+// Server says where the SQL Server is, as the agent should reach it.
+type Server struct {
+	Host     string `json:"host"`
+	Port     int    `json:"port,omitempty"`
+	Instance string `json:"instance,omitempty"`
+	// Params are extra go-mssqldb connection parameters without secrets
+	// (encrypt, TrustServerCertificate, app name, ...).
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Credentials tell the agent how to log in. Exactly one of Ref, Sealed or
+// Integrated is set.
+type Credentials struct {
+	// Ref names credentials in the agent's own configuration:
+	// "env:NAME", "file:/path" or "secretsmanager:ARN".
+	Ref string `json:"ref,omitempty"`
+	// Sealed is user and password sealed to the fleet public key
+	// (agent/seal), opened only by agents.
+	Sealed []byte `json:"sealed,omitempty"`
+	// KeyID identifies the fleet key Sealed was made for, so an agent with a
+	// rotated key can say so instead of failing to decrypt.
+	KeyID string `json:"key_id,omitempty"`
+}
+
+// Progress reports a running job's counters to the reply inbox.
+type Progress struct {
+	V       int    `json:"v"`
+	Kind    string `json:"kind"`
+	JobID   string `json:"job_id"`
+	Attempt int    `json:"attempt"`
+	scripter.Progress
+}
+
+// Reply statuses.
+const (
+	StatusOK       = "ok"
+	StatusFailed   = "failed"
+	StatusCanceled = "canceled"
+)
+
+// Error codes in a failed Reply. The CLI maps them to exit codes.
+const (
+	ErrCodeDumpFailed  = "dump_failed" // login, missing database, permission: exit 3
+	ErrCodeUnreachable = "unreachable" // SQL Server unreachable: exit 3
+	ErrCodeExpired     = "expired"     // deadline passed: exit 4
+	ErrCodeInvalidJob  = "invalid_job" // the agent rejected the envelope: exit 1
+	ErrCodeStorage     = "storage"     // blob store failed: exit 6
+	ErrCodeInternal    = "internal"    // anything else: exit 1
+)
+
+// Reply is the final answer for a job.
+type Reply struct {
+	V       int       `json:"v"`
+	Kind    string    `json:"kind"`
+	JobID   string    `json:"job_id"`
+	Attempt int       `json:"attempt"`
+	Status  string    `json:"status"`
+	Error   *Error    `json:"error,omitempty"`
+	Result  *Manifest `json:"result,omitempty"`
+}
+
+// Error describes why a job failed. Message never contains secrets.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Manifest records one finished dump. It is written create-if-absent at
+// ManifestKey(jobID): the first finished attempt wins and later attempts
+// reply with the winner's manifest.
+type Manifest struct {
+	V       int    `json:"v"`
+	Kind    string `json:"kind"`
+	JobID   string `json:"job_id"`
+	Attempt int    `json:"attempt"`
+	AgentID string `json:"agent_id"`
+	// Object is the blob key of the stored script.
+	Object string `json:"object"`
+	// SHA256 is the hex digest of the uncompressed script.
+	SHA256 string `json:"sha256"`
+	// Size is the uncompressed size, StoredSize the size of the stored object.
+	Size       int64          `json:"size"`
+	StoredSize int64          `json:"stored_size"`
+	Compress   string         `json:"compress"`
+	Format     string         `json:"format"`
+	Finished   time.Time      `json:"finished"`
+	Stats      scripter.Stats `json:"stats"`
+}
