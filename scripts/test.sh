@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# scripts/test.sh — the project's one test command (README.md, .ci/run).
+#
+# On a fresh machine with Go and Node 20 it installs what the tests need at
+# pinned versions (MinIO server via `go install`, fauxqs via npm, shellcheck
+# via apt, the CloudFormation validator via npm), caches them under
+# ~/.cache/mssqldump, starts MinIO and fauxqs on free loopback ports, and runs
+# every check: gofmt, go vet, go test -race over all packages with skipping
+# forbidden for the services started here, the deploy validation, and the
+# cross-compiles. Services are stopped on exit.
+#
+# Environment: MSSQLDUMP_TEST_MSSQL_DSN, when set, also runs the SQL Server
+# integration tests (none can run on CI machines, so they skip there).
+# TEST_ARGS adds arguments to `go test` (e.g. TEST_ARGS='-run TestX').
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+CACHE=${MSSQLDUMP_CACHE:-$HOME/.cache/mssqldump}
+FAUXQS_VERSION=1.9.2
+mkdir -p "$CACHE"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mssqldump-test.XXXXXX")
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { printf '\n=== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+
+free_port() {
+	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+wait_http() { # url, name
+	for _ in $(seq 1 120); do
+		if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+		sleep 0.5
+	done
+	echo "$2 did not come up at $1" >&2
+	return 1
+}
+
+step "install MinIO server (pinned)"
+scripts/minio.sh install
+
+step "install fauxqs $FAUXQS_VERSION"
+fauxqs_dir=$CACHE/fauxqs-$FAUXQS_VERSION
+if [ ! -f "$fauxqs_dir/node_modules/fauxqs/dist/cli.js" ]; then
+	mkdir -p "$fauxqs_dir"
+	npm install --prefix "$fauxqs_dir" --no-audit --no-fund --loglevel=error "fauxqs@$FAUXQS_VERSION"
+fi
+
+step "start MinIO"
+minio_port=$(free_port)
+eval "$(scripts/minio.sh start "$work/minio" "$minio_port" "$work/minio.log")"
+pids+=("$MINIO_PID")
+export MSSQLDUMP_TEST_S3_ENDPOINT AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
+
+step "start fauxqs"
+sqs_port=$(free_port)
+FAUXQS_PORT=$sqs_port node "$fauxqs_dir/node_modules/fauxqs/dist/cli.js" >"$work/fauxqs.log" 2>&1 &
+pids+=("$!")
+export MSSQLDUMP_TEST_SQS_ENDPOINT=http://127.0.0.1:$sqs_port
+wait_http "$MSSQLDUMP_TEST_SQS_ENDPOINT/health" fauxqs || { cat "$work/fauxqs.log"; exit 1; }
+
+# CI started these services: a test that needs one must not skip.
+export MSSQLDUMP_TEST_DISALLOW_SKIP=1
+
+step "gofmt"
+unformatted=$(git ls-files '*.go' | xargs gofmt -l)
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+
+step "go vet"
+go vet ./...
+
+step "cross-compile (linux/amd64, linux/arm64, windows/amd64)"
+for target in linux/amd64 linux/arm64 windows/amd64; do
+	GOOS=${target%/*} GOARCH=${target#*/} CGO_ENABLED=0 go build -o /dev/null ./cmd/...
+done
+
+step "deploy validation"
+scripts/validate-deploy.sh
+
+step "go test -race"
+# shellcheck disable=SC2086
+go test -race -count=1 -timeout 60m ${TEST_ARGS:-} ./... 2>&1 | tee "$work/go-test.log"
+status=${PIPESTATUS[0]}
+echo
+echo "go test exit status: $status"
+exit "$status"
