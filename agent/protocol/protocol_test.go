@@ -41,9 +41,9 @@ func sampleJob() *Job {
 func sampleManifest() *Manifest {
 	return &Manifest{
 		JobID: "01JD5Z8Q3V6W7X8Y9Z0ABCDEF", Attempt: 2, AgentID: "agent-7",
-		Object:     ObjectKey("01JD5Z8Q3V6W7X8Y9Z0ABCDEF", 2, "sql", CompressZstd),
-		SHA256:     strings.Repeat("ab", 32),
-		Size:       123456, StoredSize: 23456, Compress: CompressZstd, Format: "sql",
+		Object: ObjectKey("01JD5Z8Q3V6W7X8Y9Z0ABCDEF", 2, "sql", CompressZstd),
+		SHA256: strings.Repeat("ab", 32),
+		Size:   123456, StoredSize: 23456, Compress: CompressZstd, Format: "sql",
 		Finished: created.Add(3 * time.Minute),
 		Stats: scripter.Stats{Objects: 12, Tables: 3, Rows: map[string]int64{"dbo.Orders": 100, "dbo.Customers": 7},
 			Bytes: 123456, Warnings: []scripter.Warning{{Code: "snapshot_unavailable", Message: "read committed used"}}},

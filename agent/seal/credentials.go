@@ -14,7 +14,9 @@ type Credentials struct {
 }
 
 // String never shows the password.
-func (c Credentials) String() string { return fmt.Sprintf("Credentials{User:%q, Password:<hidden>}", c.User) }
+func (c Credentials) String() string {
+	return fmt.Sprintf("Credentials{User:%q, Password:<hidden>}", c.User)
+}
 
 // GoString never shows the password.
 func (c Credentials) GoString() string { return c.String() }
