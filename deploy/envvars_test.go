@@ -1,0 +1,66 @@
+package deploy_test
+
+// The ONE list of environment variables the binaries read, as the compose
+// files must provide them. Keep it aligned with cmd/mssqldump and
+// cmd/mssqldump-agent (flags read MSSQLDUMP_<FLAG>; the AWS SDK and the
+// MinIO driver read the standard variables). compose_test.go checks every
+// "required" variable is set in the matching services and that compose sets
+// no MSSQLDUMP_* variable missing from this list (a typo would otherwise
+// be silently ignored by the binaries).
+
+type envNeed int
+
+const (
+	// required: compose must set it on every service running the binary.
+	required envNeed = iota
+	// optional: read when set; compose may leave it unset (documented why).
+	optional
+)
+
+type envVar struct {
+	name string
+	need envNeed
+	why  string
+}
+
+// agentEnv: what mssqldump-agent reads.
+var agentEnv = []envVar{
+	{"MSSQLDUMP_BROKER", required, "broker URL: nats://…?stream=MSSQLDUMP&consumer=agents or sqs://…"},
+	{"MSSQLDUMP_BLOB", required, "blob URL: minio://host:9000/bucket?secure=false or s3://bucket?region=…"},
+	{"MSSQLDUMP_CONCURRENCY", required, "jobs in parallel per agent"},
+	{"MSSQLDUMP_LISTEN", required, "address of /healthz and /metrics (the container health check probes it)"},
+	{"MSSQLDUMP_SEAL_KEY_FILE", required, "the fleet's private sealing key; public half published at fleet/public-key"},
+	{"MSSQLDUMP_CREDENTIALS", optional, "agent-side credential source env:NAME|file:/path|secretsmanager:ARN; compose uses sealed -u/-p instead"},
+	{"MSSQLDUMP_CONFIG", optional, "config file; compose configures through the environment"},
+}
+
+// cliEnv: what mssqldump reads.
+var cliEnv = []envVar{
+	{"MSSQLDUMP_BROKER", required, "same broker as the agents"},
+	{"MSSQLDUMP_BLOB", required, "same blob store as the agents"},
+	{"MSSQLDUMP_HOST", required, "SQL Server host as the agents reach it"},
+	{"MSSQLDUMP_PORT", required, "SQL Server port"},
+	{"MSSQLDUMP_USER", required, "login, sealed to the fleet key before it leaves the CLI"},
+	{"MSSQLDUMP_PASSWORD", required, "password, sealed likewise"},
+	{"MSSQLDUMP_DSN", optional, "alternative to host/port/user/password"},
+}
+
+// Credentials and endpoints the drivers read, per blob/broker scheme.
+var driverEnv = map[string][]envVar{
+	"minio": {
+		{"MINIO_ACCESS_KEY", required, "minio-go credentials"},
+		{"MINIO_SECRET_KEY", required, "minio-go credentials"},
+	},
+	"s3": {
+		{"AWS_ACCESS_KEY_ID", required, "AWS SDK default chain (MinIO's key pair locally)"},
+		{"AWS_SECRET_ACCESS_KEY", required, "AWS SDK default chain"},
+		{"AWS_REGION", required, "AWS SDK region"},
+	},
+	"sqs": {
+		{"AWS_ACCESS_KEY_ID", required, "AWS SDK default chain"},
+		{"AWS_SECRET_ACCESS_KEY", required, "AWS SDK default chain"},
+		{"AWS_REGION", required, "AWS SDK region"},
+		{"AWS_ENDPOINT_URL_SQS", required, "emulator endpoint for SQS only (AWS_ENDPOINT_URL would also redirect S3)"},
+	},
+	"nats": {},
+}
