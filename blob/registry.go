@@ -79,4 +79,3 @@ func OpenBucket(ctx context.Context, reg *Registry, rawURL string) (*Bucket, err
 	}
 	return NewBucket(d), nil
 }
-
