@@ -1,0 +1,298 @@
+package catalog
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/mssqldump/mssqldump/scripter/model"
+)
+
+// fixtureRows is a small catalog in the shapes SQL Server returns: system
+// types, an alias type, a temporal table with its history, identity,
+// computed and default columns, keys, a cyclic FK pair, an indexed view,
+// a trigger, a CLR procedure and extended properties.
+func fixtureRows() *Rows {
+	def := func(s string) *string { return &s }
+	five := 5
+	srv := NewServer(16, 3, nil, nil)
+	srv.Database, srv.Collation = "shop", "Latin1_General_CI_AS"
+	return &Rows{
+		Server: srv,
+		Types: []TypeRow{
+			{UserTypeID: 56, SystemTypeID: 56, Schema: "sys", Name: "int", MaxLength: 4, Precision: 10},
+			{UserTypeID: 231, SystemTypeID: 231, Schema: "sys", Name: "nvarchar", MaxLength: 8000},
+			{UserTypeID: 256, SystemTypeID: 231, Schema: "sys", Name: "sysname", MaxLength: 256},
+			{UserTypeID: 189, SystemTypeID: 189, Schema: "sys", Name: "timestamp", MaxLength: 8},
+			{UserTypeID: 42, SystemTypeID: 42, Schema: "sys", Name: "datetime2", MaxLength: 8, Precision: 27, Scale: 7},
+			{UserTypeID: 128, SystemTypeID: 240, Schema: "sys", Name: "hierarchyid", MaxLength: 892, IsAssemblyType: true},
+			{UserTypeID: 257, SystemTypeID: 231, Schema: "dbo", Name: "Phone", MaxLength: 40, IsNullable: true, IsUserDefined: true},
+			{UserTypeID: 258, SystemTypeID: 243, Schema: "dbo", Name: "IdList", IsUserDefined: true, IsTableType: true, TypeTableObjectID: 900},
+			{UserTypeID: 259, SystemTypeID: 240, Schema: "dbo", Name: "Clr", IsUserDefined: true, IsAssemblyType: true},
+		},
+		Schemas: []SchemaRow{{SchemaID: 6, Name: "sales", Owner: "dbo"}, {SchemaID: 5, Name: "hr", Owner: "boss"}},
+		Objects: []ObjectRow{
+			{ObjectID: 100, Schema: "dbo", Name: "Orders", Type: "U "},
+			{ObjectID: 101, Schema: "dbo", Name: "OrdersHistory", Type: "U "},
+			{ObjectID: 102, Schema: "dbo", Name: "Customers", Type: "U "},
+			{ObjectID: 103, Schema: "dbo", Name: "PK_Orders", Type: "PK", ParentObjectID: 100},
+			{ObjectID: 200, Schema: "dbo", Name: "vOrders", Type: "V "},
+			{ObjectID: 201, Schema: "dbo", Name: "trOrders", Type: "TR", ParentObjectID: 100},
+			{ObjectID: 202, Schema: "dbo", Name: "ClrProc", Type: "PC"},
+			{ObjectID: 203, Schema: "dbo", Name: "fnTax", Type: "FN"},
+		},
+		Tables: []TableRow{
+			{ObjectID: 100, Schema: "dbo", Name: "Orders", LockEscalation: "TABLE", TemporalType: 2, HistoryTableID: 101,
+				RetentionPeriod: 6, RetentionUnit: "MONTH", Compression: "PAGE", LedgerType: "NON_LEDGER_TABLE"},
+			{ObjectID: 101, Schema: "dbo", Name: "OrdersHistory", LockEscalation: "TABLE", TemporalType: 1, Compression: "NONE"},
+			{ObjectID: 102, Schema: "dbo", Name: "Customers", LockEscalation: "TABLE", Compression: "NONE"},
+			{ObjectID: 104, Schema: "dbo", Name: "MSSQL_LedgerHistoryFor_1", LedgerType: "HISTORY_TABLE"},
+		},
+		Columns: []ColumnRow{
+			{ObjectID: 100, ColumnID: 1, Name: "Id", UserTypeID: 56, MaxLength: 4, Precision: 10, IsIdentity: true,
+				IdentitySeed: "1", IdentityIncr: "1", IdentityLast: "41"},
+			{ObjectID: 100, ColumnID: 2, Name: "Customer", UserTypeID: 56, MaxLength: 4, Precision: 10, IsNullable: true},
+			{ObjectID: 100, ColumnID: 3, Name: "Phone", UserTypeID: 257, MaxLength: 40, IsNullable: true,
+				Collation: "Latin1_General_CI_AS"},
+			{ObjectID: 100, ColumnID: 4, Name: "Note", UserTypeID: 231, MaxLength: -1, IsNullable: true, Collation: "Japanese_CI_AS",
+				HasDefaultObject: true, DefaultName: "DF_Orders_Note", DefaultDef: "(N'')", DefaultSysNamed: false},
+			{ObjectID: 100, ColumnID: 5, Name: "Ver", UserTypeID: 189, MaxLength: 8},
+			{ObjectID: 100, ColumnID: 6, Name: "Twice", UserTypeID: 56, MaxLength: 4, IsComputed: true, ComputedDef: "([Id]*(2))", ComputedPersist: true},
+			{ObjectID: 100, ColumnID: 7, Name: "ValidFrom", UserTypeID: 42, MaxLength: 8, Precision: 27, Scale: 7, GeneratedAlways: "AS_ROW_START", IsHidden: true},
+			{ObjectID: 100, ColumnID: 8, Name: "ValidTo", UserTypeID: 42, MaxLength: 8, Precision: 27, Scale: 7, GeneratedAlways: "AS_ROW_END", IsHidden: true},
+			{ObjectID: 100, ColumnID: 9, Name: "Node", UserTypeID: 128, MaxLength: 892, IsNullable: true},
+			{ObjectID: 100, ColumnID: 10, Name: "Tx", UserTypeID: 56, MaxLength: 8, GeneratedAlways: "AS_TRANSACTION_ID_START"},
+			{ObjectID: 102, ColumnID: 1, Name: "Id", UserTypeID: 56, MaxLength: 4},
+			{ObjectID: 102, ColumnID: 2, Name: "LastOrder", UserTypeID: 56, MaxLength: 4, IsNullable: true},
+			{ObjectID: 900, ColumnID: 1, Name: "Id", UserTypeID: 56, MaxLength: 4},
+		},
+		Indexes: []IndexRow{
+			{ObjectID: 100, IndexID: 1, Name: "PK_Orders", Type: 1, IsUnique: true, IsPrimaryKey: true, AllowRowLocks: true, AllowPageLocks: true, Compression: "PAGE"},
+			{ObjectID: 100, IndexID: 3, Name: "IX_b", Type: 2, AllowRowLocks: true, AllowPageLocks: false, HasFilter: true, Filter: "([Customer] IS NOT NULL)"},
+			{ObjectID: 100, IndexID: 2, Name: "IX_a", Type: 2, AllowRowLocks: true, AllowPageLocks: true, Compression: "NONE"},
+			{ObjectID: 200, IndexID: 1, Name: "CIX_v", Type: 1, IsUnique: true, AllowRowLocks: true, AllowPageLocks: true},
+			{ObjectID: 102, IndexID: 1, Name: "PK__Customer__3214EC07", Type: 1, IsUnique: true, IsPrimaryKey: true, IsSystemNamed: true, AllowRowLocks: true, AllowPageLocks: true},
+		},
+		IndexColumns: []IndexColumnRow{
+			{ObjectID: 100, IndexID: 3, KeyOrdinal: 0, IndexColumnID: 3, Name: "Note", Included: true},
+			{ObjectID: 100, IndexID: 3, KeyOrdinal: 2, IndexColumnID: 2, Name: "Id"},
+			{ObjectID: 100, IndexID: 3, KeyOrdinal: 1, IndexColumnID: 1, Name: "Customer", Descending: true},
+			{ObjectID: 100, IndexID: 1, KeyOrdinal: 1, IndexColumnID: 1, Name: "Id"},
+			{ObjectID: 100, IndexID: 2, KeyOrdinal: 1, IndexColumnID: 1, Name: "Phone"},
+			{ObjectID: 200, IndexID: 1, KeyOrdinal: 1, IndexColumnID: 1, Name: "Id"},
+			{ObjectID: 102, IndexID: 1, KeyOrdinal: 1, IndexColumnID: 1, Name: "Id"},
+		},
+		ForeignKeys: []ForeignKeyRow{
+			{ObjectID: 300, ParentObjectID: 100, Name: "FK_Orders_Customers", RefSchema: "dbo", RefName: "Customers", OnDelete: "SET_NULL", OnUpdate: "NO_ACTION"},
+			{ObjectID: 301, ParentObjectID: 102, Name: "FK_Customers_LastOrder", RefSchema: "dbo", RefName: "Orders", OnDelete: "NO_ACTION", OnUpdate: "NO_ACTION", Disabled: true, NotTrusted: true},
+		},
+		FKColumns: []FKColumnRow{
+			{ObjectID: 300, Ordinal: 1, Column: "Customer", RefColumn: "Id"},
+			{ObjectID: 301, Ordinal: 1, Column: "LastOrder", RefColumn: "Id"},
+		},
+		Checks: []CheckRow{{ParentObjectID: 100, Name: "CK_b", Definition: "([Id]>(0))", Column: "Id"}, {ParentObjectID: 100, Name: "CK_a", Definition: "([Customer]<>(0))"}},
+		Modules: []ModuleRow{
+			{ObjectID: 200, Schema: "dbo", Name: "vOrders", Type: "V ", Definition: def("CREATE VIEW dbo.vOrders WITH SCHEMABINDING AS SELECT Id FROM dbo.Orders"), AnsiNulls: true, QuotedIdent: true, SchemaBound: true, HasSQLModule: true},
+			{ObjectID: 202, Schema: "dbo", Name: "ClrProc", Type: "PC"},
+			{ObjectID: 203, Schema: "dbo", Name: "fnTax", Type: "FN", IsEncrypted: true, HasSQLModule: true},
+		},
+		Triggers: []TriggerRow{
+			{ObjectID: 201, Name: "trOrders", ParentClass: 1, ParentID: 100, Definition: def("CREATE TRIGGER trOrders ON dbo.Orders AFTER INSERT AS SELECT 1"), AnsiNulls: true, QuotedIdent: true},
+			{ObjectID: 400, Name: "ddlAudit", ParentClass: 0, Definition: def("CREATE TRIGGER ddlAudit ON DATABASE FOR CREATE_TABLE AS SELECT 1"), Disabled: true},
+		},
+		TriggerOrder: []TriggerEventRow{{ObjectID: 201, Event: "INSERT", IsFirst: true}},
+		Sequences: []SequenceRow{{Schema: "dbo", Name: "seq", UserTypeID: 56, Precision: 10, Start: "1", Increment: "1", Min: "-2147483648", Max: "2147483647",
+			IsCached: true, CacheSize: &five, Current: "7", LastUsed: true}},
+		ExtProps: []ExtPropRow{
+			{Class: 1, MajorID: 100, MinorID: 2, MinorName: "Customer", Name: "MS_Description", Value: "who", BaseType: "nvarchar"},
+			{Class: 1, MajorID: 103, Name: "MS_Description", Value: "the key", BaseType: "varchar"},
+			{Class: 0, Name: "Version", Value: "3", BaseType: "int"},
+			{Class: 3, MajorID: 6, MajorName: "sales", Name: "Owner", IsNull: true},
+			{Class: 1, MajorID: -5, Name: "system object"},
+		},
+		Dependencies: []DependencyRow{
+			{ReferencingID: 200, ReferencedID: 100},
+			{ReferencingID: 200, ReferencedID: 100},
+			{ReferencingID: 203, ReferencedSch: "", ReferencedName: "Customers"},
+			{ReferencingID: 203, ReferencedName: "Missing"},
+		},
+	}
+}
+
+func TestAssembleBuildsTheModelFromCatalogRows(t *testing.T) {
+	db, warnings := Assemble(fixtureRows())
+
+	if len(db.Tables) != 3 {
+		t.Fatalf("tables = %d, want 3 (ledger history dropped)", len(db.Tables))
+	}
+	if got := []string{db.Tables[0].Name, db.Tables[1].Name, db.Tables[2].Name}; !reflect.DeepEqual(got, []string{"Customers", "Orders", "OrdersHistory"}) {
+		t.Errorf("table order = %v", got)
+	}
+	orders := db.Tables[1]
+	if orders.Temporal == nil || orders.Temporal.PeriodStart != "ValidFrom" || orders.Temporal.PeriodEnd != "ValidTo" ||
+		orders.Temporal.History != (model.QName{Schema: "dbo", Name: "OrdersHistory"}) || orders.Temporal.RetentionPeriod != "6 MONTHS" {
+		t.Errorf("temporal = %+v", orders.Temporal)
+	}
+	if h := db.Tables[2].HistoryOf; h == nil || *h != (model.QName{Schema: "dbo", Name: "Orders"}) {
+		t.Errorf("history_of = %v", h)
+	}
+	if !orders.HasIdentity || orders.Columns[0].Identity.LastValue != "41" {
+		t.Errorf("identity not read: %+v", orders.Columns[0].Identity)
+	}
+	phone := orders.Columns[2]
+	if phone.Type.Schema != "dbo" || phone.Type.Name != "Phone" || phone.Type.System != "nvarchar" || !phone.Type.UserDefined || phone.Collation != "" {
+		t.Errorf("alias column = %+v", phone)
+	}
+	if orders.Columns[3].Collation != "Japanese_CI_AS" || orders.Columns[3].Default.Name != "DF_Orders_Note" {
+		t.Errorf("note column = %+v", orders.Columns[3])
+	}
+	if !orders.Columns[4].IsRowversion || orders.Columns[5].Computed == nil || !orders.Columns[5].Computed.Persisted {
+		t.Errorf("rowversion/computed not marked")
+	}
+	if g := orders.Columns[9].GeneratedAlways; g != "TRANSACTION_ID START" {
+		t.Errorf("generated always = %q", g)
+	}
+	if n := orders.Columns[8].Type; n.Name != "hierarchyid" || n.System != "hierarchyid" || n.UserDefined {
+		t.Errorf("hierarchyid type = %+v", n)
+	}
+	if orders.Compression != "PAGE" || db.Tables[0].Compression != "" {
+		t.Errorf("compression = %q / %q", orders.Compression, db.Tables[0].Compression)
+	}
+	if orders.PrimaryKey == nil || orders.PrimaryKey.Name != "PK_Orders" || len(orders.Indexes) != 2 ||
+		orders.Indexes[0].Name != "IX_a" || orders.Indexes[1].Name != "IX_b" {
+		t.Fatalf("indexes = %+v / %+v", orders.PrimaryKey, orders.Indexes)
+	}
+	ixb := orders.Indexes[1]
+	if !reflect.DeepEqual(ixb.Columns, []model.IndexColumn{{Name: "Customer", Descending: true}, {Name: "Id"}}) ||
+		!reflect.DeepEqual(ixb.Included, []string{"Note"}) || ixb.Filter == "" || !ixb.DisallowPageLocks || ixb.DisallowRowLocks {
+		t.Errorf("IX_b = %+v", ixb)
+	}
+	if fk := orders.ForeignKeys[0]; fk.OnDelete != "SET NULL" || fk.OnUpdate != "" || fk.References.Name != "Customers" {
+		t.Errorf("fk = %+v", fk)
+	}
+	if fk := db.Tables[0].ForeignKeys[0]; !fk.Disabled || !fk.NotTrusted {
+		t.Errorf("disabled fk = %+v", fk)
+	}
+	if orders.Checks[0].Name != "CK_a" || orders.Checks[1].Column != "Id" {
+		t.Errorf("checks = %+v", orders.Checks)
+	}
+	if len(orders.Triggers) != 1 || orders.Triggers[0].Parent.Name != "Orders" ||
+		!reflect.DeepEqual(orders.Triggers[0].TriggerOrder, []model.TriggerOrder{{Order: "First", Event: "INSERT"}}) {
+		t.Errorf("triggers = %+v", orders.Triggers)
+	}
+	if len(db.TableTypes) != 1 || len(db.TableTypes[0].Table.Columns) != 1 || len(db.Types) != 1 || db.Types[0].Base.Name != "nvarchar" {
+		t.Errorf("types = %+v / %+v", db.TableTypes, db.Types)
+	}
+	// Modules: ddlAudit (no schema) sorts first, then fnTax and vOrders; ClrProc is a warning.
+	var mods []string
+	for _, m := range db.Modules {
+		mods = append(mods, m.Schema+"."+m.Name+":"+m.Kind)
+	}
+	if !reflect.DeepEqual(mods, []string{".ddlAudit:TRIGGER", "dbo.fnTax:FUNCTION", "dbo.vOrders:VIEW"}) {
+		t.Errorf("modules = %v", mods)
+	}
+	if !db.Modules[1].Encrypted || db.Modules[1].Definition != nil {
+		t.Errorf("encrypted module = %+v", db.Modules[1])
+	}
+	if len(db.Modules[2].Indexes) != 1 || db.Modules[2].Indexes[0].Name != "CIX_v" {
+		t.Errorf("indexed view indexes = %+v", db.Modules[2].Indexes)
+	}
+	if db.Sequences[0].Cache == nil || *db.Sequences[0].Cache != 5 || db.Sequences[0].Current != "7" {
+		t.Errorf("sequence = %+v", db.Sequences[0])
+	}
+	wantWarn := map[string]bool{"clr_module": false, "clr_type": false}
+	for _, w := range warnings {
+		wantWarn[w.Code] = true
+	}
+	for c, ok := range wantWarn {
+		if !ok {
+			t.Errorf("missing warning %s in %+v", c, warnings)
+		}
+	}
+	if len(db.ExtendedProperties) != 4 {
+		t.Fatalf("extended properties = %+v", db.ExtendedProperties)
+	}
+	ep := db.ExtendedProperties
+	if ep[0].Level0Type != "" || ep[0].BaseType != "int" {
+		t.Errorf("database property = %+v", ep[0])
+	}
+	if ep[1].Level0Type != "SCHEMA" || ep[1].Level0Name != "dbo" || ep[3].Level0Name != "sales" || !ep[3].IsNull {
+		t.Errorf("ordering = %+v %+v %+v", *ep[1], *ep[2], *ep[3])
+	}
+	found := false
+	for _, p := range ep {
+		if p.Level2Type == "CONSTRAINT" && p.Level2Name == "PK_Orders" && p.Level1Name == "Orders" && p.BaseType == "varchar" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("constraint property not resolved: %+v", ep)
+	}
+	wantDeps := []model.Dependency{
+		{Referencing: model.QName{Schema: "dbo", Name: "fnTax"}, Referenced: model.QName{Schema: "dbo", Name: "Customers"}},
+		{Referencing: model.QName{Schema: "dbo", Name: "vOrders"}, Referenced: model.QName{Schema: "dbo", Name: "Orders"}},
+	}
+	if !reflect.DeepEqual(db.Dependencies, wantDeps) {
+		t.Errorf("dependencies = %+v", db.Dependencies)
+	}
+	if db.Schemas[0].Name != "hr" || db.Schemas[0].Owner != "boss" || db.Schemas[1].Owner != "" {
+		t.Errorf("schemas = %+v", db.Schemas)
+	}
+}
+
+// TestAssembleIgnoresRowOrder: the model must not depend on the order rows
+// arrive in (object ids differ between a database and its restore).
+func TestAssembleIgnoresRowOrder(t *testing.T) {
+	want, _ := Assemble(fixtureRows())
+	wantJSON, _ := json.Marshal(want)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 20; i++ {
+		r := fixtureRows()
+		shuffle(rng, r.Tables)
+		shuffle(rng, r.Objects)
+		shuffle(rng, r.Indexes)
+		shuffle(rng, r.IndexColumns)
+		shuffle(rng, r.ForeignKeys)
+		shuffle(rng, r.Checks)
+		shuffle(rng, r.Modules)
+		shuffle(rng, r.Triggers)
+		shuffle(rng, r.ExtProps)
+		shuffle(rng, r.Dependencies)
+		shuffle(rng, r.Schemas)
+		got, _ := Assemble(r)
+		gotJSON, _ := json.Marshal(got)
+		if string(gotJSON) != string(wantJSON) {
+			t.Fatalf("shuffle %d changed the model:\n got %s\nwant %s", i, gotJSON, wantJSON)
+		}
+	}
+}
+
+func shuffle[T any](rng *rand.Rand, s []T) {
+	rng.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
+}
+
+func TestServerGatesColumnsThatOlderVersionsLack(t *testing.T) {
+	old := NewServer(13, 3, []string{"tables.temporal_type"}, []string{"tables"})
+	if got := old.col("tables", "ledger_type_desc", "t.ledger_type_desc", "nvarchar(60)"); got != "CAST(NULL AS nvarchar(60))" {
+		t.Errorf("missing column rendered as %q", got)
+	}
+	if got := old.col("tables", "temporal_type", "t.temporal_type", "tinyint"); got != "t.temporal_type" {
+		t.Errorf("present column rendered as %q", got)
+	}
+	if NewServer(12, 5, nil, nil).IsAzure() != true {
+		t.Error("engine edition 5 is Azure SQL Database")
+	}
+}
+
+func TestGeneratedAlwaysAndRetentionForms(t *testing.T) {
+	for in, want := range map[string]string{"": "", "NOT_APPLICABLE": "", "AS_ROW_START": "ROW START", "AS_ROW_END": "ROW END",
+		"AS_SEQUENCE_NUMBER_END": "SEQUENCE_NUMBER END"} {
+		if got := generatedAlways(in); got != want {
+			t.Errorf("generatedAlways(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if retention(-1, "INFINITE") != "" || retention(1, "DAY") != "1 DAY" || retention(3, "YEAR") != "3 YEARS" {
+		t.Error("retention forms")
+	}
+}

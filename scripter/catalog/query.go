@@ -1,0 +1,437 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+)
+
+// ReadRows runs every catalog query inside q (the dump's snapshot
+// transaction) and returns the raw rows. permissions selects principals,
+// role members and permissions (opt-in, like SSMS).
+func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Rows, error) {
+	r := &Rows{Server: s}
+	var err error
+	steps := []func() error{
+		func() (e error) { r.Objects, e = readObjects(ctx, q); return },
+		func() (e error) { r.Schemas, e = readSchemas(ctx, q); return },
+		func() (e error) { r.Types, e = readTypes(ctx, q); return },
+		func() (e error) { r.XMLSchemas, e = readXMLSchemas(ctx, q); return },
+		func() (e error) { r.Sequences, e = readSequences(ctx, q, s); return },
+		func() (e error) { r.Synonyms, e = readSynonyms(ctx, q); return },
+		func() (e error) { r.Tables, e = readTables(ctx, q, s); return },
+		func() (e error) { r.Columns, e = readColumns(ctx, q, s); return },
+		func() (e error) { r.Indexes, e = readIndexes(ctx, q, s); return },
+		func() (e error) { r.IndexColumns, e = readIndexColumns(ctx, q); return },
+		func() (e error) { r.ForeignKeys, e = readForeignKeys(ctx, q); return },
+		func() (e error) { r.FKColumns, e = readFKColumns(ctx, q); return },
+		func() (e error) { r.Checks, e = readChecks(ctx, q); return },
+		func() (e error) { r.Modules, e = readModules(ctx, q); return },
+		func() (e error) { r.Triggers, e = readTriggers(ctx, q); return },
+		func() (e error) { r.TriggerOrder, e = readTriggerEvents(ctx, q); return },
+		func() (e error) { r.ExtProps, e = readExtProps(ctx, q); return },
+		func() (e error) { r.Dependencies, e = readDependencies(ctx, q); return },
+	}
+	if permissions {
+		steps = append(steps,
+			func() (e error) { r.Principals, e = readPrincipals(ctx, q, s); return },
+			func() (e error) { r.RoleMembers, e = readRoleMembers(ctx, q); return },
+			func() (e error) { r.Permissions, e = readPermissions(ctx, q); return },
+		)
+	}
+	for _, step := range steps {
+		if err = step(); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// userObjects restricts sys.objects to what a user created.
+const userObjects = `o.is_ms_shipped = 0`
+
+func readObjects(ctx context.Context, q Querier) ([]ObjectRow, error) {
+	return query(ctx, q, "sys.objects", `SELECT o.object_id, SCHEMA_NAME(o.schema_id), o.name, RTRIM(o.type), o.parent_object_id
+FROM sys.objects AS o
+WHERE `+userObjects+`
+ORDER BY o.object_id`, func(rs *sql.Rows, r *ObjectRow) error {
+		return rs.Scan(&r.ObjectID, nstr{&r.Schema}, &r.Name, &r.Type, &r.ParentObjectID)
+	})
+}
+
+func readSchemas(ctx context.Context, q Querier) ([]SchemaRow, error) {
+	// schema_id 1..4 are dbo, guest, INFORMATION_SCHEMA, sys; 16384 and up
+	// belong to the fixed database roles.
+	return query(ctx, q, "sys.schemas", `SELECT s.schema_id, s.name, p.name
+FROM sys.schemas AS s
+LEFT JOIN sys.database_principals AS p ON p.principal_id = s.principal_id
+WHERE s.schema_id BETWEEN 5 AND 16383
+ORDER BY s.schema_id`, func(rs *sql.Rows, r *SchemaRow) error {
+		return rs.Scan(&r.SchemaID, &r.Name, nstr{&r.Owner})
+	})
+}
+
+func readTypes(ctx context.Context, q Querier) ([]TypeRow, error) {
+	return query(ctx, q, "sys.types", `SELECT t.user_type_id, t.system_type_id, SCHEMA_NAME(t.schema_id), t.name,
+  t.max_length, t.precision, t.scale, t.is_nullable, t.is_user_defined, t.is_assembly_type, t.is_table_type,
+  tt.type_table_object_id
+FROM sys.types AS t
+LEFT JOIN sys.table_types AS tt ON tt.user_type_id = t.user_type_id
+ORDER BY t.user_type_id`, func(rs *sql.Rows, r *TypeRow) error {
+		return rs.Scan(&r.UserTypeID, &r.SystemTypeID, nstr{&r.Schema}, &r.Name, &r.MaxLength, &r.Precision, &r.Scale,
+			nbool{&r.IsNullable}, &r.IsUserDefined, &r.IsAssemblyType, &r.IsTableType, nint64{&r.TypeTableObjectID})
+	})
+}
+
+func readXMLSchemas(ctx context.Context, q Querier) ([]XMLSchemaRow, error) {
+	// xml_collection_id 1 is the built-in sys collection.
+	return query(ctx, q, "sys.xml_schema_collections", `SELECT x.xml_collection_id, SCHEMA_NAME(x.schema_id), x.name,
+  CONVERT(nvarchar(max), XML_SCHEMA_NAMESPACE(SCHEMA_NAME(x.schema_id), x.name))
+FROM sys.xml_schema_collections AS x
+WHERE x.xml_collection_id > 1
+ORDER BY x.xml_collection_id`, func(rs *sql.Rows, r *XMLSchemaRow) error {
+		return rs.Scan(&r.CollectionID, &r.Schema, &r.Name, nstr{&r.Definition})
+	})
+}
+
+func readSequences(ctx context.Context, q Querier, s *Server) ([]SequenceRow, error) {
+	lastUsed := s.col("sequences", "last_used_value",
+		"CASE WHEN s.last_used_value IS NULL THEN 0 ELSE 1 END", "int")
+	return query(ctx, q, "sys.sequences", `SELECT SCHEMA_NAME(s.schema_id), s.name, s.user_type_id, s.precision, s.scale,
+  CONVERT(nvarchar(64), s.start_value), CONVERT(nvarchar(64), s.increment),
+  CONVERT(nvarchar(64), s.minimum_value), CONVERT(nvarchar(64), s.maximum_value),
+  s.is_cycling, s.is_cached, s.cache_size, CONVERT(nvarchar(64), s.current_value), s.is_exhausted,
+  `+lastUsed+`
+FROM sys.sequences AS s
+ORDER BY s.object_id`, func(rs *sql.Rows, r *SequenceRow) error {
+		return rs.Scan(&r.Schema, &r.Name, &r.UserTypeID, &r.Precision, &r.Scale, nstr{&r.Start}, nstr{&r.Increment},
+			nstr{&r.Min}, nstr{&r.Max}, &r.IsCycling, &r.IsCached, nintptr{&r.CacheSize}, nstr{&r.Current},
+			nbool{&r.IsExhausted}, nbool{&r.LastUsed})
+	})
+}
+
+func readSynonyms(ctx context.Context, q Querier) ([]SynonymRow, error) {
+	return query(ctx, q, "sys.synonyms", `SELECT SCHEMA_NAME(s.schema_id), s.name, s.base_object_name
+FROM sys.synonyms AS s
+ORDER BY s.object_id`, func(rs *sql.Rows, r *SynonymRow) error {
+		return rs.Scan(&r.Schema, &r.Name, nstr{&r.Target})
+	})
+}
+
+func readTables(ctx context.Context, q Querier, s *Server) ([]TableRow, error) {
+	ct := "CAST(0 AS bit)"
+	if s.HasView("change_tracking_tables") {
+		ct = "CASE WHEN EXISTS (SELECT 1 FROM sys.change_tracking_tables AS ctt WHERE ctt.object_id = t.object_id) THEN 1 ELSE 0 END"
+	}
+	// Dropped ledger tables stay in sys.tables under a generated name; ledger
+	// history tables are created by SQL Server with their ledger table.
+	ledgerView := s.col("tables", "is_dropped_ledger_table", "t.is_dropped_ledger_table", "bit")
+	return query(ctx, q, "sys.tables", `SELECT t.object_id, SCHEMA_NAME(t.schema_id), t.name, t.lock_escalation_desc,
+  `+s.col("tables", "is_memory_optimized", "t.is_memory_optimized", "bit")+`,
+  `+s.col("tables", "durability_desc", "t.durability_desc", "nvarchar(60)")+`,
+  `+s.col("tables", "temporal_type", "t.temporal_type", "tinyint")+`,
+  `+s.col("tables", "history_table_id", "t.history_table_id", "int")+`,
+  `+s.col("tables", "history_retention_period", "t.history_retention_period", "int")+`,
+  `+s.col("tables", "history_retention_period_unit_desc", "t.history_retention_period_unit_desc", "nvarchar(60)")+`,
+  `+s.col("tables", "is_node", "t.is_node", "bit")+`,
+  `+s.col("tables", "is_edge", "t.is_edge", "bit")+`,
+  `+s.col("tables", "ledger_type_desc", "t.ledger_type_desc", "nvarchar(60)")+`,
+  `+ledgerView+`,
+  ds.name, lds.name,
+  (SELECT TOP (1) p.data_compression_desc FROM sys.partitions AS p
+   WHERE p.object_id = t.object_id AND p.index_id IN (0, 1) ORDER BY p.partition_number),
+  `+ct+`
+FROM sys.tables AS t
+LEFT JOIN sys.indexes AS i ON i.object_id = t.object_id AND i.index_id IN (0, 1)
+LEFT JOIN sys.data_spaces AS ds ON ds.data_space_id = i.data_space_id
+LEFT JOIN sys.data_spaces AS lds ON lds.data_space_id = t.lob_data_space_id
+WHERE t.is_ms_shipped = 0
+ORDER BY t.object_id`, func(rs *sql.Rows, r *TableRow) error {
+		return rs.Scan(&r.ObjectID, &r.Schema, &r.Name, nstr{&r.LockEscalation}, nbool{&r.MemoryOptimized},
+			nstr{&r.Durability}, nint{&r.TemporalType}, nint64{&r.HistoryTableID}, nint{&r.RetentionPeriod},
+			nstr{&r.RetentionUnit}, nbool{&r.IsNode}, nbool{&r.IsEdge}, nstr{&r.LedgerType}, nbool{&r.LedgerView},
+			nstr{&r.FileGroup}, nstr{&r.TextImageOn}, nstr{&r.Compression}, nbool{&r.ChangeTracking})
+	})
+}
+
+func readColumns(ctx context.Context, q Querier, s *Server) ([]ColumnRow, error) {
+	mask := "CAST(NULL AS nvarchar(4000))"
+	maskJoin := ""
+	if s.HasView("masked_columns") {
+		mask = "mc.masking_function"
+		maskJoin = "LEFT JOIN sys.masked_columns AS mc ON mc.object_id = c.object_id AND mc.column_id = c.column_id\n"
+	}
+	return query(ctx, q, "sys.columns", `SELECT c.object_id, c.column_id, c.name, c.user_type_id, c.max_length, c.precision, c.scale,
+  c.collation_name, c.is_nullable, c.is_identity, c.is_computed, c.is_sparse, c.is_column_set, c.is_rowguidcol,
+  c.is_filestream, c.xml_collection_id, c.is_xml_document,
+  `+s.col("columns", "generated_always_type_desc", "c.generated_always_type_desc", "nvarchar(60)")+`,
+  `+s.col("columns", "is_hidden", "c.is_hidden", "bit")+`,
+  `+s.col("columns", "graph_type_desc", "c.graph_type_desc", "nvarchar(60)")+`,
+  `+mask+`,
+  CONVERT(nvarchar(64), ic.seed_value), CONVERT(nvarchar(64), ic.increment_value),
+  CONVERT(nvarchar(64), ic.last_value), ic.is_not_for_replication,
+  cc.definition, cc.is_persisted,
+  dc.name, dc.definition, dc.is_system_named, CASE WHEN c.default_object_id <> 0 THEN 1 ELSE 0 END
+FROM sys.columns AS c
+JOIN sys.objects AS o ON o.object_id = c.object_id
+LEFT JOIN sys.identity_columns AS ic ON ic.object_id = c.object_id AND ic.column_id = c.column_id
+LEFT JOIN sys.computed_columns AS cc ON cc.object_id = c.object_id AND cc.column_id = c.column_id
+LEFT JOIN sys.default_constraints AS dc ON dc.object_id = c.default_object_id
+`+maskJoin+`WHERE o.type IN ('U', 'TT') AND o.is_ms_shipped = 0
+ORDER BY c.object_id, c.column_id`, func(rs *sql.Rows, r *ColumnRow) error {
+		return rs.Scan(&r.ObjectID, &r.ColumnID, &r.Name, &r.UserTypeID, &r.MaxLength, &r.Precision, &r.Scale,
+			nstr{&r.Collation}, &r.IsNullable, &r.IsIdentity, &r.IsComputed, &r.IsSparse, &r.IsColumnSet, &r.IsRowGUIDCol,
+			&r.IsFileStream, nint64{&r.XMLCollectionID}, nbool{&r.IsXMLDocument},
+			nstr{&r.GeneratedAlways}, nbool{&r.IsHidden}, nstr{&r.GraphType}, nstr{&r.MaskingFunction},
+			nstr{&r.IdentitySeed}, nstr{&r.IdentityIncr}, nstr{&r.IdentityLast}, nbool{&r.IdentityNFR},
+			nstr{&r.ComputedDef}, nbool{&r.ComputedPersist},
+			nstr{&r.DefaultName}, nstr{&r.DefaultDef}, nbool{&r.DefaultSysNamed}, nbool{&r.HasDefaultObject})
+	})
+}
+
+func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) {
+	bucket := "CAST(NULL AS bigint)"
+	joins := ""
+	if s.HasView("hash_indexes") {
+		bucket = "hi.bucket_count"
+		joins += "LEFT JOIN sys.hash_indexes AS hi ON hi.object_id = i.object_id AND hi.index_id = i.index_id\n"
+	}
+	xmlPrimary, xmlSecondary := "CAST(NULL AS sysname)", "CAST(NULL AS nvarchar(60))"
+	if s.HasView("xml_indexes") {
+		xmlPrimary = "(SELECT px.name FROM sys.indexes AS px WHERE px.object_id = xi.object_id AND px.index_id = xi.using_xml_index_id)"
+		xmlSecondary = "xi.secondary_type_desc"
+		joins += "LEFT JOIN sys.xml_indexes AS xi ON xi.object_id = i.object_id AND xi.index_id = i.index_id\n"
+	}
+	spatial := "CAST(NULL AS nvarchar(60)), CAST(NULL AS float), CAST(NULL AS float), CAST(NULL AS float), CAST(NULL AS float), " +
+		"CAST(NULL AS nvarchar(60)), CAST(NULL AS nvarchar(60)), CAST(NULL AS nvarchar(60)), CAST(NULL AS nvarchar(60)), CAST(NULL AS int)"
+	if s.HasView("spatial_index_tessellations") {
+		spatial = "st.tessellation_scheme, st.bounding_box_xmin, st.bounding_box_ymin, st.bounding_box_xmax, st.bounding_box_ymax, " +
+			"st.level_1_grid_desc, st.level_2_grid_desc, st.level_3_grid_desc, st.level_4_grid_desc, st.cells_per_object"
+		joins += "LEFT JOIN sys.spatial_index_tessellations AS st ON st.object_id = i.object_id AND st.index_id = i.index_id\n"
+	}
+	type row struct {
+		IndexRow
+		box   [4]sql.NullFloat64
+		grids [4]string
+	}
+	rows, err := query(ctx, q, "sys.indexes", `SELECT i.object_id, i.index_id, i.name, i.type, i.is_unique, i.is_primary_key,
+  i.is_unique_constraint, i.ignore_dup_key, i.fill_factor, i.is_padded, i.is_disabled, i.allow_row_locks,
+  i.allow_page_locks, i.has_filter, i.filter_definition, ds.name, kc.is_system_named,
+  stats.no_recompute,
+  (SELECT TOP (1) p.data_compression_desc FROM sys.partitions AS p
+   WHERE p.object_id = i.object_id AND p.index_id = i.index_id ORDER BY p.partition_number),
+  `+bucket+`, `+xmlPrimary+`, `+xmlSecondary+`,
+  `+spatial+`
+FROM sys.indexes AS i
+JOIN sys.objects AS o ON o.object_id = i.object_id
+LEFT JOIN sys.data_spaces AS ds ON ds.data_space_id = i.data_space_id
+LEFT JOIN sys.key_constraints AS kc ON kc.parent_object_id = i.object_id AND kc.unique_index_id = i.index_id
+  AND kc.type IN ('PK', 'UQ')
+LEFT JOIN sys.stats AS stats ON stats.object_id = i.object_id AND stats.stats_id = i.index_id
+`+joins+`WHERE i.type > 0 AND i.is_hypothetical = 0 AND o.type IN ('U', 'TT', 'V') AND o.is_ms_shipped = 0
+ORDER BY i.object_id, i.index_id`, func(rs *sql.Rows, r *row) error {
+		return rs.Scan(&r.ObjectID, &r.IndexID, nstr{&r.Name}, &r.Type, &r.IsUnique, &r.IsPrimaryKey,
+			&r.IsUniqueCons, &r.IgnoreDupKey, &r.FillFactor, &r.IsPadded, &r.IsDisabled, nbool{&r.AllowRowLocks},
+			nbool{&r.AllowPageLocks}, &r.HasFilter, nstr{&r.Filter}, nstr{&r.FileGroup}, nbool{&r.IsSystemNamed},
+			nbool{&r.NoRecompute}, nstr{&r.Compression}, nint64{&r.BucketCount}, nstr{&r.XMLPrimaryName},
+			nstr{&r.XMLSecondaryType}, nstr{&r.SpatialScheme}, &r.box[0], &r.box[1], &r.box[2], &r.box[3],
+			nstr{&r.grids[0]}, nstr{&r.grids[1]}, nstr{&r.grids[2]}, nstr{&r.grids[3]}, nint{&r.SpatialCellsPerOb})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]IndexRow, len(rows))
+	for i, r := range rows {
+		out[i] = r.IndexRow
+		if r.box[0].Valid {
+			for _, f := range r.box {
+				out[i].SpatialBox = append(out[i].SpatialBox, strconv.FormatFloat(f.Float64, 'g', -1, 64))
+			}
+		}
+		for _, g := range r.grids {
+			if g != "" {
+				out[i].SpatialGrids = append(out[i].SpatialGrids, g)
+			}
+		}
+	}
+	return out, nil
+}
+
+func readIndexColumns(ctx context.Context, q Querier) ([]IndexColumnRow, error) {
+	return query(ctx, q, "sys.index_columns", `SELECT ic.object_id, ic.index_id, ic.key_ordinal, ic.index_column_id, c.name,
+  ic.is_descending_key, ic.is_included_column
+FROM sys.index_columns AS ic
+JOIN sys.columns AS c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+JOIN sys.objects AS o ON o.object_id = ic.object_id
+WHERE o.type IN ('U', 'TT', 'V') AND o.is_ms_shipped = 0
+ORDER BY ic.object_id, ic.index_id, ic.key_ordinal, ic.index_column_id`, func(rs *sql.Rows, r *IndexColumnRow) error {
+		return rs.Scan(&r.ObjectID, &r.IndexID, &r.KeyOrdinal, &r.IndexColumnID, &r.Name, nbool{&r.Descending}, nbool{&r.Included})
+	})
+}
+
+func readForeignKeys(ctx context.Context, q Querier) ([]ForeignKeyRow, error) {
+	return query(ctx, q, "sys.foreign_keys", `SELECT fk.object_id, fk.parent_object_id, fk.name,
+  SCHEMA_NAME(rt.schema_id), rt.name, fk.delete_referential_action_desc, fk.update_referential_action_desc,
+  fk.is_not_for_replication, fk.is_disabled, fk.is_not_trusted, fk.is_system_named
+FROM sys.foreign_keys AS fk
+JOIN sys.objects AS rt ON rt.object_id = fk.referenced_object_id
+WHERE fk.is_ms_shipped = 0
+ORDER BY fk.object_id`, func(rs *sql.Rows, r *ForeignKeyRow) error {
+		return rs.Scan(&r.ObjectID, &r.ParentObjectID, &r.Name, &r.RefSchema, &r.RefName, nstr{&r.OnDelete},
+			nstr{&r.OnUpdate}, &r.NFR, &r.Disabled, &r.NotTrusted, &r.IsSystemNamed)
+	})
+}
+
+func readFKColumns(ctx context.Context, q Querier) ([]FKColumnRow, error) {
+	return query(ctx, q, "sys.foreign_key_columns", `SELECT fkc.constraint_object_id, fkc.constraint_column_id,
+  pc.name, rc.name
+FROM sys.foreign_key_columns AS fkc
+JOIN sys.columns AS pc ON pc.object_id = fkc.parent_object_id AND pc.column_id = fkc.parent_column_id
+JOIN sys.columns AS rc ON rc.object_id = fkc.referenced_object_id AND rc.column_id = fkc.referenced_column_id
+ORDER BY fkc.constraint_object_id, fkc.constraint_column_id`, func(rs *sql.Rows, r *FKColumnRow) error {
+		return rs.Scan(&r.ObjectID, &r.Ordinal, &r.Column, &r.RefColumn)
+	})
+}
+
+func readChecks(ctx context.Context, q Querier) ([]CheckRow, error) {
+	return query(ctx, q, "sys.check_constraints", `SELECT cc.parent_object_id, cc.name, cc.definition, c.name,
+  cc.is_not_for_replication, cc.is_disabled, cc.is_not_trusted, cc.is_system_named
+FROM sys.check_constraints AS cc
+LEFT JOIN sys.columns AS c ON c.object_id = cc.parent_object_id AND c.column_id = cc.parent_column_id
+WHERE cc.is_ms_shipped = 0
+ORDER BY cc.parent_object_id, cc.object_id`, func(rs *sql.Rows, r *CheckRow) error {
+		return rs.Scan(&r.ParentObjectID, &r.Name, nstr{&r.Definition}, nstr{&r.Column}, &r.NFR, &r.Disabled,
+			&r.NotTrusted, &r.IsSystemNamed)
+	})
+}
+
+func readModules(ctx context.Context, q Querier) ([]ModuleRow, error) {
+	return query(ctx, q, "sys.sql_modules", `SELECT o.object_id, SCHEMA_NAME(o.schema_id), o.name, RTRIM(o.type), m.definition,
+  m.uses_ansi_nulls, m.uses_quoted_identifier, m.is_schema_bound,
+  CONVERT(bit, ISNULL(OBJECTPROPERTY(o.object_id, 'IsEncrypted'), 0)),
+  CASE WHEN m.object_id IS NULL THEN 0 ELSE 1 END
+FROM sys.objects AS o
+LEFT JOIN sys.sql_modules AS m ON m.object_id = o.object_id
+WHERE o.type IN ('V', 'P', 'FN', 'IF', 'TF', 'PC', 'FS', 'FT', 'AF', 'RF', 'X') AND o.is_ms_shipped = 0
+ORDER BY o.object_id`, func(rs *sql.Rows, r *ModuleRow) error {
+		return rs.Scan(&r.ObjectID, &r.Schema, &r.Name, &r.Type, nptr{&r.Definition}, nbool{&r.AnsiNulls},
+			nbool{&r.QuotedIdent}, nbool{&r.SchemaBound}, nbool{&r.IsEncrypted}, nbool{&r.HasSQLModule})
+	})
+}
+
+func readTriggers(ctx context.Context, q Querier) ([]TriggerRow, error) {
+	return query(ctx, q, "sys.triggers", `SELECT t.object_id, t.name, t.parent_class, t.parent_id, t.is_disabled, m.definition,
+  m.uses_ansi_nulls, m.uses_quoted_identifier,
+  CONVERT(bit, ISNULL(OBJECTPROPERTY(t.object_id, 'IsEncrypted'), 0)),
+  CASE WHEN t.type = 'TA' THEN 1 ELSE 0 END
+FROM sys.triggers AS t
+LEFT JOIN sys.sql_modules AS m ON m.object_id = t.object_id
+WHERE t.is_ms_shipped = 0 AND t.parent_class IN (0, 1)
+ORDER BY t.object_id`, func(rs *sql.Rows, r *TriggerRow) error {
+		return rs.Scan(&r.ObjectID, &r.Name, &r.ParentClass, &r.ParentID, &r.Disabled, nptr{&r.Definition},
+			nbool{&r.AnsiNulls}, nbool{&r.QuotedIdent}, nbool{&r.IsEncrypted}, nbool{&r.IsCLR})
+	})
+}
+
+func readTriggerEvents(ctx context.Context, q Querier) ([]TriggerEventRow, error) {
+	return query(ctx, q, "sys.trigger_events", `SELECT te.object_id, te.type_desc, te.is_first, te.is_last
+FROM sys.trigger_events AS te
+WHERE te.is_first = 1 OR te.is_last = 1
+ORDER BY te.object_id, te.type`, func(rs *sql.Rows, r *TriggerEventRow) error {
+		return rs.Scan(&r.ObjectID, &r.Event, nbool{&r.IsFirst}, nbool{&r.IsLast})
+	})
+}
+
+func readExtProps(ctx context.Context, q Querier) ([]ExtPropRow, error) {
+	return query(ctx, q, "sys.extended_properties", `SELECT ep.class, ep.major_id, ep.minor_id,
+  CASE ep.class
+    WHEN 6 THEN (SELECT SCHEMA_NAME(t.schema_id) FROM sys.types AS t WHERE t.user_type_id = ep.major_id)
+    WHEN 10 THEN (SELECT SCHEMA_NAME(x.schema_id) FROM sys.xml_schema_collections AS x WHERE x.xml_collection_id = ep.major_id)
+  END,
+  CASE ep.class
+    WHEN 3 THEN SCHEMA_NAME(ep.major_id)
+    WHEN 4 THEN USER_NAME(ep.major_id)
+    WHEN 6 THEN (SELECT t.name FROM sys.types AS t WHERE t.user_type_id = ep.major_id)
+    WHEN 10 THEN (SELECT x.name FROM sys.xml_schema_collections AS x WHERE x.xml_collection_id = ep.major_id)
+  END,
+  CASE ep.class
+    WHEN 1 THEN COL_NAME(ep.major_id, ep.minor_id)
+    WHEN 2 THEN (SELECT p.name FROM sys.parameters AS p WHERE p.object_id = ep.major_id AND p.parameter_id = ep.minor_id)
+    WHEN 7 THEN (SELECT i.name FROM sys.indexes AS i WHERE i.object_id = ep.major_id AND i.index_id = ep.minor_id)
+  END,
+  ep.name,
+  CONVERT(nvarchar(max), ep.value), CONVERT(nvarchar(128), SQL_VARIANT_PROPERTY(ep.value, 'BaseType')),
+  CASE WHEN ep.value IS NULL THEN 1 ELSE 0 END
+FROM sys.extended_properties AS ep
+WHERE ep.class IN (0, 1, 2, 3, 4, 6, 7, 10)
+ORDER BY ep.class, ep.major_id, ep.minor_id, ep.name`, func(rs *sql.Rows, r *ExtPropRow) error {
+		return rs.Scan(&r.Class, &r.MajorID, &r.MinorID, nstr{&r.MajorSchema}, nstr{&r.MajorName}, nstr{&r.MinorName}, &r.Name, nstr{&r.Value}, nstr{&r.BaseType}, nbool{&r.IsNull})
+	})
+}
+
+func readDependencies(ctx context.Context, q Querier) ([]DependencyRow, error) {
+	return query(ctx, q, "sys.sql_expression_dependencies", `SELECT d.referencing_id, d.referenced_id,
+  d.referenced_schema_name, d.referenced_entity_name
+FROM sys.sql_expression_dependencies AS d
+WHERE d.referencing_class = 1 AND d.referenced_class = 1
+  AND d.referenced_server_name IS NULL AND d.referenced_database_name IS NULL
+ORDER BY d.referencing_id, d.referenced_id, d.referenced_schema_name, d.referenced_entity_name`, func(rs *sql.Rows, r *DependencyRow) error {
+		return rs.Scan(&r.ReferencingID, nint64{&r.ReferencedID}, nstr{&r.ReferencedSch}, nstr{&r.ReferencedName})
+	})
+}
+
+func readPrincipals(ctx context.Context, q Querier, s *Server) ([]PrincipalRow, error) {
+	// principal_id 0 is public, 1..4 are dbo, guest, INFORMATION_SCHEMA and
+	// sys; fixed roles are is_fixed_role = 1.
+	return query(ctx, q, "sys.database_principals", `SELECT p.principal_id, p.name, RTRIM(p.type), p.default_schema_name,
+  SUSER_SNAME(p.sid),
+  `+s.col("database_principals", "authentication_type_desc", "p.authentication_type_desc", "nvarchar(60)")+`,
+  p.owning_principal_id
+FROM sys.database_principals AS p
+WHERE p.principal_id > 4 AND p.is_fixed_role = 0 AND p.type IN ('S', 'U', 'G', 'R', 'A', 'E', 'X')
+  AND p.name NOT LIKE N'##%'
+ORDER BY p.principal_id`, func(rs *sql.Rows, r *PrincipalRow) error {
+		return rs.Scan(&r.PrincipalID, &r.Name, &r.Type, nstr{&r.DefaultSchema}, nstr{&r.Login}, nstr{&r.AuthType},
+			nint64{&r.OwnerID})
+	})
+}
+
+func readRoleMembers(ctx context.Context, q Querier) ([]RoleMemberRow, error) {
+	return query(ctx, q, "sys.database_role_members", `SELECT r.name, m.name
+FROM sys.database_role_members AS rm
+JOIN sys.database_principals AS r ON r.principal_id = rm.role_principal_id
+JOIN sys.database_principals AS m ON m.principal_id = rm.member_principal_id
+WHERE m.principal_id > 4 AND m.name NOT LIKE N'##%'
+ORDER BY r.principal_id, m.principal_id`, func(rs *sql.Rows, r *RoleMemberRow) error {
+		return rs.Scan(&r.Role, &r.Member)
+	})
+}
+
+func readPermissions(ctx context.Context, q Querier) ([]PermissionRow, error) {
+	// Grants on system objects (negative ids, or is_ms_shipped) belong to
+	// SQL Server, not to the database being dumped.
+	return query(ctx, q, "sys.database_permissions", `SELECT dp.class, dp.major_id, dp.minor_id,
+  CASE dp.class
+    WHEN 1 THEN OBJECT_SCHEMA_NAME(dp.major_id)
+    WHEN 6 THEN (SELECT SCHEMA_NAME(t.schema_id) FROM sys.types AS t WHERE t.user_type_id = dp.major_id)
+    WHEN 10 THEN (SELECT SCHEMA_NAME(x.schema_id) FROM sys.xml_schema_collections AS x WHERE x.xml_collection_id = dp.major_id)
+  END,
+  CASE dp.class
+    WHEN 1 THEN OBJECT_NAME(dp.major_id)
+    WHEN 3 THEN SCHEMA_NAME(dp.major_id)
+    WHEN 6 THEN (SELECT t.name FROM sys.types AS t WHERE t.user_type_id = dp.major_id)
+    WHEN 10 THEN (SELECT x.name FROM sys.xml_schema_collections AS x WHERE x.xml_collection_id = dp.major_id)
+  END,
+  CASE WHEN dp.class = 1 AND dp.minor_id > 0 THEN COL_NAME(dp.major_id, dp.minor_id) END,
+  dp.permission_name, dp.state_desc, g.name
+FROM sys.database_permissions AS dp
+JOIN sys.database_principals AS g ON g.principal_id = dp.grantee_principal_id
+LEFT JOIN sys.all_objects AS o ON dp.class = 1 AND o.object_id = dp.major_id
+WHERE dp.grantee_principal_id NOT IN (1, 3, 4) AND g.name NOT LIKE N'##%'
+  AND (dp.class <> 1 OR (o.object_id IS NOT NULL AND o.is_ms_shipped = 0))
+  AND dp.class IN (0, 1, 3, 6, 10)
+ORDER BY dp.class, dp.major_id, dp.minor_id, dp.grantee_principal_id, dp.permission_name, dp.state_desc`, func(rs *sql.Rows, r *PermissionRow) error {
+		return rs.Scan(&r.Class, &r.MajorID, &r.MinorID, nstr{&r.MajorSchema}, nstr{&r.MajorName}, nstr{&r.MinorName},
+			&r.Permission, &r.State, &r.Grantee)
+	})
+}

@@ -1,0 +1,161 @@
+// Package catalog reads a SQL Server database's catalog (sys.* views) into a
+// model.Database.
+//
+// It has two layers. The query layer (query*.go) runs one SELECT per catalog
+// view and returns plain row structs; it needs a server. The assembly layer
+// (assemble.go) turns those rows into the model and is pure, so it is tested
+// with row fixtures. Queries are version-gated: a column that exists only in
+// newer releases (temporal 2016+, graph 2017+, ledger 2022+, ...) is selected
+// only when sys.all_columns says the server has it, otherwise a typed NULL
+// stands in, so one code path serves SQL Server 2016+ and Azure SQL Database.
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Querier is what the reader needs from a connection: *sql.Tx, *sql.Conn and
+// *sql.DB all satisfy it. Dump passes the snapshot transaction so that the
+// catalog and the data come from the same point in time.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// EngineEditionAzureSQLDatabase is SERVERPROPERTY('EngineEdition') of Azure
+// SQL Database.
+const EngineEditionAzureSQLDatabase = 5
+
+// Server describes the server and database the catalog comes from.
+type Server struct {
+	MajorVersion  int // SERVERPROPERTY('ProductMajorVersion'): 13 = 2016, 14 = 2017, 15 = 2019, 16 = 2022
+	EngineEdition int // SERVERPROPERTY('EngineEdition'); 5 = Azure SQL Database
+	Database      string
+	Collation     string
+	Compatibility int
+	// SnapshotIsolationState is sys.databases.snapshot_isolation_state:
+	// 1 = ON (SNAPSHOT transactions allowed).
+	SnapshotIsolationState int
+	ReadCommittedSnapshot  bool
+
+	// columns holds "view.column" for every gated catalog column the server has.
+	columns map[string]bool
+	// views holds the names of gated catalog views the server has.
+	views map[string]bool
+}
+
+// IsAzure reports whether the server is Azure SQL Database.
+func (s *Server) IsAzure() bool { return s.EngineEdition == EngineEditionAzureSQLDatabase }
+
+// SnapshotAllowed reports whether a SNAPSHOT isolation transaction may start.
+func (s *Server) SnapshotAllowed() bool { return s.SnapshotIsolationState == 1 }
+
+// Has reports whether catalog view sys.<view> has column col on this server.
+func (s *Server) Has(view, col string) bool { return s.columns[view+"."+col] }
+
+// HasView reports whether catalog view sys.<view> exists on this server.
+func (s *Server) HasView(view string) bool { return s.views[view] }
+
+// col returns expr when sys.<view>.<col> exists, else a NULL of sqlType, so
+// a SELECT list keeps its shape on every version.
+func (s *Server) col(view, col, expr, sqlType string) string {
+	if s.Has(view, col) {
+		return expr
+	}
+	return "CAST(NULL AS " + sqlType + ")"
+}
+
+// NewServer builds a Server for tests and fixtures: columns are
+// "view.column" strings, views are view names.
+func NewServer(major, edition int, columns, views []string) *Server {
+	s := &Server{MajorVersion: major, EngineEdition: edition, columns: map[string]bool{}, views: map[string]bool{}}
+	for _, c := range columns {
+		s.columns[c] = true
+	}
+	for _, v := range views {
+		s.views[v] = true
+	}
+	return s
+}
+
+// gatedViews are the catalog views whose columns vary across versions.
+var gatedViews = []string{
+	"tables", "columns", "indexes", "sequences", "masked_columns", "database_principals",
+	"hash_indexes", "xml_indexes", "spatial_index_tessellations", "change_tracking_tables",
+	"index_columns",
+}
+
+// DetectServer reads the server's version, edition, database settings and
+// which gated catalog columns exist.
+func DetectServer(ctx context.Context, q Querier) (*Server, error) {
+	s := &Server{columns: map[string]bool{}, views: map[string]bool{}}
+	rows, err := q.QueryContext(ctx, `SELECT
+  CONVERT(int, ISNULL(SERVERPROPERTY('ProductMajorVersion'), 0)),
+  CONVERT(int, SERVERPROPERTY('EngineEdition')),
+  d.name,
+  CONVERT(nvarchar(128), d.collation_name),
+  CONVERT(int, d.compatibility_level),
+  CONVERT(int, d.snapshot_isolation_state),
+  d.is_read_committed_snapshot_on
+FROM sys.databases AS d
+WHERE d.database_id = DB_ID()`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: reading server properties: %w", err)
+	}
+	found := false
+	for rows.Next() {
+		var coll sql.NullString
+		if err := rows.Scan(&s.MajorVersion, &s.EngineEdition, &s.Database, &coll, &s.Compatibility,
+			&s.SnapshotIsolationState, &s.ReadCommittedSnapshot); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("catalog: reading server properties: %w", err)
+		}
+		s.Collation = coll.String
+		found = true
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("catalog: reading server properties: %w", err)
+	}
+	if !found {
+		return nil, fmt.Errorf("catalog: sys.databases has no row for the current database")
+	}
+
+	names := make([]string, len(gatedViews))
+	for i, v := range gatedViews {
+		names[i] = "N'" + v + "'"
+	}
+	rows, err = q.QueryContext(ctx, `SELECT o.name, c.name
+FROM sys.all_objects AS o
+LEFT JOIN sys.all_columns AS c ON c.object_id = o.object_id
+WHERE o.schema_id = SCHEMA_ID(N'sys') AND o.name IN (`+strings.Join(names, ", ")+`)
+ORDER BY o.name, c.column_id`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: reading catalog columns: %w", err)
+	}
+	for rows.Next() {
+		var view string
+		var col sql.NullString
+		if err := rows.Scan(&view, &col); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("catalog: reading catalog columns: %w", err)
+		}
+		s.views[view] = true
+		if col.Valid {
+			s.columns[view+"."+col.String] = true
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("catalog: reading catalog columns: %w", err)
+	}
+	return s, nil
+}
+
+func closeRows(rows *sql.Rows) error {
+	err := rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
