@@ -277,19 +277,19 @@ type TriggerEventRow struct {
 
 // ExtPropRow is one sys.extended_properties row.
 type ExtPropRow struct {
-	Class    int
-	MajorID  int64
-	MinorID  int64
+	Class   int
+	MajorID int64
+	MinorID int64
 	// MajorSchema/MajorName name a schema (class 3), user (4), type (6) or
 	// XML schema collection (10); MinorName a column (1), parameter (2) or
 	// index (7). Objects (class 1, 2, 7) resolve through ObjectRow.
 	MajorSchema string
 	MajorName   string
 	MinorName   string
-	Name     string
-	Value    string
-	BaseType string
-	IsNull   bool
+	Name        string
+	Value       string
+	BaseType    string
+	IsNull      bool
 }
 
 // PrincipalRow is one database user or role.
@@ -317,9 +317,9 @@ type PermissionRow struct {
 	MajorSchema string // object, type or XML schema collection schema
 	MajorName   string // object, schema, type or XML schema collection name
 	MinorName   string // column of a column-level permission
-	Permission string
-	State      string // GRANT, DENY, GRANT_WITH_GRANT_OPTION
-	Grantee    string
+	Permission  string
+	State       string // GRANT, DENY, GRANT_WITH_GRANT_OPTION
+	Grantee     string
 }
 
 // DependencyRow is one sys.sql_expression_dependencies row between objects
