@@ -1,0 +1,193 @@
+package client
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/mssqldump/mssqldump/blob"
+)
+
+// Output receives the verified script. Fetch writes the whole stream, then
+// calls Commit once the digest matched, or Abort on any failure.
+type Output interface {
+	io.Writer
+	// Commit makes the written bytes final (flush, fsync, rename).
+	Commit() error
+	// Abort discards what was written, as far as the destination allows.
+	// It is safe to call more than once and after Commit (then it does
+	// nothing).
+	Abort()
+}
+
+// writeError marks a failure of the output itself (disk full, broken pipe),
+// so Fetch does not mistake it for a corrupt download.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
+func isStorageError(err error) bool {
+	var be *blob.Error
+	return errors.As(err, &be)
+}
+
+// FileOutput writes -r FILE atomically: into a temporary file in FILE's
+// directory, then, on Commit, fsync, rename over FILE and fsync the
+// directory. Until Commit succeeds FILE is untouched (an existing FILE is
+// replaced only on success), and Abort removes the temporary file.
+type FileOutput struct {
+	path string
+	mu   sync.Mutex
+	tmp  *os.File
+	w    *bufio.Writer
+	done bool
+}
+
+// NewFileOutput creates the temporary file next to path.
+func NewFileOutput(path string) (*FileOutput, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if base == "" {
+		return nil, fmt.Errorf("result file %q names a directory", path)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("result file %q is a directory", path)
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("result file: %w", err)
+	}
+	return &FileOutput{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, copyBuffer)}, nil
+}
+
+// TempPath is the temporary file's name (for a signal handler's cleanup).
+func (f *FileOutput) TempPath() string { return f.tmp.Name() }
+
+func (f *FileOutput) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err != nil {
+		return n, &writeError{err}
+	}
+	return n, nil
+}
+
+// Commit flushes, fsyncs, renames over the target and fsyncs the directory.
+func (f *FileOutput) Commit() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done {
+		return errors.New("result file already finished")
+	}
+	err := f.w.Flush()
+	if err == nil {
+		err = f.tmp.Sync()
+	}
+	if cerr := f.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.tmp.Name(), f.path)
+	}
+	if err != nil {
+		_ = os.Remove(f.tmp.Name())
+		f.done = true
+		return err
+	}
+	f.done = true
+	// The rename is durable only once the directory entry is on disk.
+	return syncDir(filepath.Dir(f.path))
+}
+
+// Abort closes and removes the temporary file; FILE is left as it was.
+func (f *FileOutput) Abort() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done {
+		return
+	}
+	f.done = true
+	_ = f.tmp.Close()
+	_ = os.Remove(f.tmp.Name())
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return err
+	}
+	return nil
+}
+
+// StreamOutput writes to a stream such as stdout. Bytes leave as they
+// arrive (a dump can be larger than memory or disk), so a verification
+// failure cannot unsend them; but when the stream is a regular file (the
+// shell's "> db.sql"), Abort truncates it back to where the dump began, so a
+// failed run leaves no partial script there either. Use -r FILE for a file
+// that is replaced only on success.
+type StreamOutput struct {
+	f     *os.File
+	w     *bufio.Writer
+	start int64 // offset where the dump began; -1 when not a regular file
+	mu    sync.Mutex
+	done  bool
+}
+
+// NewStreamOutput wraps f (usually os.Stdout).
+func NewStreamOutput(f *os.File) *StreamOutput {
+	s := &StreamOutput{f: f, w: bufio.NewWriterSize(f, copyBuffer), start: -1}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if off, err := f.Seek(0, io.SeekCurrent); err == nil {
+			s.start = off
+		}
+	}
+	return s
+}
+
+func (s *StreamOutput) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	if err != nil {
+		return n, &writeError{err}
+	}
+	return n, nil
+}
+
+// Commit flushes the buffered tail.
+func (s *StreamOutput) Commit() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.done = true
+	if err := s.w.Flush(); err != nil {
+		return err
+	}
+	if s.start >= 0 {
+		return s.f.Sync()
+	}
+	return nil
+}
+
+// Abort drops the buffered tail and, for a regular file, truncates it back
+// to where the dump began.
+func (s *StreamOutput) Abort() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done {
+		return
+	}
+	s.done = true
+	s.w.Reset(io.Discard)
+	if s.start >= 0 {
+		_ = s.f.Truncate(s.start)
+		_, _ = s.f.Seek(s.start, io.SeekStart)
+	}
+}

@@ -1,0 +1,45 @@
+// Package drivers is the one place that imports concrete broker and blob
+// drivers. Both binaries (mssqldump and mssqldump-agent) open their URLs
+// through it, so each binary links exactly these drivers and nothing
+// registers itself at init time (restic's internal/backend/all shape).
+package drivers
+
+import (
+	"context"
+
+	"github.com/mssqldump/mssqldump/blob"
+	"github.com/mssqldump/mssqldump/blob/fileblob"
+	"github.com/mssqldump/mssqldump/blob/s3blob"
+	"github.com/mssqldump/mssqldump/broker"
+	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
+)
+
+// Brokers returns a registry of every broker driver:
+//
+//	nats://host:4222?stream=MSSQLDUMP&consumer=agents&lease=30s   NATS JetStream
+func Brokers() *broker.Registry {
+	r := broker.NewRegistry()
+	r.Register(jetstreambroker.Scheme, &jetstreambroker.URLOpener{})
+	return r
+}
+
+// Buckets returns a registry of every blob driver:
+//
+//	file:///var/lib/mssqldump/blobs                         local directory
+//	s3://bucket?region=eu-west-1&prefix=dumps/              AWS S3 (or compatible, endpoint=)
+func Buckets() *blob.Registry {
+	r := blob.NewRegistry()
+	r.Register(fileblob.Scheme, fileblob.URLOpener{})
+	r.Register(s3blob.Scheme, s3blob.URLOpener{})
+	return r
+}
+
+// OpenQueue opens the broker queue at url with Brokers().
+func OpenQueue(ctx context.Context, url string) (*broker.Queue, error) {
+	return broker.OpenQueue(ctx, Brokers(), url)
+}
+
+// OpenBucket opens the blob bucket at url with Buckets().
+func OpenBucket(ctx context.Context, url string) (*blob.Bucket, error) {
+	return blob.OpenBucket(ctx, Buckets(), url)
+}
