@@ -10,7 +10,7 @@ import (
 )
 
 // stringCloses returns the offsets where a single-quoted string ends, as
-// SQL Server reads the text (” is an escaped quote).
+// SQL Server reads the text (a doubled quote is an escaped quote).
 func stringCloses(s string) (closes []int, open bool) {
 	for i := 0; i < len(s); i++ {
 		if s[i] != '\'' {
@@ -46,7 +46,7 @@ func outsideStrings(s string, c byte) bool {
 
 // goSqlcmdCloses returns the offsets where go-sqlcmd (pkg/sqlcmd
 // parse.go readString) thinks a single-quoted string ends: inside a string
-// a backslash swallows the next character, ” is an escaped quote.
+// a backslash swallows the next character, a doubled quote is an escaped quote.
 func goSqlcmdCloses(s string) (closes []int, open bool) {
 	var prev byte
 	for i := 0; i < len(s); i++ {
