@@ -1,0 +1,329 @@
+package data
+
+import (
+	"fmt"
+	"io"
+	"math/bits"
+	"strconv"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/mssqldump/mssqldump/scripter/tsql"
+)
+
+// RowSource yields a table's rows in the plan's order; Row returns
+// Plan.Width() values as the driver scanned them, valid until the next Next.
+type RowSource interface {
+	Next() bool
+	Row() []any
+	Err() error
+	Close() error
+}
+
+// Limits caps one INSERT statement.
+type Limits struct {
+	// RowsPerInsert caps rows per statement (1..1000; 0 means 1000).
+	RowsPerInsert int
+	// MaxInsertBytes caps a statement's bytes (0 means 1 MiB). A single row
+	// larger than the cap still goes out, alone in its statement.
+	MaxInsertBytes int
+}
+
+const (
+	maxRowsPerInsert = 1000 // SQL Server's limit for a VALUES list
+	defaultMaxBytes  = 1 << 20
+	flushAt          = 256 << 10
+)
+
+func (l Limits) rows() int {
+	if l.RowsPerInsert <= 0 || l.RowsPerInsert > maxRowsPerInsert {
+		return maxRowsPerInsert
+	}
+	return l.RowsPerInsert
+}
+
+func (l Limits) bytes() int {
+	if l.MaxInsertBytes <= 0 {
+		return defaultMaxBytes
+	}
+	return l.MaxInsertBytes
+}
+
+// Boundaries are content-defined: a statement ends after a row whose key
+// hash has its low k bits zero (once it holds minRows), or at the caps. An
+// inserted or deleted row therefore changes its own statement and at most
+// the next one; every other statement keeps its exact bytes, which is what
+// a differential backup store wants. k is chosen so that statements average
+// a quarter of the row cap, which keeps forced cuts at the cap rare
+// (e^-4 ≈ 2% of statements).
+func boundaryParams(maxRows int) (mask uint64, minRows int) {
+	avg := maxRows / 4
+	if avg < 1 {
+		return 0, 1
+	}
+	k := bits.Len(uint(avg)) - 1 // floor(log2(avg))
+	minRows = maxRows / 16
+	if minRows < 1 {
+		minRows = 1
+	}
+	return 1<<k - 1, minRows
+}
+
+// TableResult counts what WriteTable wrote.
+type TableResult struct {
+	Rows       int64
+	Statements int
+	Bytes      int64
+}
+
+// Writer encodes INSERT statements into one reusable buffer and flushes it
+// to the underlying writer in large chunks.
+type Writer struct {
+	w      io.Writer
+	limits Limits
+	buf    []byte
+	row    []byte // one encoded row, before it is placed into buf
+	keyOff []int  // start/end offsets of key literals inside row
+	vals   []any
+	digest *xxhash.Digest
+	// OnBatch, when set, is called after each statement with the running
+	// totals of the current table.
+	OnBatch func(TableResult)
+	err     error
+	written int64
+}
+
+// NewWriter returns a Writer that writes to w.
+func NewWriter(w io.Writer, limits Limits) *Writer {
+	return &Writer{w: w, limits: limits, buf: make([]byte, 0, flushAt+64<<10), digest: xxhash.New()}
+}
+
+func (w *Writer) flush(force bool) error {
+	if w.err != nil {
+		return w.err
+	}
+	if len(w.buf) == 0 || (!force && len(w.buf) < flushAt) {
+		return nil
+	}
+	n, err := w.w.Write(w.buf)
+	w.written += int64(n)
+	w.buf = w.buf[:0]
+	if err != nil {
+		w.err = err
+	}
+	return err
+}
+
+// Flush writes out whatever is buffered.
+func (w *Writer) Flush() error { return w.flush(true) }
+
+// Write appends raw script text (comments, DDL between tables).
+func (w *Writer) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	return len(p), w.flush(false)
+}
+
+// encodeRow appends one row's "(v1, v2, ...)" to w.row and records key
+// literal offsets for the boundary hash.
+func (w *Writer) encodeRow(p *Plan, vals []any) error {
+	w.row = append(w.row[:0], '(')
+	w.keyOff = w.keyOff[:0]
+	vi := 0
+	nextKey := 0
+	for i := range p.Columns {
+		c := &p.Columns[i]
+		if i > 0 {
+			w.row = append(w.row, ", "...)
+		}
+		start := len(w.row)
+		var err error
+		if c.Variant {
+			v := vals[vi : vi+6]
+			var lit any
+			if v[0] != nil {
+				vt := tsql.Variant{BaseType: tsql.Type{Name: asString(v[1]), Precision: asInt(v[2]), Scale: asInt(v[3]), MaxLength: asInt(v[4])}, Value: v[0]}
+				if coll := asString(v[5]); coll != "" && coll != p.DBCollation {
+					vt.Collation = coll
+				}
+				lit = vt
+			}
+			w.row, err = tsql.AppendLiteral(w.row, lit, c.Type)
+		} else {
+			w.row, err = appendValue(w.row, vals[vi], c)
+		}
+		if err != nil {
+			return fmt.Errorf("column %s: %w", tsql.QuoteIdent(c.Name), err)
+		}
+		vi += c.Width
+		if nextKey < len(p.KeyColumns) && isKey(p.KeyColumns, i) {
+			w.keyOff = append(w.keyOff, start, len(w.row))
+			nextKey++
+		}
+	}
+	w.row = append(w.row, ')')
+	return nil
+}
+
+// appendValue writes the common scalar shapes directly (NULL, integers,
+// bits: forms identical to tsql.AppendLiteral's, which a test checks) and
+// hands everything else to tsql. Passing the type by value on every call
+// costs more than formatting an integer.
+func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "NULL"...), nil
+	case int64:
+		if c.fast == fastInt {
+			return strconv.AppendInt(dst, x, 10), nil
+		}
+	case bool:
+		if c.fast == fastBit {
+			if x {
+				return append(dst, '1'), nil
+			}
+			return append(dst, '0'), nil
+		}
+	}
+	return tsql.AppendLiteral(dst, v, c.Type)
+}
+
+func isKey(keys []int, i int) bool {
+	for _, k := range keys {
+		if k == i {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *Writer) rowHash() uint64 {
+	if len(w.keyOff) == 0 {
+		return xxhash.Sum64(w.row)
+	}
+	if len(w.keyOff) == 2 {
+		return xxhash.Sum64(w.row[w.keyOff[0]:w.keyOff[1]])
+	}
+	w.digest.Reset()
+	for i := 0; i < len(w.keyOff); i += 2 {
+		w.digest.Write(w.row[w.keyOff[i]:w.keyOff[i+1]])
+		w.digest.Write([]byte{0})
+	}
+	return w.digest.Sum64()
+}
+
+// statement prefix/suffix for a plan.
+func insertHeader(p *Plan) (head, tail []byte) {
+	name := tsql.AppendName(nil, p.Table.Schema, p.Table.Name)
+	if p.Identity {
+		// Per statement rather than once per table: every batch then
+		// restores on its own, whichever session runs it.
+		head = append(head, "SET IDENTITY_INSERT "...)
+		head = append(head, name...)
+		head = append(head, " ON;\n"...)
+	}
+	head = append(head, "INSERT INTO "...)
+	head = append(head, name...)
+	head = append(head, " ("...)
+	for i, c := range p.Columns {
+		if i > 0 {
+			head = append(head, ", "...)
+		}
+		head = tsql.AppendIdent(head, c.Name)
+	}
+	head = append(head, ") VALUES\n"...)
+	tail = append(tail, ";\n"...)
+	if p.Identity {
+		tail = append(tail, "SET IDENTITY_INSERT "...)
+		tail = append(tail, name...)
+		tail = append(tail, " OFF;\n"...)
+	}
+	tail = append(tail, "GO\n"...)
+	return head, tail
+}
+
+// WriteTable writes every row of src as INSERT statements, each statement
+// its own batch (GO after it). Nothing is written for a table without rows.
+// It does not close src.
+func (w *Writer) WriteTable(p *Plan, src RowSource) (TableResult, error) {
+	var res TableResult
+	if len(p.Columns) == 0 {
+		return res, nil
+	}
+	head, tail := insertHeader(p)
+	maxRows, maxBytes := w.limits.rows(), w.limits.bytes()
+	mask, minRows := boundaryParams(maxRows)
+	width := p.Width()
+	inBatch, batchBytes := 0, 0
+	startWritten := w.written + int64(len(w.buf))
+	endBatch := func() error {
+		w.buf = append(w.buf, tail...)
+		inBatch, batchBytes = 0, 0
+		res.Statements++
+		res.Bytes = w.written + int64(len(w.buf)) - startWritten
+		if w.OnBatch != nil {
+			w.OnBatch(res)
+		}
+		return w.flush(false)
+	}
+	for src.Next() {
+		vals := src.Row()
+		if len(vals) != width {
+			return res, fmt.Errorf("data: %s: row has %d values, plan reads %d", tsql.QuoteName(p.Table.Schema, p.Table.Name), len(vals), width)
+		}
+		if err := w.encodeRow(p, vals); err != nil {
+			return res, fmt.Errorf("data: %s row %d: %w", tsql.QuoteName(p.Table.Schema, p.Table.Name), res.Rows+1, err)
+		}
+		if inBatch > 0 && batchBytes+2+len(w.row)+len(tail) > maxBytes {
+			if err := endBatch(); err != nil {
+				return res, err
+			}
+		}
+		if inBatch == 0 {
+			w.buf = append(w.buf, head...)
+			batchBytes = len(head)
+		} else {
+			w.buf = append(w.buf, ",\n"...)
+			batchBytes += 2
+		}
+		w.buf = append(w.buf, w.row...)
+		batchBytes += len(w.row)
+		inBatch++
+		res.Rows++
+		if inBatch >= maxRows || (inBatch >= minRows && w.rowHash()&mask == 0) {
+			if err := endBatch(); err != nil {
+				return res, err
+			}
+		}
+	}
+	if err := src.Err(); err != nil {
+		return res, err
+	}
+	if inBatch > 0 {
+		if err := endBatch(); err != nil {
+			return res, err
+		}
+	}
+	res.Bytes = w.written + int64(len(w.buf)) - startWritten
+	return res, w.err
+}
+
+func asString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return ""
+}
+
+func asInt(v any) int {
+	switch x := v.(type) {
+	case int64:
+		return int(x)
+	case int32:
+		return int(x)
+	case int:
+		return x
+	}
+	return 0
+}
