@@ -94,6 +94,9 @@ func (c *Client) Submit(ctx context.Context, req *Request) (*Pending, error) {
 		Server: req.Server, Database: req.Database,
 		Options: req.Options, Compress: compress,
 	}
+	if err := job.Validate(); err != nil {
+		return nil, err
+	}
 	creds, err := c.credentials(ctx, req)
 	if err != nil {
 		return nil, err
@@ -288,13 +291,17 @@ func (c *Client) Cancel(ctx context.Context, jobID string) error {
 // ReadManifest reads the manifest of a finished job (blob.ErrNotFound while
 // no attempt has finished).
 func (c *Client) ReadManifest(ctx context.Context, jobID string) (*protocol.Manifest, error) {
+	if err := protocol.ValidateJobID(jobID); err != nil {
+		return nil, err
+	}
 	b, err := c.Bucket.ReadAll(ctx, protocol.ManifestKey(jobID))
 	if err != nil {
 		return nil, err
 	}
 	m, err := protocol.DecodeManifest(b)
 	if err != nil {
-		return nil, fmt.Errorf("manifest of job %s: %w", jobID, err)
+		// A manifest that does not decode is damaged, not a usage error.
+		return nil, fmt.Errorf("manifest of job %s: %w: %v", jobID, ErrIntegrity, err)
 	}
 	return m, nil
 }

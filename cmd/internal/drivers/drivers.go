@@ -6,6 +6,7 @@ package drivers
 
 import (
 	"context"
+	"time"
 
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/blob/fileblob"
@@ -34,12 +35,27 @@ func Buckets() *blob.Registry {
 	return r
 }
 
+// OpenTimeout bounds opening a queue or bucket when ctx has no deadline of
+// its own: an unreachable endpoint must fail (ErrUnavailable), not hang.
+const OpenTimeout = 15 * time.Second
+
 // OpenQueue opens the broker queue at url with Brokers().
 func OpenQueue(ctx context.Context, url string) (*broker.Queue, error) {
+	ctx, cancel := withOpenTimeout(ctx)
+	defer cancel()
 	return broker.OpenQueue(ctx, Brokers(), url)
 }
 
 // OpenBucket opens the blob bucket at url with Buckets().
 func OpenBucket(ctx context.Context, url string) (*blob.Bucket, error) {
+	ctx, cancel := withOpenTimeout(ctx)
+	defer cancel()
 	return blob.OpenBucket(ctx, Buckets(), url)
+}
+
+func withOpenTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, OpenTimeout)
 }

@@ -58,7 +58,7 @@ func For(err error) int {
 	switch {
 	case err == nil:
 		return OK
-	case errors.As(err, &usage):
+	case errors.As(err, &usage), errors.Is(err, protocol.ErrInvalid):
 		return Usage
 	case errors.Is(err, client.ErrInterrupted):
 		return Interrupted

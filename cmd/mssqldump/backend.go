@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/urfave/cli/v2"
+
+	"github.com/mssqldump/mssqldump/agent"
+	"github.com/mssqldump/mssqldump/agent/protocol"
+	"github.com/mssqldump/mssqldump/agent/seal"
+	"github.com/mssqldump/mssqldump/blob"
+	"github.com/mssqldump/mssqldump/broker"
+	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
+	"github.com/mssqldump/mssqldump/cmd/internal/drivers"
+)
+
+// backend is a broker queue and a blob bucket for the client: remote ones
+// opened from --broker/--blob, or the embedded default.
+type backend struct {
+	queue  *broker.Queue // nil for wait/fetch, which need only the bucket
+	bucket *blob.Bucket
+	// finish releases everything; delivered says the script reached its
+	// output, so the embedded default may delete its copy.
+	finish func(delivered bool)
+}
+
+func isRemote(c *cli.Context) (bool, error) {
+	b, o := c.String("broker") != "", c.String("blob") != ""
+	if b != o {
+		return false, errUsage("--broker and --blob go together (the agents store the script where the CLI can read it); give both, or neither for the embedded default")
+	}
+	if b && c.String("source") != "" {
+		return false, errUsage("--source works only with the embedded default (no --broker/--blob)")
+	}
+	return b, nil
+}
+
+// openRemote opens --broker (unless bucketOnly) and --blob.
+func openRemote(ctx context.Context, c *cli.Context, bucketOnly bool) (*backend, error) {
+	bucket, err := drivers.OpenBucket(ctx, c.String("blob"))
+	if err != nil {
+		return nil, classifyOpen(err)
+	}
+	be := &backend{bucket: bucket}
+	if !bucketOnly {
+		q, err := drivers.OpenQueue(ctx, c.String("broker"))
+		if err != nil {
+			_ = bucket.Close()
+			return nil, classifyOpen(err)
+		}
+		be.queue = q
+	}
+	be.finish = func(bool) {
+		if be.queue != nil {
+			_ = be.queue.Close()
+		}
+		_ = be.bucket.Close()
+	}
+	return be, nil
+}
+
+// classifyOpen turns an open error that is not about reachability (unknown
+// scheme, bad parameter) into a usage error.
+func classifyOpen(err error) error {
+	if errors.Is(err, broker.ErrUnavailable) || errors.Is(err, blob.ErrUnavailable) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var be *blob.Error
+	var qe *broker.Error
+	if errors.As(err, &be) || errors.As(err, &qe) {
+		return err
+	}
+	return errUsage("%v", err)
+}
+
+// stateDir is the embedded default's working directory.
+func stateDir(c *cli.Context) (string, error) {
+	if d := c.String("state-dir"); d != "" {
+		return d, nil
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "mssqldump"), nil
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		return filepath.Join(home, ".local", "state", "mssqldump"), nil
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("mssqldump-%d", os.Getuid())), nil
+}
+
+// jobDir is where the embedded default keeps one run: a private JetStream
+// store and blob directory per job, so concurrent runs never share state,
+// and 'fetch JOBID' finds a kept script by its id alone.
+func jobDir(c *cli.Context, jobID string) (string, error) {
+	if err := protocol.ValidateJobID(jobID); err != nil {
+		return "", errUsage("%v", err)
+	}
+	d, err := stateDir(c)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "jobs", jobID), nil
+}
+
+// embeddedSource picks the agent's Source: SQL Server, or --source synthetic:SIZE.
+func embeddedSource(spec string) (agent.Source, error) {
+	if spec == "" {
+		return agent.NewSQLServerSource(), nil
+	}
+	kind, arg, _ := strings.Cut(spec, ":")
+	if kind != "synthetic" {
+		return nil, errUsage("--source %q: want synthetic:SIZE", spec)
+	}
+	n, err := humanize.ParseBytes(arg)
+	if err != nil {
+		return nil, errUsage("--source %q: %v", spec, err)
+	}
+	return agent.NewSyntheticSource(int64(n)), nil
+}
+
+// startEmbedded runs the embedded default for one job: an in-process
+// JetStream server, an in-process agent with an ephemeral sealing key, and a
+// local blob directory, all under the job's directory. The client talks to
+// them over the same broker and blob APIs as to a remote fleet.
+func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef string, log *slog.Logger) (_ *backend, err error) {
+	src, err := embeddedSource(c.String("source"))
+	if err != nil {
+		return nil, err
+	}
+	dir, err := jobDir(c, jobID)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("embedded default: %w", err)
+	}
+	var cleanups []func()
+	cleanup := func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+		cleanups = nil
+	}
+	defer func() {
+		if err != nil {
+			cleanup()
+			_ = os.RemoveAll(dir)
+		}
+	}()
+
+	natsDir := filepath.Join(dir, "nats")
+	srv, err := jetstreambroker.StartEmbedded(ctx, natsDir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded default: %w", err)
+	}
+	cleanups = append(cleanups, func() { srv.Shutdown(); _ = os.RemoveAll(natsDir) })
+	lease := c.Duration("embedded-lease")
+	queueURL := srv.URL() + "?lease=" + lease.String()
+	blobURL := "file://" + filepath.Join(dir, "blob")
+	if err := os.MkdirAll(filepath.Join(dir, "blob"), 0o700); err != nil {
+		return nil, err
+	}
+
+	agentQueue, err := drivers.OpenQueue(ctx, queueURL)
+	if err != nil {
+		return nil, fmt.Errorf("embedded default: %w", err)
+	}
+	cleanups = append(cleanups, func() { _ = agentQueue.Close() })
+	agentBucket, err := drivers.OpenBucket(ctx, blobURL)
+	if err != nil {
+		return nil, fmt.Errorf("embedded default: %w", err)
+	}
+	cleanups = append(cleanups, func() { _ = agentBucket.Close() })
+
+	key, err := seal.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	// Publish the key before the agent starts, so the client never races
+	// the agent's own (create-if-absent) publication of the same key.
+	if err := agentBucket.WriteAll(ctx, protocol.FleetPublicKeyKey, []byte(key.Public().String()+"\n"),
+		&blob.WriterOptions{IfNotExists: true, ContentType: "text/plain; charset=utf-8"}); err != nil {
+		return nil, fmt.Errorf("embedded default: publish sealing key: %w", err)
+	}
+	a, err := agent.New(agent.Config{
+		Queue: agentQueue, Bucket: agentBucket, Source: src, Key: key,
+		// A reference given on this command line names this user's own
+		// secret, read in this process: allow exactly it.
+		Credentials: &agent.RefResolver{Default: credentialsRef},
+		MaxAttempts: 1, DrainTimeout: 10 * time.Second,
+		Logger: log.With("component", "agent"), Metrics: prometheus.NewRegistry(), AgentID: "embedded",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded default: %w", err)
+	}
+	agentCtx, stopAgent := context.WithCancel(context.WithoutCancel(ctx))
+	agentDone := make(chan struct{})
+	go func() {
+		defer close(agentDone)
+		if err := a.Run(agentCtx); err != nil {
+			log.Error("embedded agent stopped", "err", err)
+		}
+	}()
+	cleanups = append(cleanups, func() { stopAgent(); <-agentDone })
+
+	q, err := drivers.OpenQueue(ctx, queueURL)
+	if err != nil {
+		return nil, fmt.Errorf("embedded default: %w", err)
+	}
+	cleanups = append(cleanups, func() { _ = q.Close() })
+	bucket, err := drivers.OpenBucket(ctx, blobURL)
+	if err != nil {
+		return nil, fmt.Errorf("embedded default: %w", err)
+	}
+	cleanups = append(cleanups, func() { _ = bucket.Close() })
+
+	return &backend{queue: q, bucket: bucket, finish: func(delivered bool) {
+		keep := false
+		if !delivered {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			keep, _ = bucket.Exists(ctx, protocol.ManifestKey(jobID))
+			cancel()
+		}
+		cleanup()
+		if keep {
+			log.Warn("the script is stored but was not delivered; write it with 'mssqldump fetch "+jobID+"'", "dir", dir)
+			return
+		}
+		_ = os.RemoveAll(dir)
+	}}, nil
+}
+
+// openEmbeddedBucket opens a kept job directory for wait/fetch.
+func openEmbeddedBucket(ctx context.Context, c *cli.Context, jobID string) (*backend, error) {
+	dir, err := jobDir(c, jobID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "blob")); err != nil {
+		return nil, fmt.Errorf("job %s: nothing kept in %s (the embedded default keeps a script only when it was stored but not delivered; give --broker/--blob for a remote job): %w",
+			jobID, dir, blob.ErrNotFound)
+	}
+	b, err := drivers.OpenBucket(ctx, "file://"+filepath.Join(dir, "blob"))
+	if err != nil {
+		return nil, err
+	}
+	return &backend{bucket: b, finish: func(delivered bool) {
+		_ = b.Close()
+		if delivered {
+			_ = os.RemoveAll(dir)
+		}
+	}}, nil
+}
