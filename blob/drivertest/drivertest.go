@@ -329,32 +329,40 @@ func testCreateIfAbsentKeepsFirstObject(t *testing.T, h Harness) {
 }
 
 func testConcurrentCreateIfAbsentHasOneWinner(t *testing.T, h Harness) {
-	b, ctx := open(t, h), ctxFor(t)
-	const n = 4
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			errs[i] = writeChunked(ctx, b, "race/manifest", payload(1000, uint64(100+i)),
-				&blob.WriterOptions{IfNotExists: true})
+	b := open(t, h)
+	// Small objects go up in one request; large ones as multipart uploads
+	// whose completion must carry the precondition.
+	for _, size := range []int64{1000, h.PartSize + 1} {
+		t.Run(fmt.Sprintf("%dB", size), func(t *testing.T) {
+			ctx := ctxFor(t)
+			key := fmt.Sprintf("race/%d/manifest", size)
+			const n = 4
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					errs[i] = writeChunked(ctx, b, key, payload(size, uint64(100+i)),
+						&blob.WriterOptions{IfNotExists: true})
+				})
+			}
+			wg.Wait()
+			winner := -1
+			for i, err := range errs {
+				switch {
+				case err == nil && winner >= 0:
+					t.Fatalf("writers %d and %d both won", winner, i)
+				case err == nil:
+					winner = i
+				case !errors.Is(err, blob.ErrExists):
+					t.Fatalf("writer %d: %v; want nil or ErrExists", i, err)
+				}
+			}
+			if winner < 0 {
+				t.Fatal("no writer won")
+			}
+			assertSame(t, "winner's object", mustRead(t, ctx, b, key), payload(size, uint64(100+winner)))
 		})
 	}
-	wg.Wait()
-	winner := -1
-	for i, err := range errs {
-		switch {
-		case err == nil && winner >= 0:
-			t.Fatalf("writers %d and %d both won", winner, i)
-		case err == nil:
-			winner = i
-		case !errors.Is(err, blob.ErrExists):
-			t.Fatalf("writer %d: %v; want nil or ErrExists", i, err)
-		}
-	}
-	if winner < 0 {
-		t.Fatal("no writer won")
-	}
-	assertSame(t, "winner's object", mustRead(t, ctx, b, "race/manifest"), payload(1000, uint64(100+winner)))
 }
 
 func testMissingKeyIsNotFound(t *testing.T, h Harness) {
