@@ -1,0 +1,117 @@
+// Package openurl parses the query parameters of broker URLs, so that every
+// driver rejects unknown parameters the same way: with an error naming them.
+package openurl
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Params consumes the query parameters of a URL. Each getter marks its
+// parameter as known; Err reports the first bad value or the unknown ones.
+type Params struct {
+	q     url.Values
+	known map[string]bool
+	err   error
+}
+
+// New returns the parameters of u.
+func New(u *url.URL) *Params {
+	return &Params{q: u.Query(), known: map[string]bool{}}
+}
+
+func (p *Params) get(name string) (string, bool) {
+	p.known[name] = true
+	vs, ok := p.q[name]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	if len(vs) > 1 && p.err == nil {
+		p.err = fmt.Errorf("query parameter %q given %d times", name, len(vs))
+	}
+	return vs[0], true
+}
+
+// String returns the parameter or def when it is absent.
+func (p *Params) String(name, def string) string {
+	if v, ok := p.get(name); ok {
+		return v
+	}
+	return def
+}
+
+// Duration parses a Go duration ("30s", "2m").
+func (p *Params) Duration(name string, def time.Duration) time.Duration {
+	v, ok := p.get(name)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		p.fail(fmt.Errorf("query parameter %s=%q: want a positive duration such as 30s", name, v))
+		return def
+	}
+	return d
+}
+
+// Int parses a positive integer.
+func (p *Params) Int(name string, def int) int {
+	v, ok := p.get(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		p.fail(fmt.Errorf("query parameter %s=%q: want a positive integer", name, v))
+		return def
+	}
+	return n
+}
+
+// Bool parses true/false/1/0.
+func (p *Params) Bool(name string, def bool) bool {
+	v, ok := p.get(name)
+	if !ok {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(fmt.Errorf("query parameter %s=%q: want true or false", name, v))
+		return def
+	}
+	return b
+}
+
+func (p *Params) fail(err error) {
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// Err reports a bad value, or the unknown parameters by name along with the
+// known ones.
+func (p *Params) Err() error {
+	if p.err != nil {
+		return p.err
+	}
+	var unknown []string
+	for k := range p.q {
+		if !p.known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	known := make([]string, 0, len(p.known))
+	for k := range p.known {
+		known = append(known, k)
+	}
+	slices.Sort(known)
+	return fmt.Errorf("unknown query parameter(s) %s (known: %s)", strings.Join(unknown, ", "), strings.Join(known, ", "))
+}
