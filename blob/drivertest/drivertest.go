@@ -25,7 +25,7 @@ import (
 type Harness struct {
 	// NewBucket returns an empty bucket for one test, configured with
 	// PartSize; it registers its own cleanup with t.Cleanup.
-	NewBucket func(t *testing.T) driver.Bucket
+	NewBucket func(t testing.TB) driver.Bucket
 	// PartSize is the upload part size the harness configured (for S3, the
 	// 5 MiB minimum keeps the tests quick). 0 means the driver has no parts;
 	// the suite then uses 1 MiB as the "part" for its sizes.

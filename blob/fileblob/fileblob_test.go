@@ -10,7 +10,7 @@ import (
 
 func harness() drivertest.Harness {
 	return drivertest.Harness{
-		NewBucket: func(t *testing.T) driver.Bucket {
+		NewBucket: func(t testing.TB) driver.Bucket {
 			b, err := fileblob.OpenBucket(t.TempDir(), nil)
 			if err != nil {
 				t.Fatal(err)
@@ -22,4 +22,14 @@ func harness() drivertest.Harness {
 
 func TestConformance(t *testing.T) {
 	drivertest.RunConformanceTests(t, harness())
+}
+
+func BenchmarkFileblob(b *testing.B) {
+	drivertest.RunBenchmarks(b, func(tb testing.TB) driver.Bucket {
+		d, err := fileblob.OpenBucket(tb.TempDir(), nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return d
+	})
 }

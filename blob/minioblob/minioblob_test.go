@@ -68,7 +68,7 @@ func newTestBucket(t testing.TB, partSize int64) *minioblob.Bucket {
 
 func TestConformance(t *testing.T) {
 	drivertest.RunConformanceTests(t, drivertest.Harness{
-		NewBucket:  func(t *testing.T) driver.Bucket { return newTestBucket(t, minioblob.MinPartSize) },
+		NewBucket:  func(t testing.TB) driver.Bucket { return newTestBucket(t, minioblob.MinPartSize) },
 		PartSize:   minioblob.MinPartSize,
 		SignedURLs: true,
 	})
@@ -164,4 +164,9 @@ func TestURLOpenerRejectsBadURLs(t *testing.T) {
 			t.Errorf("OpenBucket(%q) succeeded; want an error", bad)
 		}
 	}
+}
+
+// BenchmarkMinioblob uses the driver's default part size and concurrency.
+func BenchmarkMinioblob(b *testing.B) {
+	drivertest.RunBenchmarks(b, func(tb testing.TB) driver.Bucket { return newTestBucket(tb, 0) })
 }

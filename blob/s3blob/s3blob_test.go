@@ -72,7 +72,7 @@ func emptyAndDelete(t testing.TB, c *s3.Client, name string) {
 
 func TestConformance(t *testing.T) {
 	drivertest.RunConformanceTests(t, drivertest.Harness{
-		NewBucket:  func(t *testing.T) driver.Bucket { return newTestBucket(t, s3blob.MinPartSize) },
+		NewBucket:  func(t testing.TB) driver.Bucket { return newTestBucket(t, s3blob.MinPartSize) },
 		PartSize:   s3blob.MinPartSize,
 		SignedURLs: true,
 	})
@@ -176,4 +176,9 @@ func TestURLOpenerRejectsUnknownParameters(t *testing.T) {
 			t.Errorf("OpenBucket(%q) succeeded; want an error", bad)
 		}
 	}
+}
+
+// BenchmarkS3blob uses the driver's default part size and concurrency.
+func BenchmarkS3blob(b *testing.B) {
+	drivertest.RunBenchmarks(b, func(tb testing.TB) driver.Bucket { return newTestBucket(tb, 0) })
 }
