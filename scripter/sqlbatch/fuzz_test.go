@@ -1,0 +1,99 @@
+package sqlbatch
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/mssqldump/mssqldump/scripter/tsql"
+)
+
+// FuzzLiteralScriptSplitsExactly encodes arbitrary strings with
+// tsql.AppendLiteral into "SELECT <literal>;" batches separated by GO lines
+// (LF or CRLF), splits the script, and checks that each batch is exactly
+// the statement written and that its literal parses back to the value.
+func FuzzLiteralScriptSplitsExactly(f *testing.F) {
+	for _, s := range []string{"", "x", "a\nGO\nb", "\r\nGO 5\r\n", "it's", "/* open", "-- no", "[", "\"", "$(v)", "\\", "\x00"} {
+		f.Add(s, "GO\n"+s, false)
+	}
+	f.Add("'\n/*\nGO", "]]\n--'\nGO\n", true)
+	nv := tsql.Type{Name: "nvarchar", MaxLength: tsql.MaxLengthMax}
+	f.Fuzz(func(t *testing.T, a, b string, crlf bool) {
+		values := []string{a, b, a + b}
+		eol := "\n"
+		if crlf {
+			eol = "\r\n"
+		}
+		var script []byte
+		var want []string
+		for _, v := range values {
+			if !utf8.ValidString(v) {
+				return
+			}
+			stmt := append([]byte("SELECT "), nil...)
+			stmt = tsql.AppendStringExpr(stmt, v)
+			stmt = append(stmt, ';')
+			want = append(want, string(stmt))
+			script = append(script, stmt...)
+			script = append(script, eol+"GO"+eol...)
+		}
+		got, err := splitAll(t, string(script))
+		if err != nil {
+			t.Fatalf("%q: %v", script, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d batches, want %d", script, len(got), len(want))
+		}
+		for i, bt := range got {
+			if bt.Text != want[i] || bt.Repeat != 1 || bt.StartLine != 2*i+1 || bt.Variables != nil {
+				t.Fatalf("batch %d: %+v, want %q", i, bt, want[i])
+			}
+			lit := strings.TrimSuffix(strings.TrimPrefix(bt.Text, "SELECT "), ";")
+			v, err := tsql.ParseLiteral(lit, nv)
+			if err != nil || v != values[i] {
+				t.Fatalf("batch %d: %q parses as %q, %v; want %q", i, lit, v, err, values[i])
+			}
+		}
+	})
+}
+
+// FuzzSplitterNeverLosesText splits arbitrary scripts: it must not panic,
+// every batch's text must be the script's text at its StartLine, and only
+// blank lines, GO lines and line endings may lie between batches.
+func FuzzSplitterNeverLosesText(f *testing.F) {
+	for _, s := range []string{"SELECT 1\nGO\n", "'\nGO\n'", "/*/*\n*/GO\n*/\nGO 2\n", "[a]]\nGO\n]", "GO x\n", "\r\n\r\nGO\r\n", "GO\nG"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		got, err := splitAll(t, script)
+		lineStart := []int{0}
+		for i := 0; i < len(script); i++ {
+			if script[i] == '\n' {
+				lineStart = append(lineStart, i+1)
+			}
+		}
+		onlySeparators := func(between string) {
+			for _, ln := range strings.Split(between, "\n") {
+				ln = strings.TrimSpace(ln)
+				if ln != "" && !strings.HasPrefix(strings.ToLower(ln), "go") {
+					t.Fatalf("text %q of %q is in no batch", ln, script)
+				}
+			}
+		}
+		prevEnd := 0
+		for _, b := range got {
+			if b.StartLine < 1 || b.StartLine > len(lineStart) {
+				t.Fatalf("batch %+v: StartLine out of range in %q", b, script)
+			}
+			off := lineStart[b.StartLine-1]
+			if off < prevEnd || !strings.HasPrefix(script[off:], b.Text) {
+				t.Fatalf("batch %+v is not the text at its line in %q", b, script)
+			}
+			onlySeparators(script[prevEnd:off])
+			prevEnd = off + len(b.Text)
+		}
+		if err == nil {
+			onlySeparators(script[prevEnd:])
+		}
+	})
+}
