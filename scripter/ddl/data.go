@@ -1,0 +1,76 @@
+package ddl
+
+import (
+	"math/big"
+	"strings"
+
+	"github.com/mssqldump/mssqldump/scripter/model"
+)
+
+// DataColumns returns the columns the data section inserts into t, in table
+// order: computed and rowversion columns are never inserted, nor are graph
+// internal columns, ledger columns or GENERATED ALWAYS columns of a table
+// whose period is scripted inline. The period columns of a system-versioned
+// table ARE included: pre-data creates them as plain columns (see the
+// package comment) so their exact values load.
+func DataColumns(t *model.Table) []*model.Column {
+	var out []*model.Column
+	for _, c := range t.Columns {
+		switch {
+		case c.Computed != nil, c.IsRowversion, c.GraphType != "", ledgerColumn(t, c):
+			continue
+		case c.GeneratedAlways != "" && !(t.Temporal != nil && periodColumn(c)):
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// NeedsIdentityInsert reports whether loading t's rows needs
+// SET IDENTITY_INSERT ON.
+func NeedsIdentityInsert(t *model.Table) bool {
+	for _, c := range DataColumns(t) {
+		if c.Identity != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// ReseedStatements returns the batch to run after t's rows are loaded so
+// that the next identity value equals the source's: DBCC CHECKIDENT RESEED
+// to the source's last value. A table that received no rows in the restore
+// has never had an insert, and SQL Server then hands out the reseed value
+// itself first, so that case reseeds to last + increment. It returns "" when
+// t has no identity, the source never used it, or t is memory-optimized
+// (DBCC CHECKIDENT does not apply there).
+func ReseedStatements(t *model.Table) string {
+	if t.MemoryOptimized {
+		return ""
+	}
+	var id *model.Identity
+	for _, c := range t.Columns {
+		if c.Identity != nil {
+			id = c.Identity
+			break
+		}
+	}
+	if id == nil || id.LastValue == "" {
+		return ""
+	}
+	last, ok1 := new(big.Int).SetString(id.LastValue, 10)
+	inc, ok2 := new(big.Int).SetString(numOr(id.Increment, "1"), 10)
+	if !ok1 || !ok2 {
+		return ""
+	}
+	next := new(big.Int).Add(last, inc)
+	name := nlit(qn(t.QName))
+	var sb strings.Builder
+	sb.WriteString("IF EXISTS (SELECT 1 FROM sys.identity_columns WHERE object_id = OBJECT_ID(" + name + ") AND last_value IS NOT NULL)\n")
+	sb.WriteString("\tDBCC CHECKIDENT (" + name + ", RESEED, " + last.String() + ") WITH NO_INFOMSGS;\n")
+	sb.WriteString("ELSE\n")
+	sb.WriteString("\tDBCC CHECKIDENT (" + name + ", RESEED, " + next.String() + ") WITH NO_INFOMSGS;\n")
+	sb.WriteString("GO\n")
+	return sb.String()
+}

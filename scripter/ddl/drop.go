@@ -1,0 +1,79 @@
+package ddl
+
+import (
+	"strings"
+
+	"github.com/mssqldump/mssqldump/scripter/model"
+)
+
+// drops removes every object the script creates, in reverse restore order
+// (AddDropTable). Foreign keys that reference a dumped table (from any
+// table, dumped or not) are dropped first, and system versioning is turned
+// off, since either would block DROP TABLE.
+func (b *builder) drops() []Object {
+	var sb strings.Builder
+	header(&sb, "DROP", "existing objects")
+	if !b.opts.SkipTriggers {
+		var ddl []*model.Module
+		for _, m := range b.db.Modules {
+			if moduleType(m) == TypeTrigger && m.Parent == nil {
+				ddl = append(ddl, m)
+			}
+		}
+		for _, m := range sortedQNames(ddl, func(m *model.Module) model.QName { return m.QName }) {
+			batch(&sb, "DROP TRIGGER IF EXISTS "+ident(m.Name)+" ON DATABASE;")
+		}
+	}
+	tables := b.orderedTables()
+	if len(tables) > 0 {
+		var st strings.Builder
+		st.WriteString("DECLARE @drop nvarchar(max) = N'';\n")
+		st.WriteString("SELECT @drop += N'ALTER TABLE ' + QUOTENAME(OBJECT_SCHEMA_NAME(fk.parent_object_id)) + N'.' + QUOTENAME(OBJECT_NAME(fk.parent_object_id))\n")
+		st.WriteString("\t+ N' DROP CONSTRAINT ' + QUOTENAME(fk.name) + N';' + NCHAR(10)\n")
+		st.WriteString("FROM sys.foreign_keys AS fk\nWHERE fk.referenced_object_id IN (\n")
+		for i, t := range tables {
+			st.WriteString("\tOBJECT_ID(" + nlit(qn(t.QName)) + ")")
+			if i < len(tables)-1 {
+				st.WriteString(",")
+			}
+			st.WriteString("\n")
+		}
+		st.WriteString(");\nEXEC sys.sp_executesql @drop;")
+		batch(&sb, st.String())
+	}
+	for _, t := range tables {
+		if t.Temporal != nil {
+			batch(&sb, "IF OBJECTPROPERTY(OBJECT_ID("+nlit(qn(t.QName))+"), 'TableTemporalType') = 2\n\tALTER TABLE "+qn(t.QName)+" SET (SYSTEM_VERSIONING = OFF);")
+		}
+	}
+	for i := len(b.order) - 1; i >= 0; i-- {
+		switch o := b.order[i].obj.(type) {
+		case *model.Table:
+			batch(&sb, "DROP TABLE IF EXISTS "+qn(o.QName)+";")
+		case *model.Synonym:
+			batch(&sb, "DROP SYNONYM IF EXISTS "+qn(o.QName)+";")
+		case *model.Module:
+			batch(&sb, "DROP "+strings.ToUpper(moduleType(o))+" IF EXISTS "+qn(o.QName)+";")
+		}
+	}
+	for _, s := range reverse(sortedQNames(b.db.Sequences, func(s *model.Sequence) model.QName { return s.QName })) {
+		batch(&sb, "DROP SEQUENCE IF EXISTS "+qn(s.QName)+";")
+	}
+	for _, t := range reverse(sortedQNames(b.db.TableTypes, func(t *model.TableType) model.QName { return t.QName })) {
+		batch(&sb, "DROP TYPE IF EXISTS "+qn(t.QName)+";")
+	}
+	for _, t := range reverse(sortedQNames(b.db.Types, func(t *model.UserType) model.QName { return t.QName })) {
+		batch(&sb, "DROP TYPE IF EXISTS "+qn(t.QName)+";")
+	}
+	for _, x := range reverse(sortedQNames(b.db.XMLSchemaCollections, func(x *model.XMLSchemaCollection) model.QName { return x.QName })) {
+		batch(&sb, "IF EXISTS (SELECT 1 FROM sys.xml_schema_collections WHERE schema_id = SCHEMA_ID("+nlit(x.Schema)+") AND name = "+nlit(x.Name)+")\n\tDROP XML SCHEMA COLLECTION "+qn(x.QName)+";")
+	}
+	return []Object{{Type: TypeDrop, QName: model.QName{Name: "drop"}, Text: sb.String()}}
+}
+
+func reverse[T any](s []T) []T {
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+	return s
+}

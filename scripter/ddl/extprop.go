@@ -1,0 +1,179 @@
+package ddl
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/mssqldump/mssqldump/scripter/model"
+)
+
+func extPropKey(p *model.ExtendedProperty) string {
+	return strings.Join([]string{p.Level0Type, p.Level0Name, p.Level1Type, p.Level1Name, p.Level2Type, p.Level2Name, p.Name}, "\x00")
+}
+
+// extPropTarget is the object a property belongs to, for grouping and for
+// leaving out properties of objects that are not in the dump.
+func (b *builder) extPropWanted(p *model.ExtendedProperty) bool {
+	switch p.Level0Type {
+	case "":
+		return true
+	case "SCHEMA":
+	case "USER", "ROLE":
+		return b.opts.Permissions
+	default:
+		return true
+	}
+	if p.Level1Type == "" {
+		if builtinSchema(p.Level0Name) {
+			return true
+		}
+		for _, s := range b.db.Schemas {
+			if s.Name == p.Level0Name {
+				return true
+			}
+		}
+		return false
+	}
+	typ, ok := b.present[model.QName{Schema: p.Level0Name, Name: p.Level1Name}]
+	if !ok {
+		return false
+	}
+	if b.opts.SkipRoutines && (typ == TypeProcedure || typ == TypeFunction) {
+		return false
+	}
+	if b.opts.SkipTriggers && p.Level2Type == "TRIGGER" {
+		return false
+	}
+	return true
+}
+
+// extendedProperties scripts sp_addextendedproperty calls, one object per
+// owning object.
+func (b *builder) extendedProperties() []Object {
+	ps := append([]*model.ExtendedProperty(nil), b.db.ExtendedProperties...)
+	sort.SliceStable(ps, func(i, j int) bool { return extPropKey(ps[i]) < extPropKey(ps[j]) })
+	var out []Object
+	var cur *Object
+	var simple strings.Builder
+	flush := func(sb *strings.Builder) {
+		if simple.Len() > 0 {
+			batch(sb, simple.String())
+			simple.Reset()
+		}
+	}
+	var sb *strings.Builder
+	var curKey [4]string
+	for _, p := range ps {
+		if !b.extPropWanted(p) {
+			continue
+		}
+		key := [4]string{p.Level0Type, p.Level0Name, p.Level1Type, p.Level1Name}
+		if cur == nil || key != curKey {
+			if cur != nil {
+				flush(sb)
+				cur.Text = sb.String()
+				out = append(out, *cur)
+			}
+			curKey = key
+			sb = &strings.Builder{}
+			target := "DATABASE"
+			q := model.QName{}
+			switch {
+			case p.Level1Name != "":
+				q = model.QName{Schema: p.Level0Name, Name: p.Level1Name}
+				target = p.Level1Type + " " + qn(q)
+			case p.Level0Name != "":
+				q = model.QName{Name: p.Level0Name}
+				target = p.Level0Type + " " + ident(p.Level0Name)
+			}
+			header(sb, "EXTENDED PROPERTIES", target)
+			cur = &Object{Type: TypeExtendedProperty, QName: q}
+		}
+		stmt, needsBatch := b.extProp(p)
+		if needsBatch {
+			flush(sb)
+			batch(sb, stmt)
+		} else {
+			simple.WriteString(stmt)
+		}
+	}
+	if cur != nil {
+		flush(sb)
+		cur.Text = sb.String()
+		out = append(out, *cur)
+	}
+	return out
+}
+
+// extPropBaseType maps SQL_VARIANT_PROPERTY(value, 'BaseType') to a type
+// CONVERT can produce inside a sql_variant (no max types).
+func extPropBaseType(t string) string {
+	switch t {
+	case "varchar", "char":
+		return "varchar(8000)"
+	case "nchar":
+		return "nvarchar(4000)"
+	case "varbinary", "binary":
+		return "varbinary(8000)"
+	case "decimal", "numeric":
+		return "decimal(38, 10)"
+	}
+	return t
+}
+
+// extProp renders one call. Arguments of EXEC must be literals or
+// variables, so values that need an expression (a non-nvarchar base type,
+// text sqlcmd would alter) go through variables in a batch of their own.
+func (b *builder) extProp(p *model.ExtendedProperty) (string, bool) {
+	var decl strings.Builder
+	n := 0
+	// Variables take the parameter's type: names are sysname, values
+	// sql_variant (which cannot hold a max type; property values are
+	// limited to 7,500 bytes anyway).
+	arg := func(name, v string) string {
+		e, ok := strLit(v)
+		if ok {
+			return ", @" + name + " = " + e
+		}
+		if name == "value" {
+			decl.WriteString("DECLARE @value sql_variant = CONVERT(nvarchar(4000), " + e + ");\n")
+		} else {
+			decl.WriteString("DECLARE @" + name + " sysname = " + e + ";\n")
+		}
+		n++
+		return ", @" + name + " = @" + name
+	}
+	var call strings.Builder
+	call.WriteString("EXEC sys.sp_addextendedproperty")
+	call.WriteString(strings.TrimPrefix(arg("name", p.Name), ","))
+	switch {
+	case p.IsNull:
+		call.WriteString(", @value = NULL")
+	case p.BaseType != "" && p.BaseType != "nvarchar":
+		e, _ := strLit(p.Value)
+		decl.WriteString("DECLARE @value sql_variant = CONVERT(" + extPropBaseType(p.BaseType) + ", " + e + ");\n")
+		n++
+		call.WriteString(", @value = @value")
+	default:
+		call.WriteString(arg("value", p.Value))
+	}
+	levels := [][2]string{{p.Level0Type, p.Level0Name}, {p.Level1Type, p.Level1Name}, {p.Level2Type, p.Level2Name}}
+	var fnArgs []string
+	for i, l := range levels {
+		if l[0] == "" {
+			fnArgs = append(fnArgs, "NULL", "NULL")
+			continue
+		}
+		d := string(rune('0' + i))
+		call.WriteString(", @level" + d + "type = " + nlit(l[0]))
+		call.WriteString(arg("level"+d+"name", l[1]))
+		fnArgs = append(fnArgs, nlit(l[0]), nlit(l[1]))
+	}
+	stmt := call.String() + ";\n"
+	if b.opts.IfNotExists {
+		stmt = "IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(" + nlit(p.Name) + ", " + strings.Join(fnArgs, ", ") + "))\n\t" + stmt
+		// fn_listextendedproperty needs plain literals too; with
+		// expressions it still works as they are function arguments.
+	}
+	return decl.String() + stmt, n > 0
+}

@@ -1,0 +1,107 @@
+package ddl
+
+import "github.com/mssqldump/mssqldump/scripter/model"
+
+// Options is the subset of scripter.Options the DDL writer honours. It is a
+// separate type because package scripter imports ddl, not the other way
+// round; scripter.Dump copies the fields across.
+type Options struct {
+	// AddDropTable drops every scripted object (IF EXISTS) at the top of
+	// pre-data, in reverse restore order.
+	AddDropTable bool
+	// IfNotExists guards each CREATE so the script can run over an existing
+	// schema.
+	IfNotExists bool
+	// SkipRoutines leaves out procedures and functions; SkipTriggers leaves
+	// out triggers.
+	SkipRoutines bool
+	SkipTriggers bool
+	// SkipExtendedProperties leaves out sp_addextendedproperty calls.
+	SkipExtendedProperties bool
+	// Permissions scripts users, roles, role memberships and GRANT/DENY.
+	Permissions bool
+}
+
+// Warning reports something skipped or approximated. scripter maps it to
+// scripter.Warning field by field.
+type Warning struct {
+	Code    string `json:"code"`
+	Object  string `json:"object,omitempty"`
+	Message string `json:"message"`
+}
+
+// Warning codes.
+const (
+	WarnEncryptedModule    = "encrypted_module"
+	WarnFKTargetNotDumped  = "fk_target_not_dumped"
+	WarnSchemaOwnerOmitted = "schema_owner_omitted"
+	WarnUnsafeIdentifier   = "unsafe_identifier"
+	WarnPrincipalSkipped   = "principal_skipped"
+	WarnLedgerTable        = "ledger_table"
+	WarnGraphTable         = "graph_table"
+)
+
+// Section is where an object goes in a restore.
+type Section int
+
+const (
+	// PreData objects are created before any row is loaded.
+	PreData Section = iota + 1
+	// PostData objects are created after all rows are loaded.
+	PostData
+)
+
+func (s Section) String() string {
+	switch s {
+	case PreData:
+		return "pre-data"
+	case PostData:
+		return "post-data"
+	}
+	return "unknown"
+}
+
+// MarshalText makes Section readable in JSON restore-order listings.
+func (s Section) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Object types, also used as folder names by the zip format.
+const (
+	TypeSettings            = "settings"
+	TypeDrop                = "drop"
+	TypeUser                = "user"
+	TypeRole                = "role"
+	TypeSchema              = "schema"
+	TypeXMLSchemaCollection = "xml_schema_collection"
+	TypeAliasType           = "type"
+	TypeTableType           = "table_type"
+	TypeSequence            = "sequence"
+	TypeTable               = "table"
+	TypeSynonym             = "synonym"
+	TypeView                = "view"
+	TypeFunction            = "function"
+	TypeProcedure           = "procedure"
+	TypeUnique              = "unique"
+	TypeIndex               = "index"
+	TypeForeignKey          = "foreign_key"
+	TypeCheck               = "check"
+	TypeTrigger             = "trigger"
+	TypeSystemVersioning    = "system_versioning"
+	TypeExtendedProperty    = "extended_property"
+	TypeRoleMember          = "role_member"
+	TypePermission          = "permission"
+)
+
+// Object is one scriptable unit in restore order. Text is complete batches,
+// each terminated by a "GO" line, so objects can be concatenated or stored
+// one per file and run in order.
+type Object struct {
+	Type string `json:"type"`
+	// QName names the object. For objects that belong to a table or view
+	// (indexes, constraints, triggers) Schema is the parent's schema and
+	// Parent names the parent; names of such objects are unique only per
+	// parent.
+	QName   model.QName `json:"qname"`
+	Parent  model.QName `json:"parent,omitzero"`
+	Section Section     `json:"section"`
+	Text    string      `json:"-"`
+}

@@ -1,0 +1,194 @@
+package ddl
+
+import (
+	"container/heap"
+	"sort"
+
+	"github.com/mssqldump/mssqldump/scripter/model"
+)
+
+// Node ranks: among objects that are ready at the same time, tables come
+// first, then synonyms, functions, views and procedures; ties break by
+// (schema, name) in binary order. The rank only matters between unrelated
+// objects, so the output reads like SSMS's while still following every
+// dependency.
+const (
+	rankTable = iota
+	rankSynonym
+	rankFunction
+	rankView
+	rankProcedure
+)
+
+// node is one object in the pre-data dependency graph.
+type node struct {
+	key  model.QName
+	rank int
+	obj  any // *model.Table, *model.Synonym or *model.Module
+
+	hardPending int // unresolved expression dependencies
+	softPending int // unresolved FK parents (cycles may break these)
+	dependents  []edge
+	done        bool
+	index       int // position in the ready heap
+}
+
+type edge struct {
+	to   *node
+	soft bool
+}
+
+func lessNode(a, b *node) bool {
+	if a.rank != b.rank {
+		return a.rank < b.rank
+	}
+	if a.key.Schema != b.key.Schema {
+		return a.key.Schema < b.key.Schema
+	}
+	return a.key.Name < b.key.Name
+}
+
+type readyHeap []*node
+
+func (h readyHeap) Len() int           { return len(h) }
+func (h readyHeap) Less(i, j int) bool { return lessNode(h[i], h[j]) }
+func (h readyHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i]; h[i].index = i; h[j].index = j }
+func (h *readyHeap) Push(x any)        { n := x.(*node); n.index = len(*h); *h = append(*h, n) }
+func (h *readyHeap) Pop() any {
+	old := *h
+	n := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return n
+}
+
+// graph orders tables, synonyms and modules.
+type graph struct {
+	nodes map[model.QName]*node
+}
+
+func newGraph() *graph { return &graph{nodes: map[model.QName]*node{}} }
+
+func (g *graph) add(key model.QName, rank int, obj any) {
+	if _, dup := g.nodes[key]; dup {
+		return // a model with two objects of one name: keep the first
+	}
+	g.nodes[key] = &node{key: key, rank: rank, obj: obj}
+}
+
+// edge records that from needs to (from depends on to). Edges to objects not
+// in the graph (filtered out, cross-database, system objects) and
+// self-references are ignored. A hard edge wins over a soft one.
+type edgeKey struct{ from, to model.QName }
+
+func (g *graph) edges(deps map[edgeKey]bool) {
+	for k, soft := range deps {
+		from, to := g.nodes[k.from], g.nodes[k.to]
+		if from == nil || to == nil || from == to {
+			continue
+		}
+		to.dependents = append(to.dependents, edge{to: from, soft: soft})
+		if soft {
+			from.softPending++
+		} else {
+			from.hardPending++
+		}
+	}
+}
+
+// sorted returns the nodes in a deterministic topological order. When every
+// remaining node waits on something (a cycle), the smallest node that waits
+// only on FK parents is released first (FKs are created in post-data, so
+// that order is still restorable); failing that, the smallest node overall
+// (a true expression-dependency cycle, which SQL Server itself resolved by
+// deferred name resolution).
+func (g *graph) sorted() []*node {
+	all := make([]*node, 0, len(g.nodes))
+	for _, n := range g.nodes {
+		all = append(all, n)
+	}
+	sort.Slice(all, func(i, j int) bool { return lessNode(all[i], all[j]) })
+
+	h := &readyHeap{}
+	for _, n := range all {
+		if n.hardPending == 0 && n.softPending == 0 {
+			heap.Push(h, n)
+		}
+	}
+	out := make([]*node, 0, len(all))
+	remaining := len(all)
+	next := 0 // all[:next] are done or were picked to break cycles
+	pendingTables := 0
+	for _, n := range all {
+		if n.rank == rankTable {
+			pendingTables++
+		}
+	}
+	for remaining > 0 {
+		// Tables held back only by an FK cycle are released before any
+		// module is written, so tables stay together at the top.
+		if pendingTables > 0 && (h.Len() == 0 || (*h)[0].rank > rankTable) {
+			if n := releaseSoftTable(all); n != nil {
+				heap.Push(h, n)
+			}
+		}
+		if h.Len() == 0 {
+			heap.Push(h, g.breakCycle(all, &next))
+		}
+		n := heap.Pop(h).(*node)
+		if n.done {
+			continue
+		}
+		n.done = true
+		remaining--
+		if n.rank == rankTable {
+			pendingTables--
+		}
+		out = append(out, n)
+		for _, e := range n.dependents {
+			d := e.to
+			if d.done {
+				continue
+			}
+			if e.soft {
+				d.softPending--
+			} else {
+				d.hardPending--
+			}
+			if d.hardPending == 0 && d.softPending == 0 {
+				heap.Push(h, d)
+			}
+		}
+	}
+	return out
+}
+
+// releaseSoftTable returns the smallest table that waits only on FK
+// parents, with those waits cleared, or nil.
+func releaseSoftTable(all []*node) *node {
+	for _, n := range all {
+		if !n.done && n.rank == rankTable && n.hardPending == 0 && n.softPending > 0 {
+			n.softPending = 0
+			return n
+		}
+	}
+	return nil
+}
+
+func (g *graph) breakCycle(all []*node, next *int) *node {
+	for *next < len(all) && all[*next].done {
+		*next++
+	}
+	for _, n := range all[*next:] {
+		if !n.done && n.hardPending == 0 {
+			n.softPending = 0
+			return n
+		}
+	}
+	for _, n := range all[*next:] {
+		if !n.done {
+			n.hardPending, n.softPending = 0, 0
+			return n
+		}
+	}
+	panic("ddl: breakCycle called with no remaining node")
+}

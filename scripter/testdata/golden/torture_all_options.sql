@@ -1,0 +1,682 @@
+-- DROP existing objects
+DECLARE @drop nvarchar(max) = N'';
+SELECT @drop += N'ALTER TABLE ' + QUOTENAME(OBJECT_SCHEMA_NAME(fk.parent_object_id)) + N'.' + QUOTENAME(OBJECT_NAME(fk.parent_object_id))
+	+ N' DROP CONSTRAINT ' + QUOTENAME(fk.name) + N';' + NCHAR(10)
+FROM sys.foreign_keys AS fk
+WHERE fk.referenced_object_id IN (
+	OBJECT_ID(N'[dbo].[AccountHistory]'),
+	OBJECT_ID(N'[dbo].[Account]'),
+	OBJECT_ID(N'[dbo].[Employee]'),
+	OBJECT_ID(N'[dbo].[Facts]'),
+	OBJECT_ID(N'[dbo].[FactsArchive]'),
+	OBJECT_ID(N'[dbo].[Heap]'),
+	OBJECT_ID(N'[dbo].[SparseProps]'),
+	OBJECT_ID(N'[sales].[Orders]'),
+	OBJECT_ID(N'[dbo].[Child]'),
+	OBJECT_ID(N'[dbo].[Parent]'),
+	OBJECT_ID(N'[dbo].[Legacy]'),
+	OBJECT_ID(N'[we]]ird ''sch'' ü].[Tab]]le "x" ü 😀]'),
+	OBJECT_ID(N'[dbo].[AllTypes]')
+);
+EXEC sys.sp_executesql @drop;
+GO
+IF OBJECTPROPERTY(OBJECT_ID(N'[dbo].[Account]'), 'TableTemporalType') = 2
+	ALTER TABLE [dbo].[Account] SET (SYSTEM_VERSIONING = OFF);
+GO
+DROP PROCEDURE IF EXISTS [dbo].[uspSecret];
+GO
+DROP PROCEDURE IF EXISTS [dbo].[uspLegacySettings];
+GO
+DROP PROCEDURE IF EXISTS [dbo].[uspAddChild];
+GO
+DROP PROCEDURE IF EXISTS [dbo].[usp'Tricky]]];
+GO
+DROP VIEW IF EXISTS [sales].[vOpenOrders];
+GO
+DROP VIEW IF EXISTS [dbo].[vSyn];
+GO
+DROP FUNCTION IF EXISTS [dbo].[fnTotals];
+GO
+DROP VIEW IF EXISTS [dbo].[vChildCount];
+GO
+DROP TABLE IF EXISTS [dbo].[AllTypes];
+GO
+DROP FUNCTION IF EXISTS [dbo].[fnDouble];
+GO
+DROP FUNCTION IF EXISTS [dbo].[fnChildren];
+GO
+DROP SYNONYM IF EXISTS [dbo].[synChild];
+GO
+DROP TABLE IF EXISTS [we]]ird 'sch' ü].[Tab]]le "x" ü 😀];
+GO
+DROP TABLE IF EXISTS [dbo].[Legacy];
+GO
+DROP TABLE IF EXISTS [dbo].[Parent];
+GO
+DROP TABLE IF EXISTS [dbo].[Child];
+GO
+DROP TABLE IF EXISTS [sales].[Orders];
+GO
+DROP TABLE IF EXISTS [dbo].[SparseProps];
+GO
+DROP TABLE IF EXISTS [dbo].[Heap];
+GO
+DROP TABLE IF EXISTS [dbo].[FactsArchive];
+GO
+DROP TABLE IF EXISTS [dbo].[Facts];
+GO
+DROP TABLE IF EXISTS [dbo].[Employee];
+GO
+DROP TABLE IF EXISTS [dbo].[Account];
+GO
+DROP TABLE IF EXISTS [dbo].[AccountHistory];
+GO
+DROP SEQUENCE IF EXISTS [sales].[Countdown];
+GO
+DROP SEQUENCE IF EXISTS [dbo].[Ticket];
+GO
+DROP SEQUENCE IF EXISTS [dbo].[OrderNumbers];
+GO
+DROP TYPE IF EXISTS [dbo].[OrderLines];
+GO
+DROP TYPE IF EXISTS [dbo].[Phone];
+GO
+DROP TYPE IF EXISTS [dbo].[Money2];
+GO
+IF EXISTS (SELECT 1 FROM sys.xml_schema_collections WHERE schema_id = SCHEMA_ID(N'dbo') AND name = N'OrderSchema')
+	DROP XML SCHEMA COLLECTION [dbo].[OrderSchema];
+GO
+
+-- pre-data
+SET NOCOUNT ON;
+SET ANSI_NULLS ON;
+SET ANSI_PADDING ON;
+SET ANSI_WARNINGS ON;
+SET ARITH_ABORT ON;
+SET CONCAT_NULL_YIELDS_NULL ON;
+SET NUMERIC_ROUNDABORT OFF;
+SET QUOTED_IDENTIFIER ON;
+GO
+
+-- USER [app_user]
+IF DATABASE_PRINCIPAL_ID(N'app_user') IS NULL
+CREATE USER [app_user] WITHOUT LOGIN WITH DEFAULT_SCHEMA = [sales];
+GO
+
+-- ROLE [app_readers]
+IF DATABASE_PRINCIPAL_ID(N'app_readers') IS NULL
+CREATE ROLE [app_readers];
+GO
+
+-- SCHEMA [sales]
+IF SCHEMA_ID(N'sales') IS NULL
+	EXEC sys.sp_executesql N'CREATE SCHEMA [sales]';
+GO
+
+-- SCHEMA [we]]ird 'sch' ü]
+IF SCHEMA_ID(N'we]ird ''sch'' ü') IS NULL
+	EXEC sys.sp_executesql N'CREATE SCHEMA [we]]ird ''sch'' ü] AUTHORIZATION [app_user]';
+GO
+
+-- XML SCHEMA COLLECTION [dbo].[OrderSchema]
+DECLARE @schema nvarchar(max) = N'<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:torture"><xsd:element name="order"><xsd:complexType><xsd:sequence><xsd:element name="line" type="xsd:string" minOccurs="0" maxOccurs="unbounded"/></xsd:sequence><xsd:attribute name="id" type="xsd:int"/></xsd:complexType></xsd:element></xsd:schema>';
+IF NOT EXISTS (SELECT 1 FROM sys.xml_schema_collections WHERE schema_id = SCHEMA_ID(N'dbo') AND name = N'OrderSchema')
+	CREATE XML SCHEMA COLLECTION [dbo].[OrderSchema] AS @schema;
+GO
+
+-- TYPE [dbo].[Money2]
+IF TYPE_ID(N'[dbo].[Money2]') IS NULL
+CREATE TYPE [dbo].[Money2] FROM decimal(19, 4) NOT NULL;
+GO
+
+-- TYPE [dbo].[Phone]
+IF TYPE_ID(N'[dbo].[Phone]') IS NULL
+CREATE TYPE [dbo].[Phone] FROM nvarchar(20) NULL;
+GO
+
+-- TYPE [dbo].[OrderLines]
+IF TYPE_ID(N'[dbo].[OrderLines]') IS NULL
+CREATE TYPE [dbo].[OrderLines] AS TABLE (
+	[LineNo] int NOT NULL,
+	[Sku] varchar(20) NOT NULL,
+	[Qty] int NOT NULL DEFAULT ((1)),
+	PRIMARY KEY CLUSTERED ([LineNo] ASC),
+	UNIQUE NONCLUSTERED ([Sku] ASC),
+	INDEX [IX_Qty] NONCLUSTERED ([Qty] ASC),
+	CHECK ([Qty]>(0))
+);
+GO
+
+-- SEQUENCE [dbo].[OrderNumbers]
+IF OBJECT_ID(N'[dbo].[OrderNumbers]', N'SO') IS NULL
+CREATE SEQUENCE [dbo].[OrderNumbers] AS bigint
+	START WITH 1000
+	INCREMENT BY 1
+	MINVALUE 1000
+	MAXVALUE 9223372036854775807
+	NO CYCLE
+	CACHE 50;
+GO
+ALTER SEQUENCE [dbo].[OrderNumbers] RESTART WITH 1002;
+DECLARE @consumed sql_variant;
+SET @consumed = NEXT VALUE FOR [dbo].[OrderNumbers];
+GO
+
+-- SEQUENCE [dbo].[Ticket]
+IF OBJECT_ID(N'[dbo].[Ticket]', N'SO') IS NULL
+CREATE SEQUENCE [dbo].[Ticket] AS decimal(38, 0)
+	START WITH -99999999999999999999999999999999999999
+	INCREMENT BY 10
+	MINVALUE -99999999999999999999999999999999999999
+	MAXVALUE 99999999999999999999999999999999999999
+	NO CYCLE
+	NO CACHE;
+GO
+
+-- SEQUENCE [sales].[Countdown]
+IF OBJECT_ID(N'[sales].[Countdown]', N'SO') IS NULL
+CREATE SEQUENCE [sales].[Countdown] AS smallint
+	START WITH 10
+	INCREMENT BY -1
+	MINVALUE -10
+	MAXVALUE 10
+	CYCLE
+	CACHE;
+GO
+ALTER SEQUENCE [sales].[Countdown] RESTART WITH 7;
+DECLARE @consumed sql_variant;
+SET @consumed = NEXT VALUE FOR [sales].[Countdown];
+GO
+
+-- TABLE [dbo].[AccountHistory]
+IF OBJECT_ID(N'[dbo].[AccountHistory]', N'U') IS NULL
+CREATE TABLE [dbo].[AccountHistory] (
+	[AccountId] int NOT NULL,
+	[Balance] money NOT NULL,
+	[ValidFrom] datetime2(7) NOT NULL,
+	[ValidTo] datetime2(7) NOT NULL
+);
+GO
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[dbo].[AccountHistory]') AND name = N'ix_AccountHistory')
+CREATE CLUSTERED INDEX [ix_AccountHistory] ON [dbo].[AccountHistory] ([ValidTo] ASC, [ValidFrom] ASC);
+GO
+
+-- TABLE [dbo].[Account]
+IF OBJECT_ID(N'[dbo].[Account]', N'U') IS NULL
+CREATE TABLE [dbo].[Account] (
+	[AccountId] int NOT NULL,
+	[Balance] money NOT NULL,
+	[ValidFrom] datetime2(7) NOT NULL,
+	[ValidTo] datetime2(7) NOT NULL,
+	CONSTRAINT [PK_Account] PRIMARY KEY CLUSTERED ([AccountId] ASC)
+);
+GO
+
+-- TABLE [dbo].[Employee]
+IF OBJECT_ID(N'[dbo].[Employee]', N'U') IS NULL
+CREATE TABLE [dbo].[Employee] (
+	[Id] int NOT NULL,
+	[ManagerId] int NULL,
+	[Email] varchar(320) NOT NULL,
+	CONSTRAINT [PK_Employee] PRIMARY KEY CLUSTERED ([Id] ASC)
+);
+GO
+
+-- TABLE [dbo].[Facts]
+IF OBJECT_ID(N'[dbo].[Facts]', N'U') IS NULL
+CREATE TABLE [dbo].[Facts] (
+	[Id] bigint NOT NULL,
+	[A] int NULL,
+	[B] int NULL,
+	CONSTRAINT [PK_Facts] PRIMARY KEY CLUSTERED ([Id] ASC)
+);
+GO
+ALTER TABLE [dbo].[Facts] SET (LOCK_ESCALATION = AUTO);
+GO
+
+-- TABLE [dbo].[FactsArchive]
+IF OBJECT_ID(N'[dbo].[FactsArchive]', N'U') IS NULL
+CREATE TABLE [dbo].[FactsArchive] (
+	[Day] date NOT NULL,
+	[Amount] money NOT NULL
+);
+GO
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[dbo].[FactsArchive]') AND name = N'CCI_FactsArchive')
+CREATE CLUSTERED COLUMNSTORE INDEX [CCI_FactsArchive] ON [dbo].[FactsArchive] WITH (DATA_COMPRESSION = COLUMNSTORE_ARCHIVE);
+GO
+
+-- TABLE [dbo].[Heap]
+IF OBJECT_ID(N'[dbo].[Heap]', N'U') IS NULL
+CREATE TABLE [dbo].[Heap] (
+	[Line] nvarchar(4000) NULL,
+	[Raw] varbinary(8000) NULL
+)
+WITH (DATA_COMPRESSION = ROW);
+GO
+
+-- TABLE [dbo].[SparseProps]
+IF OBJECT_ID(N'[dbo].[SparseProps]', N'U') IS NULL
+CREATE TABLE [dbo].[SparseProps] (
+	[Id] int NOT NULL,
+	[Color] varchar(20) SPARSE NULL,
+	[Size] int SPARSE NULL,
+	[AllProps] xml COLUMN_SET FOR ALL_SPARSE_COLUMNS NULL,
+	CONSTRAINT [PK_SparseProps] PRIMARY KEY CLUSTERED ([Id] ASC)
+);
+GO
+
+-- TABLE [sales].[Orders]
+IF OBJECT_ID(N'[sales].[Orders]', N'U') IS NULL
+CREATE TABLE [sales].[Orders] (
+	[OrderId] bigint NOT NULL CONSTRAINT [DF_Orders_OrderId] DEFAULT (NEXT VALUE FOR [dbo].[OrderNumbers]),
+	[CustomerName] nvarchar(100) MASKED WITH (FUNCTION = 'partial(1, "xxx", 1)') NOT NULL,
+	[Status] tinyint NOT NULL,
+	[ShippedAt] datetime2(0) NULL,
+	[Total] [dbo].[Money2] NOT NULL,
+	[Notes] nvarchar(max) NULL,
+	[Notes_len] AS (len([Notes])) PERSISTED,
+	CONSTRAINT [PK_Orders] PRIMARY KEY NONCLUSTERED ([OrderId] ASC)
+);
+GO
+
+-- TABLE [dbo].[Child]
+IF OBJECT_ID(N'[dbo].[Child]', N'U') IS NULL
+CREATE TABLE [dbo].[Child] (
+	[Id] int NOT NULL,
+	[ParentId] int NOT NULL,
+	[Name] nvarchar(50) NOT NULL,
+	[Touched] datetime2(7) NULL CONSTRAINT [DF__Child__Touched__6C190EBB] DEFAULT (sysutcdatetime()),
+	CONSTRAINT [PK_Child] PRIMARY KEY CLUSTERED ([Id] ASC)
+);
+GO
+
+-- TABLE [dbo].[Parent]
+IF OBJECT_ID(N'[dbo].[Parent]', N'U') IS NULL
+CREATE TABLE [dbo].[Parent] (
+	[Id] int NOT NULL,
+	[Name] nvarchar(50) NOT NULL,
+	[FavoriteChildId] int NULL,
+	CONSTRAINT [PK_Parent] PRIMARY KEY CLUSTERED ([Id] ASC)
+);
+GO
+
+-- TABLE [dbo].[Legacy]
+IF OBJECT_ID(N'[dbo].[Legacy]', N'U') IS NULL
+CREATE TABLE [dbo].[Legacy] (
+	[Id] bigint IDENTITY(-9223372036854775808,1) NOT NULL,
+	[ParentId] int NULL,
+	[ChildId] int NULL,
+	[Amount] decimal(9, 2) NOT NULL,
+	CONSTRAINT [PK_Legacy] PRIMARY KEY NONCLUSTERED ([Id] ASC),
+	CONSTRAINT [UQ_Legacy_Clustered] UNIQUE CLUSTERED ([Amount] ASC, [Id] ASC)
+);
+GO
+
+-- TABLE [we]]ird 'sch' ü].[Tab]]le "x" ü 😀]
+IF OBJECT_ID(N'[we]]ird ''sch'' ü].[Tab]]le "x" ü 😀]', N'U') IS NULL
+CREATE TABLE [we]]ird 'sch' ü].[Tab]]le "x" ü 😀] (
+	[Id] int NOT NULL,
+	[col]]umn ' ü] int NULL,
+	[space col] nvarchar(10) NULL,
+	CONSTRAINT [PK ]]weird] PRIMARY KEY CLUSTERED ([Id] ASC)
+);
+GO
+
+-- SYNONYM [dbo].[synChild]
+IF OBJECT_ID(N'[dbo].[synChild]', N'SN') IS NULL
+CREATE SYNONYM [dbo].[synChild] FOR [dbo].[Child];
+GO
+
+-- FUNCTION [dbo].[fnChildren]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE FUNCTION dbo.fnChildren (@parent int)'+NCHAR(10)+N'RETURNS TABLE'+NCHAR(10)+N'AS'+NCHAR(10)+N'RETURN SELECT c.Id, c.Name FROM dbo.Child AS c WHERE c.ParentId = @parent';
+IF OBJECT_ID(N'[dbo].[fnChildren]') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- FUNCTION [dbo].[fnDouble]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE FUNCTION dbo.fnDouble (@x int)'+NCHAR(10)+N'RETURNS int'+NCHAR(10)+N'WITH SCHEMABINDING'+NCHAR(10)+N'AS'+NCHAR(10)+N'BEGIN'+NCHAR(10)+N'	RETURN @x * 2;'+NCHAR(10)+N'END';
+IF OBJECT_ID(N'[dbo].[fnDouble]') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- TABLE [dbo].[AllTypes]
+IF OBJECT_ID(N'[dbo].[AllTypes]', N'U') IS NULL
+CREATE TABLE [dbo].[AllTypes] (
+	[Id] int IDENTITY(1,1) NOT NULL,
+	[c_bigint] bigint NULL,
+	[c_int] int NULL,
+	[c_smallint] smallint NULL,
+	[c_tinyint] tinyint NULL,
+	[c_bit] bit NULL,
+	[c_decimal] decimal(38, 10) NULL,
+	[c_numeric] numeric(5, 0) NULL,
+	[c_money] money NULL,
+	[c_smallmoney] smallmoney NULL,
+	[c_float] float NULL,
+	[c_real] real NULL,
+	[c_date] date NULL,
+	[c_time] time(7) NULL,
+	[c_time0] time(0) NULL,
+	[c_datetime] datetime NULL,
+	[c_datetime2] datetime2(3) NULL,
+	[c_smalldatetime] smalldatetime NULL,
+	[c_dto] datetimeoffset(7) NULL,
+	[c_char] char(10) NULL,
+	[c_varchar] varchar(50) NULL,
+	[c_varcharmax] varchar(max) NULL,
+	[c_text] text NULL,
+	[c_nchar] nchar(10) NULL,
+	[c_nvarchar] nvarchar(50) NULL,
+	[c_nvarcharmax] nvarchar(max) NULL,
+	[c_ntext] ntext NULL,
+	[c_binary] binary(16) NULL,
+	[c_varbinary] varbinary(100) NULL,
+	[c_varbinarymax] varbinary(max) NULL,
+	[c_image] image NULL,
+	[c_guid] uniqueidentifier ROWGUIDCOL NOT NULL CONSTRAINT [DF_AllTypes_guid] DEFAULT (newsequentialid()),
+	[c_xml] xml NULL,
+	[c_typedxml] xml(CONTENT [dbo].[OrderSchema]) NULL,
+	[c_sqlvariant] sql_variant NULL,
+	[c_hierarchyid] hierarchyid NULL,
+	[c_geography] geography NULL,
+	[c_geometry] geometry NULL,
+	[c_rowversion] timestamp NOT NULL,
+	[c_phone] [dbo].[Phone] NULL,
+	[c_sysname] sysname NULL,
+	[c_collated] varchar(20) COLLATE Latin1_General_BIN2 NULL,
+	[c_computed] AS ([c_int]*(2)) PERSISTED,
+	[c_upper] AS (upper([c_varchar])),
+	[c_doubled] AS ([dbo].[fnDouble]([c_int])),
+	CONSTRAINT [PK_AllTypes] PRIMARY KEY CLUSTERED ([Id] ASC) WITH (DATA_COMPRESSION = PAGE)
+);
+GO
+
+-- VIEW [dbo].[vChildCount]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE VIEW dbo.vChildCount WITH SCHEMABINDING'+NCHAR(10)+N'AS'+NCHAR(10)+N'SELECT ParentId, COUNT_BIG(*) AS Children'+NCHAR(10)+N'FROM dbo.Child'+NCHAR(10)+N'GROUP BY ParentId';
+IF OBJECT_ID(N'[dbo].[vChildCount]') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- FUNCTION [dbo].[fnTotals]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE FUNCTION dbo.fnTotals ()'+NCHAR(10)+N'RETURNS @t TABLE (ParentId int, Children bigint)'+NCHAR(10)+N'AS'+NCHAR(10)+N'BEGIN'+NCHAR(10)+N'	INSERT @t SELECT ParentId, Children FROM dbo.vChildCount;'+NCHAR(10)+N'	RETURN;'+NCHAR(10)+N'END';
+IF OBJECT_ID(N'[dbo].[fnTotals]') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- VIEW [dbo].[vSyn]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE VIEW dbo.vSyn AS SELECT Id, Name FROM dbo.synChild';
+IF OBJECT_ID(N'[dbo].[vSyn]') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- VIEW [sales].[vOpenOrders]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE VIEW sales.vOpenOrders'+NCHAR(10)+N'AS'+NCHAR(10)+N'SELECT o.OrderId, o.CustomerName, t.Children'+NCHAR(10)+N'FROM sales.Orders AS o'+NCHAR(10)+N'CROSS APPLY dbo.fnTotals() AS t'+NCHAR(10)+N'WHERE o.ShippedAt IS NULL';
+IF OBJECT_ID(N'[sales].[vOpenOrders]') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- PROCEDURE [dbo].[usp'Tricky]]]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE PROCEDURE [dbo].[usp''Tricky]]]'+NCHAR(10)+N'AS'+NCHAR(10)+N'/* a comment with a line that is only GO:'+NCHAR(10)+N'GO'+NCHAR(10)+N'*/'+NCHAR(10)+N'SELECT N''$'+N'(notavar)'' AS v, N''C:'+NCHAR(92)+N''' AS path,'+NCHAR(10)+N'       N''line one'+NCHAR(92)+NCHAR(10)+N'line two'' AS continued;'+NCHAR(13)+NCHAR(10);
+IF OBJECT_ID(N'[dbo].[usp''Tricky]]]') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- PROCEDURE [dbo].[uspAddChild]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE PROCEDURE dbo.uspAddChild @parent int, @name nvarchar(50)'+NCHAR(10)+N'AS'+NCHAR(10)+N'INSERT dbo.Child (Id, ParentId, Name)'+NCHAR(10)+N'SELECT ISNULL(MAX(Id), 0) + 1, @parent, @name FROM dbo.Child;';
+IF OBJECT_ID(N'[dbo].[uspAddChild]') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- PROCEDURE [dbo].[uspLegacySettings]
+SET ANSI_NULLS OFF;
+SET QUOTED_IDENTIFIER OFF;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE PROCEDURE dbo.uspLegacySettings'+NCHAR(10)+N'AS'+NCHAR(10)+N'SELECT "literal in double quotes" AS x WHERE NULL = NULL;';
+IF OBJECT_ID(N'[dbo].[uspLegacySettings]') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+
+-- PROCEDURE [dbo].[uspSecret]
+-- [dbo].[uspSecret] is encrypted (WITH ENCRYPTION): its definition cannot be scripted.
+
+-- (data section)
+
+-- post-data
+SET NOCOUNT ON;
+SET ANSI_NULLS ON;
+SET ANSI_PADDING ON;
+SET ANSI_WARNINGS ON;
+SET ARITH_ABORT ON;
+SET CONCAT_NULL_YIELDS_NULL ON;
+SET NUMERIC_ROUNDABORT OFF;
+SET QUOTED_IDENTIFIER ON;
+GO
+
+-- UNIQUE [UQ_Employee_Email] ON [dbo].[Employee]
+IF OBJECT_ID(N'[dbo].[UQ_Employee_Email]', N'UQ') IS NULL
+ALTER TABLE [dbo].[Employee] ADD CONSTRAINT [UQ_Employee_Email] UNIQUE NONCLUSTERED ([Email] ASC);
+GO
+
+-- INDEX [NCCI_Facts] ON [dbo].[Facts]
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[dbo].[Facts]') AND name = N'NCCI_Facts')
+CREATE NONCLUSTERED COLUMNSTORE INDEX [NCCI_Facts] ON [dbo].[Facts] ([A], [B]);
+GO
+
+-- INDEX [IX_Orders_Disabled] ON [sales].[Orders]
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[sales].[Orders]') AND name = N'IX_Orders_Disabled')
+CREATE NONCLUSTERED INDEX [IX_Orders_Disabled] ON [sales].[Orders] ([Notes_len] ASC);
+GO
+ALTER INDEX [IX_Orders_Disabled] ON [sales].[Orders] DISABLE;
+GO
+
+-- INDEX [IX_Orders_ShippedAt] ON [sales].[Orders]
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[sales].[Orders]') AND name = N'IX_Orders_ShippedAt')
+CREATE NONCLUSTERED INDEX [IX_Orders_ShippedAt] ON [sales].[Orders] ([ShippedAt] DESC, [OrderId] ASC) WITH (PAD_INDEX = ON, FILLFACTOR = 80);
+GO
+
+-- INDEX [IX_Orders_Unshipped] ON [sales].[Orders]
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[sales].[Orders]') AND name = N'IX_Orders_Unshipped')
+CREATE NONCLUSTERED INDEX [IX_Orders_Unshipped] ON [sales].[Orders] ([Status] ASC) INCLUDE ([Total], [CustomerName]) WHERE ([ShippedAt] IS NULL);
+GO
+
+-- INDEX [UX_Orders_Customer] ON [sales].[Orders]
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[sales].[Orders]') AND name = N'UX_Orders_Customer')
+CREATE UNIQUE NONCLUSTERED INDEX [UX_Orders_Customer] ON [sales].[Orders] ([CustomerName] ASC, [OrderId] ASC) WITH (IGNORE_DUP_KEY = ON, ALLOW_PAGE_LOCKS = OFF);
+GO
+
+-- UNIQUE [UQ_Child_Parent_Name] ON [dbo].[Child]
+IF OBJECT_ID(N'[dbo].[UQ_Child_Parent_Name]', N'UQ') IS NULL
+ALTER TABLE [dbo].[Child] ADD CONSTRAINT [UQ_Child_Parent_Name] UNIQUE NONCLUSTERED ([ParentId] ASC, [Name] ASC);
+GO
+
+-- INDEX [PXML_AllTypes_xml] ON [dbo].[AllTypes]
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[dbo].[AllTypes]') AND name = N'PXML_AllTypes_xml')
+CREATE PRIMARY XML INDEX [PXML_AllTypes_xml] ON [dbo].[AllTypes] ([c_xml]);
+GO
+
+-- INDEX [SXML_AllTypes_xml_path] ON [dbo].[AllTypes]
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[dbo].[AllTypes]') AND name = N'SXML_AllTypes_xml_path')
+CREATE XML INDEX [SXML_AllTypes_xml_path] ON [dbo].[AllTypes] ([c_xml])
+	USING XML INDEX [PXML_AllTypes_xml] FOR PATH;
+GO
+
+-- INDEX [SIX_AllTypes_geometry] ON [dbo].[AllTypes]
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[dbo].[AllTypes]') AND name = N'SIX_AllTypes_geometry')
+CREATE SPATIAL INDEX [SIX_AllTypes_geometry] ON [dbo].[AllTypes] ([c_geometry])
+	USING GEOMETRY_AUTO_GRID WITH (BOUNDING_BOX = (0, 0, 100, 100), CELLS_PER_OBJECT = 16);
+GO
+
+-- INDEX [CIX_vChildCount] ON [dbo].[vChildCount]
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[dbo].[vChildCount]') AND name = N'CIX_vChildCount')
+CREATE UNIQUE CLUSTERED INDEX [CIX_vChildCount] ON [dbo].[vChildCount] ([ParentId] ASC);
+GO
+
+-- FOREIGN KEY [FK_Employee_Manager] ON [dbo].[Employee]
+IF OBJECT_ID(N'[dbo].[FK_Employee_Manager]', N'F') IS NULL
+ALTER TABLE [dbo].[Employee] WITH CHECK ADD CONSTRAINT [FK_Employee_Manager] FOREIGN KEY ([ManagerId])
+	REFERENCES [dbo].[Employee] ([Id]);
+GO
+
+-- FOREIGN KEY [FK_Child_Parent] ON [dbo].[Child]
+IF OBJECT_ID(N'[dbo].[FK_Child_Parent]', N'F') IS NULL
+ALTER TABLE [dbo].[Child] WITH CHECK ADD CONSTRAINT [FK_Child_Parent] FOREIGN KEY ([ParentId])
+	REFERENCES [dbo].[Parent] ([Id]) ON DELETE CASCADE;
+GO
+
+-- FOREIGN KEY [FK_Parent_FavoriteChild] ON [dbo].[Parent]
+IF OBJECT_ID(N'[dbo].[FK_Parent_FavoriteChild]', N'F') IS NULL
+ALTER TABLE [dbo].[Parent] WITH CHECK ADD CONSTRAINT [FK_Parent_FavoriteChild] FOREIGN KEY ([FavoriteChildId])
+	REFERENCES [dbo].[Child] ([Id]);
+GO
+
+-- FOREIGN KEY [FK_Legacy_Child] ON [dbo].[Legacy]
+IF OBJECT_ID(N'[dbo].[FK_Legacy_Child]', N'F') IS NULL
+ALTER TABLE [dbo].[Legacy] WITH NOCHECK ADD CONSTRAINT [FK_Legacy_Child] FOREIGN KEY ([ChildId])
+	REFERENCES [dbo].[Child] ([Id]) NOT FOR REPLICATION;
+GO
+
+-- FOREIGN KEY [FK_Legacy_Parent] ON [dbo].[Legacy]
+IF OBJECT_ID(N'[dbo].[FK_Legacy_Parent]', N'F') IS NULL
+ALTER TABLE [dbo].[Legacy] WITH NOCHECK ADD CONSTRAINT [FK_Legacy_Parent] FOREIGN KEY ([ParentId])
+	REFERENCES [dbo].[Parent] ([Id]);
+GO
+ALTER TABLE [dbo].[Legacy] NOCHECK CONSTRAINT [FK_Legacy_Parent];
+GO
+
+-- FOREIGN KEY [FK ]]weird' ü] ON [we]]ird 'sch' ü].[Tab]]le "x" ü 😀]
+IF OBJECT_ID(N'[we]]ird ''sch'' ü].[FK ]]weird'' ü]', N'F') IS NULL
+ALTER TABLE [we]]ird 'sch' ü].[Tab]]le "x" ü 😀] WITH CHECK ADD CONSTRAINT [FK ]]weird' ü] FOREIGN KEY ([col]]umn ' ü])
+	REFERENCES [dbo].[Parent] ([Id]) ON DELETE SET NULL;
+GO
+
+-- CHECK [CK_Legacy_Positive] ON [dbo].[Legacy]
+IF OBJECT_ID(N'[dbo].[CK_Legacy_Positive]', N'C') IS NULL
+ALTER TABLE [dbo].[Legacy] WITH NOCHECK ADD CONSTRAINT [CK_Legacy_Positive] CHECK ([Amount]>(0));
+GO
+
+-- CHECK [CK_Legacy_Small] ON [dbo].[Legacy]
+IF OBJECT_ID(N'[dbo].[CK_Legacy_Small]', N'C') IS NULL
+ALTER TABLE [dbo].[Legacy] WITH NOCHECK ADD CONSTRAINT [CK_Legacy_Small] CHECK NOT FOR REPLICATION ([Amount]<(1000));
+GO
+ALTER TABLE [dbo].[Legacy] NOCHECK CONSTRAINT [CK_Legacy_Small];
+GO
+
+-- TRIGGER [dbo].[trg_Child_Audit] ON [dbo].[Child]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE TRIGGER dbo.trg_Child_Audit ON dbo.Child AFTER INSERT, UPDATE'+NCHAR(10)+N'AS'+NCHAR(10)+N'SET NOCOUNT ON;'+NCHAR(10)+N'UPDATE c SET Touched = SYSUTCDATETIME()'+NCHAR(10)+N'FROM dbo.Child AS c JOIN inserted AS i ON i.Id = c.Id;';
+IF OBJECT_ID(N'[dbo].[trg_Child_Audit]', N'TR') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+EXEC sys.sp_settriggerorder @triggername = N'[dbo].[trg_Child_Audit]', @order = N'First', @stmttype = N'INSERT';
+GO
+EXEC sys.sp_settriggerorder @triggername = N'[dbo].[trg_Child_Audit]', @order = N'First', @stmttype = N'UPDATE';
+GO
+
+-- TRIGGER [dbo].[trg_Child_Disabled] ON [dbo].[Child]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE TRIGGER dbo.trg_Child_Disabled ON dbo.Child AFTER DELETE'+NCHAR(10)+N'AS'+NCHAR(10)+N'THROW 50000, N''deletes are disabled'', 1;';
+IF OBJECT_ID(N'[dbo].[trg_Child_Disabled]', N'TR') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+DISABLE TRIGGER [dbo].[trg_Child_Disabled] ON [dbo].[Child];
+GO
+
+-- TRIGGER [we]]ird 'sch' ü].[trg ]]weird] ON [we]]ird 'sch' ü].[Tab]]le "x" ü 😀]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'CREATE TRIGGER [we]]ird ''sch'' ü].[trg ]]weird] ON [we]]ird ''sch'' ü].[Tab]]le "x" ü 😀] AFTER INSERT'+NCHAR(10)+N'AS'+NCHAR(10)+N'PRINT N''ü ''''$'+N'(notavar)'''' 😀'';';
+IF OBJECT_ID(N'[we]]ird ''sch'' ü].[trg ]]weird]', N'TR') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- SYSTEM_VERSIONING [dbo].[Account]
+IF OBJECTPROPERTY(OBJECT_ID(N'[dbo].[Account]'), 'TableTemporalType') <> 2
+BEGIN
+ALTER TABLE [dbo].[Account] ADD PERIOD FOR SYSTEM_TIME ([ValidFrom], [ValidTo]);
+ALTER TABLE [dbo].[Account] ALTER COLUMN [ValidFrom] ADD HIDDEN;
+ALTER TABLE [dbo].[Account] ALTER COLUMN [ValidTo] ADD HIDDEN;
+ALTER TABLE [dbo].[Account] SET (SYSTEM_VERSIONING = ON (HISTORY_TABLE = [dbo].[AccountHistory], HISTORY_RETENTION_PERIOD = 6 MONTHS, DATA_CONSISTENCY_CHECK = ON));
+END;
+GO
+
+-- EXTENDED PROPERTIES DATABASE
+IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', NULL, NULL, NULL, NULL, NULL, NULL))
+	EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Torture database for mssqldump';
+GO
+
+-- EXTENDED PROPERTIES PROCEDURE [dbo].[uspAddChild]
+IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'Nothing', N'SCHEMA', N'dbo', N'PROCEDURE', N'uspAddChild', NULL, NULL))
+	EXEC sys.sp_addextendedproperty @name = N'Nothing', @value = NULL, @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'PROCEDURE', @level1name = N'uspAddChild';
+GO
+
+-- EXTENDED PROPERTIES TABLE [dbo].[AllTypes]
+IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'dbo', N'TABLE', N'AllTypes', NULL, NULL))
+	EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'One column of every type', @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N'AllTypes';
+GO
+DECLARE @value sql_variant = CONVERT(nvarchar(4000), N'Line one'+NCHAR(10)+N'line two with $'+N'(notavar) and ''quotes''');
+IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'dbo', N'TABLE', N'AllTypes', N'COLUMN', N'c_xml'))
+	EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = @value, @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N'AllTypes', @level2type = N'COLUMN', @level2name = N'c_xml';
+GO
+
+-- EXTENDED PROPERTIES TABLE [dbo].[Parent]
+DECLARE @value sql_variant = CONVERT(int, N'3');
+IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'Version', N'SCHEMA', N'dbo', N'TABLE', N'Parent', NULL, NULL))
+	EXEC sys.sp_addextendedproperty @name = N'Version', @value = @value, @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N'Parent';
+GO
+
+-- EXTENDED PROPERTIES SCHEMA [sales]
+IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', N'SCHEMA', N'sales', NULL, NULL, NULL, NULL))
+	EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Sales objects', @level0type = N'SCHEMA', @level0name = N'sales';
+GO
+
+-- EXTENDED PROPERTIES TABLE [we]]ird 'sch' ü].[Tab]]le "x" ü 😀]
+IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'ü ]prop', N'SCHEMA', N'we]ird ''sch'' ü', N'TABLE', N'Tab]le "x" ü 😀', N'COLUMN', N'col]umn '' ü'))
+	EXEC sys.sp_addextendedproperty @name = N'ü ]prop', @value = N'😀', @level0type = N'SCHEMA', @level0name = N'we]ird ''sch'' ü', @level1type = N'TABLE', @level1name = N'Tab]le "x" ü 😀', @level2type = N'COLUMN', @level2name = N'col]umn '' ü';
+GO
+
+-- ROLE MEMBERS 
+ALTER ROLE [app_readers] ADD MEMBER [app_user];
+ALTER ROLE [db_datareader] ADD MEMBER [app_readers];
+GO
+
+-- PERMISSIONS 
+GRANT CONNECT TO [app_user];
+DENY DELETE ON OBJECT::[dbo].[AllTypes] TO [app_user];
+GRANT UPDATE ON OBJECT::[dbo].[Child] ([Name]) TO [app_user];
+GRANT EXECUTE ON OBJECT::[dbo].[uspAddChild] TO [app_readers] WITH GRANT OPTION;
+GRANT SELECT ON SCHEMA::[sales] TO [app_readers];
+GO
+
+-- warning encrypted_module dbo.uspSecret: module is encrypted; its definition is not in the script
