@@ -39,6 +39,11 @@ type Features struct {
 	// ReplyToClosedInboxFails: Reply to the address of a closed inbox
 	// fails (the reply queue was deleted).
 	ReplyToClosedInboxFails bool
+	// CanceledReceiveMayCostAnAttempt: a message arriving just as a
+	// Receive is canceled may be handed to the abandoned request and counted
+	// as a delivery (SQS long polls); the driver must still make it
+	// available again at once rather than after the lease.
+	CanceledReceiveMayCostAnAttempt bool
 }
 
 // Harness makes queues on a real backend for the suite.
