@@ -250,12 +250,12 @@ func convertParsed(v pval, t Type) (any, error) {
 	}
 	k := kindOf(t.Name)
 	if t.Schema != "" && t.IsUserDefinedCLR {
-		k = kindBinary
+		k = kindCLR
 	}
 	bad := func(why string) error {
 		return fmt.Errorf("%w: %s for %s", errLiteral, why, t)
 	}
-	if v.castType != nil && k != kindVariant && k != kindVector {
+	if v.castType != nil && k != kindVariant && k != kindVector && k != kindCLR {
 		return nil, bad("unexpected CAST")
 	}
 	if v.xml != (k == kindXML) {
@@ -306,6 +306,11 @@ func convertParsed(v pval, t Type) (any, error) {
 	case kindBinary:
 		if v.kind != 'b' {
 			return nil, bad("want 0x...")
+		}
+		return v.b, nil
+	case kindCLR:
+		if v.kind != 'b' || v.castType == nil || v.castType.String() != t.String() {
+			return nil, bad("want CAST(0x... AS type)")
 		}
 		return v.b, nil
 	case kindGUID:

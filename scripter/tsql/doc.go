@@ -44,9 +44,11 @@
 //	                              lands as the same bytes. Bytes the driver could
 //	                              not decode (not valid UTF-8) are written as
 //	                              CONVERT(varchar(max),0x...).
-//	binary, varbinary, image,     0x0A1B (upper-case hex; empty is 0x). CLR
-//	timestamp, hierarchyid,       values convert implicitly from their binary
-//	geometry, geography, CLR UDT  serialization, as SSMS's scripts rely on.
+//	binary, varbinary, image,     0x0A1B (upper-case hex; empty is 0x)
+//	timestamp
+//	hierarchyid, geometry,        CAST(0x0A1B AS geography): the binary
+//	geography, CLR UDTs           serialization the driver returns, converted
+//	                              explicitly (not via implicit conversion rules)
 //	uniqueidentifier              '6F9619FF-8B86-D011-B42D-00C04FC964FF'; the
 //	                              driver's 16 bytes are SQL Server's wire order
 //	                              (first three groups little-endian) and are

@@ -179,7 +179,7 @@ func FuzzLiteral(f *testing.F) {
 			return
 		}
 		roundTrip(t, v, ty)
-		if ty.Name != "xml" && ty.Name != "text" && ty.Name != "ntext" && ty.Name != "image" && ty.MaxLength != -1 {
+		if kindOf(ty.Name) != kindCLR && ty.MaxLength != -1 {
 			roundTrip(t, Variant{BaseType: ty, Value: v}, Type{Name: "sql_variant"})
 		}
 	})
@@ -189,7 +189,7 @@ func FuzzLiteral(f *testing.F) {
 // from the wire for the chosen type (see types.go in the driver).
 func driverValue(sel uint8, a int64, b uint64, raw []byte) (any, Type, bool) {
 	tyName := []string{"bigint", "int", "bit", "float", "real", "decimal", "money", "varbinary", "uniqueidentifier",
-		"datetime", "smalldatetime", "date", "datetimeoffset", "datetime2", "time", "nvarchar", "binary", "smallint", "tinyint"}
+		"datetime", "smalldatetime", "date", "datetimeoffset", "datetime2", "time", "nvarchar", "binary", "smallint", "tinyint", "hierarchyid", "geography"}
 	name := tyName[int(sel)%len(tyName)]
 	scale := int(b % 8)
 	ty, _ := ParseTypeName(name)
@@ -223,6 +223,8 @@ func driverValue(sel uint8, a int64, b uint64, raw []byte) (any, Type, bool) {
 	case "varbinary":
 		ty = Type{Name: "varbinary", MaxLength: 8000}
 		return append([]byte{}, raw...), ty, len(raw) <= 8000
+	case "hierarchyid", "geography":
+		return append([]byte{}, raw...), ty, true
 	case "binary":
 		ty = Type{Name: "binary", MaxLength: len(raw)}
 		return append([]byte{}, raw...), ty, len(raw) > 0 && len(raw) <= 8000

@@ -12,7 +12,8 @@ const (
 	kindDecimal // decimal, numeric, money, smallmoney: exact text
 	kindChar    // char, varchar, text: non-Unicode character data
 	kindNChar   // nchar, nvarchar, ntext, sysname, json
-	kindBinary  // binary, varbinary, image, timestamp and CLR types: 0x...
+	kindBinary  // binary, varbinary, image, timestamp: 0x...
+	kindCLR     // hierarchyid, geometry, geography, CLR UDTs: CAST(0x... AS type)
 	kindGUID
 	kindDate
 	kindTime
@@ -42,8 +43,10 @@ func kindOf(name string) kind {
 		return kindNChar
 	case "varchar", "char", "text":
 		return kindChar
-	case "varbinary", "binary", "image", "timestamp", "hierarchyid", "geometry", "geography":
+	case "varbinary", "binary", "image", "timestamp":
 		return kindBinary
+	case "hierarchyid", "geometry", "geography":
+		return kindCLR
 	case "uniqueidentifier":
 		return kindGUID
 	case "date":

@@ -42,10 +42,10 @@ func AppendLiteral(dst []byte, v any, t Type) ([]byte, error) {
 		if !t.IsUserDefinedCLR {
 			return dst, unsupported(v, t, "alias type: pass its base system type")
 		}
-		k = kindBinary
+		k = kindCLR
 	} else if k == kindUnknown {
 		if t.IsUserDefinedCLR {
-			k = kindBinary
+			k = kindCLR
 		} else {
 			return dst, unsupported(v, t, "unknown type")
 		}
@@ -132,6 +132,16 @@ func AppendLiteral(dst []byte, v any, t Type) ([]byte, error) {
 	case kindBinary:
 		if x, ok := v.([]byte); ok {
 			return AppendHex(dst, x), nil
+		}
+	case kindCLR:
+		// The binary serialization converts to the CLR type explicitly;
+		// the CAST does not rely on implicit varbinary conversion rules.
+		if x, ok := v.([]byte); ok {
+			dst = append(dst, "CAST("...)
+			dst = AppendHex(dst, x)
+			dst = append(dst, " AS "...)
+			dst = t.Append(dst)
+			return append(dst, ')'), nil
 		}
 	case kindGUID:
 		switch x := v.(type) {
@@ -336,11 +346,11 @@ func appendVariant(dst []byte, v Variant) ([]byte, error) {
 	bt := v.BaseType
 	k := kindOf(bt.Name)
 	switch k {
-	case kindUnknown, kindVariant, kindXML, kindVector:
+	case kindUnknown, kindVariant, kindXML, kindVector, kindCLR:
 		return dst, unsupported(v.Value, bt, "not a sql_variant base type")
 	}
 	if bt.Schema != "" || bt.MaxLength == MaxLengthMax || bt.Name == "text" || bt.Name == "ntext" ||
-		bt.Name == "image" || bt.Name == "hierarchyid" || bt.Name == "geometry" || bt.Name == "geography" {
+		bt.Name == "image" || bt.Name == "timestamp" {
 		return dst, unsupported(v.Value, bt, "not a sql_variant base type")
 	}
 	collate := v.Collation != "" && (k == kindChar || k == kindNChar)

@@ -68,8 +68,10 @@ func TestAppendLiteralWritesEachTypeExactly(t *testing.T) {
 		{"varbinary(max)", []byte{0, 0xAB, 0x10}, "0x00AB10"},
 		{"image", []byte{1}, "0x01"},
 		{"timestamp", []byte{0, 0, 0, 0, 0, 0, 7, 0xD1}, "0x00000000000007D1"},
-		{"hierarchyid", []byte{0x58}, "0x58"},
-		{"geography", []byte{0xE6, 0x10}, "0xE610"},
+		{"hierarchyid", []byte{0x58}, "CAST(0x58 AS hierarchyid)"},
+		{"hierarchyid", []byte{}, "CAST(0x AS hierarchyid)"},
+		{"geography", []byte{0xE6, 0x10}, "CAST(0xE610 AS geography)"},
+		{"geometry", []byte{0}, "CAST(0x00 AS geometry)"},
 		{"uniqueidentifier", guidWire, "'6F9619FF-8B86-D011-B42D-00C04FC964FF'"},
 		{"uniqueidentifier", "6f9619ff-8b86-d011-b42d-00c04fc964ff", "'6F9619FF-8B86-D011-B42D-00C04FC964FF'"},
 		{"date", time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), "'0001-01-01'"},
@@ -105,7 +107,7 @@ func TestAppendLiteralWritesEachTypeExactly(t *testing.T) {
 		{"sql_variant", Variant{BaseType: mustType(t, "real"), Value: 0.5}, "CAST(5e-01 AS real)"},
 		{"sql_variant", Variant{BaseType: mustType(t, "bit"), Value: true}, "CAST(1 AS bit)"},
 		{"sql_variant", Variant{BaseType: mustType(t, "int")}, "NULL"},
-		{"[dbo].[Point]", []byte{1, 2}, "0x0102"},
+		{"[dbo].[Point]", []byte{1, 2}, "CAST(0x0102 AS [dbo].[Point])"},
 	}
 	for _, c := range cases {
 		ty := mustType(t, c.typ)
