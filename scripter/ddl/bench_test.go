@@ -21,10 +21,18 @@ func generatedCatalog(n int) *model.Database {
 	for s := 0; s < 5; s++ {
 		db.Schemas = append(db.Schemas, &model.Schema{Name: fmt.Sprintf("s%d", s), Owner: "dbo"})
 	}
-	tq := func(i int) model.QName { return model.QName{Schema: fmt.Sprintf("s%d", i%5), Name: fmt.Sprintf("T%04d", i)} }
-	fq := func(i int) model.QName { return model.QName{Schema: fmt.Sprintf("s%d", i%5), Name: fmt.Sprintf("F%04d", i)} }
-	vq := func(i int) model.QName { return model.QName{Schema: fmt.Sprintf("s%d", i%5), Name: fmt.Sprintf("V%04d", i)} }
-	pq := func(i int) model.QName { return model.QName{Schema: fmt.Sprintf("s%d", i%5), Name: fmt.Sprintf("P%04d", i)} }
+	tq := func(i int) model.QName {
+		return model.QName{Schema: fmt.Sprintf("s%d", i%5), Name: fmt.Sprintf("T%04d", i)}
+	}
+	fq := func(i int) model.QName {
+		return model.QName{Schema: fmt.Sprintf("s%d", i%5), Name: fmt.Sprintf("F%04d", i)}
+	}
+	vq := func(i int) model.QName {
+		return model.QName{Schema: fmt.Sprintf("s%d", i%5), Name: fmt.Sprintf("V%04d", i)}
+	}
+	pq := func(i int) model.QName {
+		return model.QName{Schema: fmt.Sprintf("s%d", i%5), Name: fmt.Sprintf("P%04d", i)}
+	}
 	str := func(s string) *string { return &s }
 	for i := 0; i < nt; i++ {
 		q := tq(i)
