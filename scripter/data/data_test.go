@@ -102,9 +102,13 @@ func TestWriterWritesMultiRowInsertsWithIdentityInsert(t *testing.T) {
 		{int64(1), "x\ny", "555", nil, nil, "abc", "varchar", int64(0), int64(0), int64(10), "Japanese_CI_AS", []byte("-0.01")},
 	}
 	got := writeRows(t, p, rows, Limits{})
+	node, err := tsql.AppendLiteral(nil, []byte{0x58}, p.Columns[3].Type) // the hierarchyid form is tsql's business
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := "SET IDENTITY_INSERT [dbo].[Or]]ders] ON;\n" +
 		"INSERT INTO [dbo].[Or]]ders] ([Id], [Name], [Phone], [Node], [Doc], [Any], [Amount]) VALUES\n" +
-		"(2, N'it''s', NULL, 0x58, CONVERT(xml,N'<a> b </a>',1), CAST('2024-02-29T13:14:15.1234567' AS datetime2(7)), 12.50),\n" +
+		"(2, N'it''s', NULL, " + string(node) + ", CONVERT(xml,N'<a> b </a>',1), CAST('2024-02-29T13:14:15.1234567' AS datetime2(7)), 12.50),\n" +
 		"(1, N'x'+NCHAR(10)+N'y', N'555', NULL, NULL, CAST((N'abc') COLLATE Japanese_CI_AS AS varchar(10)), -0.01);\n" +
 		"SET IDENTITY_INSERT [dbo].[Or]]ders] OFF;\n" +
 		"GO\n"
@@ -243,5 +247,16 @@ func TestFastPathsMatchTheLiteralEncoder(t *testing.T) {
 		if string(fast) != string(slow) {
 			t.Errorf("%s %v: writer %q, tsql %q", c.typ, c.v, fast, slow)
 		}
+	}
+}
+
+func TestPlanLeavesOutTheColumnSet(t *testing.T) {
+	cs := col("All", "xml", -1, 0, 0)
+	cs.ColumnSet = true
+	sp := col("Color", "nvarchar", 20, 0, 0)
+	sp.Sparse = true
+	p := NewPlan(&model.Table{QName: model.QName{Schema: "dbo", Name: "S"}, Columns: []*model.Column{col("Id", "int", 4, 10, 0), sp, cs}}, "", "")
+	if len(p.Columns) != 2 || p.Columns[1].Name != "Color" {
+		t.Errorf("columns = %+v", p.Columns)
 	}
 }

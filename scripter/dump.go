@@ -1,0 +1,318 @@
+package scripter
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/mssqldump/mssqldump/scripter/data"
+	"github.com/mssqldump/mssqldump/scripter/ddl"
+	"github.com/mssqldump/mssqldump/scripter/model"
+	"github.com/mssqldump/mssqldump/scripter/tsql"
+)
+
+// Warning codes Dump itself reports (the DDL writer and the catalog reader
+// add their own: encrypted_module, clr_module, fk_target_not_dumped, ...).
+const (
+	WarnSnapshotUnavailable = "snapshot_unavailable"
+)
+
+// Formats (Options.Format).
+const (
+	FormatSQL = "sql"
+	FormatZip = "zip"
+)
+
+// now is the clock behind Options.DumpDate; tests replace it.
+var now = time.Now
+
+// Dump writes a T-SQL script of the database db is connected to. Catalog and
+// data are read on one connection inside one transaction (SNAPSHOT when the
+// database allows it, see Options.Consistency), so the script is one
+// consistent point in time. Errors from SQL Server, or from failing to reach
+// it, are *ServerError; invalid options are *OptionError and are reported
+// before anything is written or any connection is made.
+func Dump(ctx context.Context, db *sql.DB, w io.Writer, opts Options) (*Stats, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := openSQLReader(ctx, db, &opts)
+	if err != nil {
+		return nil, err
+	}
+	stats, err := DumpFrom(ctx, r, w, opts)
+	if cerr := r.Close(); err == nil && cerr != nil {
+		err = wrapServerError(cerr)
+	}
+	return stats, err
+}
+
+// Validate checks opts without touching a database: formats, modes, caps
+// and every filter (regular expressions, object type names).
+func (o *Options) Validate() error {
+	switch o.Format {
+	case "", FormatSQL, FormatZip:
+	default:
+		return &OptionError{Option: "Format", Message: fmt.Sprintf("unknown format %q (want sql or zip)", o.Format)}
+	}
+	switch o.Consistency {
+	case "", ConsistencySnapshot, ConsistencyAuto, ConsistencyNone:
+	default:
+		return &OptionError{Option: "Consistency", Message: fmt.Sprintf("unknown consistency %q (want snapshot, auto or none)", o.Consistency)}
+	}
+	if o.RowsPerInsert < 0 || o.RowsPerInsert > 1000 {
+		return &OptionError{Option: "RowsPerInsert", Message: fmt.Sprintf("%d is outside 1..1000 (0 means 1000)", o.RowsPerInsert)}
+	}
+	if o.MaxInsertBytes < 0 {
+		return &OptionError{Option: "MaxInsertBytes", Message: fmt.Sprintf("%d is negative (0 means 1 MiB)", o.MaxInsertBytes)}
+	}
+	if o.NoData && o.NoCreateInfo {
+		return &OptionError{Option: "NoData", Message: "NoData and NoCreateInfo together leave nothing to dump"}
+	}
+	if strings.Contains(o.Where, "\x00") {
+		return &OptionError{Option: "Where", Message: "contains a NUL character"}
+	}
+	_, err := compileFilters(o)
+	return err
+}
+
+func (o *Options) ddlOptions() ddl.Options {
+	return ddl.Options{
+		AddDropTable:           o.AddDropTable,
+		IfNotExists:            o.IfNotExists,
+		SkipRoutines:           o.SkipRoutines,
+		SkipTriggers:           o.SkipTriggers,
+		SkipExtendedProperties: o.SkipExtendedProperties,
+		Permissions:            o.Permissions,
+	}
+}
+
+// sink is where the script goes: one stream (sql) or one file per object (zip).
+type sink interface {
+	header(text string) error
+	object(o ddl.Object) error
+	// table returns the writer for one table's data; done is called after.
+	table(t *model.Table) (w io.Writer, done func() error, err error)
+	finish(trailer string) error
+}
+
+// DumpFrom is Dump over any Reader: the SQL Server reader in production, an
+// in-memory one in tests. It writes nothing until the catalog is read and
+// the filters are applied, so a bad table name fails with no output.
+func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	f, err := compileFilters(&opts)
+	if err != nil {
+		return nil, err
+	}
+	db, warnings, err := r.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.apply(db, opts.Permissions); err != nil {
+		return nil, err
+	}
+	script := ddl.Build(db, opts.ddlOptions())
+	if !opts.NoCreateInfo {
+		// Without DDL in the script, the DDL writer's warnings (encrypted
+		// modules, omitted owners) describe nothing the script contains.
+		for _, dw := range script.Warnings {
+			warnings = append(warnings, Warning(dw))
+		}
+	}
+
+	cw := &countingWriter{w: w}
+	var s sink
+	if opts.Format == FormatZip {
+		s = newZipSink(cw)
+	} else {
+		s = newSQLSink(cw)
+	}
+	st := &Stats{Rows: map[string]int64{}}
+	progress := Progress{}
+	report := func() {
+		if opts.Progress != nil {
+			p := progress
+			p.Bytes = cw.n
+			opts.Progress(p)
+		}
+	}
+
+	if err := s.header(header(db, &opts)); err != nil {
+		return nil, err
+	}
+	writeSection := func(sec ddl.Section) error {
+		for _, o := range script.Objects {
+			if o.Section != sec {
+				continue
+			}
+			if opts.NoCreateInfo && o.Type != ddl.TypeSettings {
+				continue
+			}
+			if err := s.object(o); err != nil {
+				return err
+			}
+			if o.Type != ddl.TypeSettings && o.Type != ddl.TypeDrop {
+				st.Objects++
+				progress.Objects = st.Objects
+				progress.Object = objectLabel(o)
+			}
+		}
+		report()
+		return nil
+	}
+	if err := writeSection(ddl.PreData); err != nil {
+		return nil, err
+	}
+	st.Tables = len(script.Tables)
+	if !opts.NoData {
+		limits := data.Limits{RowsPerInsert: opts.RowsPerInsert, MaxInsertBytes: opts.MaxInsertBytes}
+		for _, t := range script.Tables {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			n, err := dumpTable(ctx, r, s, t, db.Collation, &opts, limits, &progress, report)
+			if err != nil {
+				return nil, err
+			}
+			st.Rows[key(t.QName)] = n
+			progress.Tables++
+			report()
+		}
+	}
+	if err := writeSection(ddl.PostData); err != nil {
+		return nil, err
+	}
+	trailer := ""
+	if opts.DumpDate {
+		trailer = "-- Dump completed on " + now().UTC().Format("2006-01-02 15:04:05") + " UTC\n"
+	}
+	if err := s.finish(trailer); err != nil {
+		return nil, err
+	}
+	st.Bytes = cw.n
+	st.Warnings = warnings
+	progress.Object = ""
+	report()
+	return st, nil
+}
+
+// dumpTable streams one table's rows and its identity reseed.
+func dumpTable(ctx context.Context, r Reader, s sink, t *model.Table, collation string, opts *Options,
+	limits data.Limits, progress *Progress, report func()) (int64, error) {
+	plan := data.NewPlan(t, opts.Where, collation)
+	out, done, err := s.table(t)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := r.Rows(ctx, plan)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	dw := data.NewWriter(out, limits)
+	label := tsql.QuoteName(t.Schema, t.Name)
+	base := progress.Rows
+	dw.OnBatch = func(res data.TableResult) {
+		progress.Rows = base + res.Rows
+		progress.Object = label
+		report()
+	}
+	res, err := dw.WriteTable(plan, rows)
+	if err != nil {
+		return 0, err
+	}
+	progress.Rows = base + res.Rows
+	if reseed := ddl.ReseedStatements(t); reseed != "" {
+		if _, err := io.WriteString(dw, reseed); err != nil {
+			return 0, err
+		}
+	}
+	if err := dw.Flush(); err != nil {
+		return 0, err
+	}
+	if err := rows.Close(); err != nil {
+		return 0, wrapServerError(err)
+	}
+	return res.Rows, done()
+}
+
+// header is the script's opening comment: the database name and nothing
+// that changes between two dumps of the same database.
+func header(db *model.Database, opts *Options) string {
+	var b strings.Builder
+	b.WriteString("-- mssqldump T-SQL script\n")
+	b.WriteString("-- Database: ")
+	b.WriteString(commentSafe(db.Name))
+	b.WriteString("\n")
+	if opts.Where != "" {
+		b.WriteString("-- Rows filtered by: ")
+		b.WriteString(commentSafe(opts.Where))
+		b.WriteString("\n")
+	}
+	b.WriteString("-- Restore with: sqlcmd -f 65001 -b -i <this file> (the script is UTF-8)\n\n")
+	return b.String()
+}
+
+// commentSafe keeps a value on its comment line.
+func commentSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x85 || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func objectLabel(o ddl.Object) string {
+	if o.Parent.Name != "" {
+		return tsql.QuoteName(o.Parent.Schema, o.Parent.Name) + "." + tsql.QuoteIdent(o.QName.Name)
+	}
+	if o.QName.Schema == "" {
+		return o.QName.Name
+	}
+	return tsql.QuoteName(o.QName.Schema, o.QName.Name)
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// sqlSink writes one script stream.
+type sqlSink struct{ w io.Writer }
+
+func newSQLSink(w io.Writer) *sqlSink { return &sqlSink{w: w} }
+
+func (s *sqlSink) header(text string) error { _, err := io.WriteString(s.w, text); return err }
+
+func (s *sqlSink) object(o ddl.Object) error {
+	if _, err := io.WriteString(s.w, o.Text); err != nil {
+		return err
+	}
+	_, err := io.WriteString(s.w, "\n")
+	return err
+}
+
+func (s *sqlSink) table(*model.Table) (io.Writer, func() error, error) {
+	return s.w, func() error { return nil }, nil
+}
+
+func (s *sqlSink) finish(trailer string) error {
+	if trailer == "" {
+		return nil
+	}
+	_, err := io.WriteString(s.w, trailer)
+	return err
+}
