@@ -1,0 +1,125 @@
+package agent
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"sync"
+	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/mssqldump/mssqldump/agent/protocol"
+)
+
+// pipeline is what a Source writes into: it hashes and counts the
+// uncompressed script and streams it, compressed, into the blob writer. It
+// holds one buffer and one encoder, so the agent's memory does not grow with
+// the size of the dump.
+type pipeline struct {
+	buf   *bufio.Writer // batches a Source's small writes
+	tee   teeWriter
+	enc   io.WriteCloser // nil for "none"
+	zenc  *zstd.Encoder  // returned to the pool after Close
+	dst   io.Writer
+	bytes atomic.Int64 // uncompressed bytes, read by the progress reporter
+}
+
+// pipelineBufSize is the write batch handed to the hash and encoder.
+const pipelineBufSize = 256 << 10
+
+// zstdPool reuses encoders between jobs: an encoder's window and tables are
+// the biggest allocation of a job, and Reset makes them reusable.
+var zstdPool sync.Pool
+
+func newZstd(w io.Writer) (*zstd.Encoder, error) {
+	if e, ok := zstdPool.Get().(*zstd.Encoder); ok {
+		e.Reset(w)
+		return e, nil
+	}
+	// Two encoder goroutines: enough to keep up with a network upload
+	// while bounding the memory a job holds (each has its own block
+	// buffers). The default level compresses text scripts ~5-10x.
+	return zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(2))
+}
+
+func newPipeline(dst io.Writer, compress string) (*pipeline, error) {
+	p := &pipeline{dst: dst}
+	var next io.Writer
+	switch compress {
+	case protocol.CompressZstd:
+		z, err := newZstd(dst)
+		if err != nil {
+			return nil, fmt.Errorf("zstd encoder: %w", err)
+		}
+		p.zenc, p.enc, next = z, z, z
+	case protocol.CompressGzip:
+		g, err := gzip.NewWriterLevel(dst, gzip.DefaultCompression)
+		if err != nil {
+			return nil, fmt.Errorf("gzip encoder: %w", err)
+		}
+		p.enc, next = g, g
+	case protocol.CompressNone:
+		next = dst
+	default:
+		return nil, fmt.Errorf("unknown compression %q", compress)
+	}
+	p.tee = teeWriter{h: sha256.New(), next: next, n: &p.bytes}
+	p.buf = bufio.NewWriterSize(&p.tee, pipelineBufSize)
+	return p, nil
+}
+
+// Write accepts script bytes from the Source.
+func (p *pipeline) Write(b []byte) (int, error) { return p.buf.Write(b) }
+
+// Close flushes and finishes the compressed stream (not the blob writer).
+func (p *pipeline) Close() error {
+	if err := p.buf.Flush(); err != nil {
+		p.abort()
+		return err
+	}
+	if p.enc != nil {
+		if err := p.enc.Close(); err != nil {
+			p.zenc = nil // an encoder in an error state is not reused
+			return err
+		}
+	}
+	p.release()
+	return nil
+}
+
+// release returns the zstd encoder to the pool. After an error the encoder
+// is dropped (it is not known to be reusable).
+func (p *pipeline) release() {
+	if p.zenc != nil {
+		p.zenc.Reset(nil)
+		zstdPool.Put(p.zenc)
+		p.zenc = nil
+	}
+}
+
+// abort drops the encoder without flushing.
+func (p *pipeline) abort() { p.zenc = nil }
+
+// Size is the number of uncompressed bytes written so far.
+func (p *pipeline) Size() int64 { return p.bytes.Load() }
+
+// SHA256 is the hex digest of the uncompressed script; valid after Close.
+func (p *pipeline) SHA256() string { return hex.EncodeToString(p.tee.h.Sum(nil)) }
+
+type teeWriter struct {
+	h    hash.Hash
+	next io.Writer
+	n    *atomic.Int64
+}
+
+func (t *teeWriter) Write(b []byte) (int, error) {
+	t.h.Write(b) // never fails
+	n, err := t.next.Write(b)
+	t.n.Add(int64(n))
+	return n, err
+}
