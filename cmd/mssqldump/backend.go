@@ -131,7 +131,7 @@ func embeddedSource(spec string) (agent.Source, error) {
 // JetStream server, an in-process agent with an ephemeral sealing key, and a
 // local blob directory, all under the job's directory. The client talks to
 // them over the same broker and blob APIs as to a remote fleet.
-func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef string, log *slog.Logger) (_ *backend, err error) {
+func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef string, log, agentLog *slog.Logger) (_ *backend, err error) {
 	src, err := embeddedSource(c.String("source"))
 	if err != nil {
 		return nil, err
@@ -197,7 +197,7 @@ func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef st
 		// secret, read in this process: allow exactly it.
 		Credentials: &agent.RefResolver{Default: credentialsRef},
 		MaxAttempts: 1, DrainTimeout: 10 * time.Second,
-		Logger: log.With("component", "agent"), Metrics: prometheus.NewRegistry(), AgentID: "embedded",
+		Logger: agentLog, Metrics: prometheus.NewRegistry(), AgentID: "embedded",
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)

@@ -59,6 +59,8 @@ func transportFlags() []cli.Flag {
 			Usage: "the job's deadline: give up (exit 4) when no result has arrived by then"},
 		&cli.StringFlag{Name: "result-file", Aliases: []string{"r"}, EnvVars: env("result-file"), Category: catTransport, TakesFile: true,
 			Usage: "write to FILE instead of stdout; FILE appears only once complete and verified"},
+		&cli.BoolFlag{Name: "continue-on-error", EnvVars: env("continue-on-error"), Category: catTransport,
+			Usage: "restore: run the remaining batches after a failed one (sqlcmd without -b); still exits 3"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("verbose"), Category: catTransport,
 			Usage: "log what happens on stderr (-v -v for debug)"},
 		&cli.BoolFlag{Name: "quiet", EnvVars: env("quiet"), Category: catTransport,

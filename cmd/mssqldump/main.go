@@ -163,8 +163,31 @@ type cliEnv struct {
 
 // logger builds the stderr logger from -v/--quiet.
 func (e *cliEnv) logger(c *cli.Context) *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: logLevel(c)}))
+}
+
+// agentLogger is the embedded agent's logger: its failures reach the user
+// as the command's error, so without -v it logs only errors.
+func (e *cliEnv) agentLogger(c *cli.Context) *slog.Logger {
+	level := logLevel(c)
+	if verbosity(c) == 0 && level < slog.LevelError {
+		level = slog.LevelError
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})).With("component", "agent")
+}
+
+// verbosity counts -v flags; MSSQLDUMP_VERBOSE=true counts as one.
+func verbosity(c *cli.Context) int {
+	n := c.Count("verbose")
+	if n == 0 && c.Bool("verbose") {
+		n = 1
+	}
+	return n
+}
+
+func logLevel(c *cli.Context) slog.Level {
 	level := slog.LevelWarn
-	switch n := c.Count("verbose"); {
+	switch n := verbosity(c); {
 	case c.Bool("quiet"):
 		level = slog.LevelError
 	case n >= 2:
@@ -172,8 +195,7 @@ func (e *cliEnv) logger(c *cli.Context) *slog.Logger {
 	case n == 1:
 		level = slog.LevelInfo
 	}
-	var w io.Writer = e.stderr
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	return level
 }
 
 // Interrupt handling, the shape of restic's cmd/restic/cleanup.go: the first

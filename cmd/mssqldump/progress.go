@@ -13,6 +13,7 @@ import (
 
 	"github.com/mssqldump/mssqldump/agent/protocol"
 	"github.com/mssqldump/mssqldump/cmd/internal/client"
+	"github.com/mssqldump/mssqldump/scripter/sqlbatch"
 )
 
 // progress shows the agent's progress reports (tables, rows, bytes, rate)
@@ -89,4 +90,15 @@ func (p *progress) finish() {
 	defer p.mu.Unlock()
 	_ = p.bar.Finish()
 	_ = p.bar.Clear()
+}
+
+// restoreUpdate shows a restore's progress.
+func (p *progress) restoreUpdate(rp sqlbatch.RestoreProgress) {
+	if !p.enabled {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.bar.Describe(fmt.Sprintf("restoring: %d batches (%d failed), line %d", rp.Batches, rp.Failed, rp.Line))
+	_ = p.bar.Set64(rp.Bytes)
 }

@@ -1,9 +1,158 @@
 package main
 
 import (
+	"bufio"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/urfave/cli/v2"
+
+	"github.com/mssqldump/mssqldump/cmd/internal/exitcode"
+	"github.com/mssqldump/mssqldump/scripter/sqlbatch"
 )
 
+// restore runs a script against a database from this machine, batch by
+// batch, with sqlcmd's batch rules (scripter/sqlbatch):
+//
+//	mssqldump restore -h HOST -u USER -p DATABASE < db.sql
+//	mssqldump restore -h HOST -u USER -p DATABASE db.sql.zst
+//
+// Unlike a dump it does not go through the agents: the restore target is
+// usually a scratch server next to the user.
 func (e *cliEnv) restore(c *cli.Context) error {
-	return errUsage("restore is not available yet")
+	ctx := c.Context
+	l, err := e.login(c)
+	if err != nil {
+		return err
+	}
+	args := c.Args().Slice()
+	if l.Database == "" {
+		if len(args) == 0 {
+			return errUsage("restore needs a DATABASE: mssqldump restore [options] DATABASE [FILE]")
+		}
+		l.Database, args = args[0], args[1:]
+	}
+	if len(args) > 1 {
+		return errUsage("restore takes at most one FILE (got %d)", len(args))
+	}
+	if l.CredentialsRef != "" {
+		return errUsage("restore connects from this machine: give -u/-p (or --dsn), not --credentials-ref")
+	}
+	var in io.Reader = e.stdin
+	if len(args) == 1 && args[0] != "-" {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	script, closeScript, err := plainScript(in)
+	if err != nil {
+		return err
+	}
+	defer closeScript()
+
+	connector, err := mssql.NewConnector(restoreConnString(l))
+	if err != nil {
+		return errUsage("invalid connection parameters for %s", serverName(l))
+	}
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	log := e.logger(c)
+	if err := db.PingContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &exitcode.ServerError{Err: fmt.Errorf("connect to SQL Server at %s, database %q: %w", serverName(l), l.Database, err)}
+	}
+	prog := newProgress(e.stderr, !c.Bool("quiet"))
+	defer prog.finish()
+	st, err := sqlbatch.Restore(ctx, db, script, sqlbatch.RestoreOptions{
+		ContinueOnError: c.Bool("continue-on-error"),
+		Progress:        prog.restoreUpdate,
+	})
+	log.Info("restore finished", "database", l.Database, "batches", st.Batches, "failed", st.Failed, "lines", st.Lines)
+	if st.VariableBatches > 0 {
+		log.Warn("batches with $(name) references were run verbatim (no sqlcmd variable substitution)", "batches", st.VariableBatches)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var be *sqlbatch.BatchError
+		if errors.As(err, &be) || errors.Is(err, sqlbatch.ErrBatchesFailed) {
+			return &exitcode.ServerError{Err: fmt.Errorf("restore into %q on %s: %w", l.Database, serverName(l), err)}
+		}
+		return fmt.Errorf("restore into %q: %w", l.Database, err)
+	}
+	return nil
+}
+
+// plainScript undoes zstd or gzip compression, recognized by magic bytes,
+// so a stored dump.sql.zst restores as is.
+func plainScript(r io.Reader) (io.Reader, func(), error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	magic, _ := br.Peek(4)
+	switch {
+	case len(magic) >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd:
+		d, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, d.Close, nil
+	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
+		g, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, err
+		}
+		return g, func() { _ = g.Close() }, nil
+	}
+	return br, func() {}, nil
+}
+
+func serverName(l *login) string {
+	switch {
+	case l.Server.Port > 0:
+		return net.JoinHostPort(l.Server.Host, strconv.Itoa(l.Server.Port))
+	case l.Server.Instance != "":
+		return l.Server.Host + `\` + l.Server.Instance
+	}
+	return net.JoinHostPort(l.Server.Host, "1433")
+}
+
+func restoreConnString(l *login) string {
+	host := l.Server.Host
+	if l.Server.Port > 0 {
+		host = net.JoinHostPort(host, strconv.Itoa(l.Server.Port))
+	}
+	u := &url.URL{Scheme: "sqlserver", Host: host}
+	if l.User != "" {
+		u.User = url.UserPassword(l.User, l.Password)
+	}
+	if l.Server.Instance != "" && l.Server.Port == 0 {
+		u.Path = "/" + l.Server.Instance
+	}
+	q := url.Values{}
+	for k, v := range l.Server.Params {
+		q.Set(k, v)
+	}
+	q.Set("database", l.Database)
+	if q.Get("dial timeout") == "" {
+		q.Set("dial timeout", "15")
+	}
+	if q.Get("app name") == "" {
+		q.Set("app name", "mssqldump restore")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }

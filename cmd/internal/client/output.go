@@ -57,11 +57,22 @@ func NewFileOutput(path string) (*FileOutput, error) {
 	if base == "" {
 		return nil, fmt.Errorf("result file %q names a directory", path)
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("result file %q is a directory", path)
+	// A new file gets the mode a shell's "> FILE" gives under the usual
+	// umask; a replaced file keeps its own.
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		if fi.IsDir() {
+			return nil, fmt.Errorf("result file %q is a directory", path)
+		}
+		mode = fi.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
+		return nil, fmt.Errorf("result file: %w", err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
 		return nil, fmt.Errorf("result file: %w", err)
 	}
 	return &FileOutput{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, copyBuffer)}, nil

@@ -31,8 +31,9 @@ const Help = `EXIT CODES:
    0    success
    1    any other error
    2    usage error (bad flag, missing DATABASE, bad URL)
-   3    the dump failed on the server side (login failed, missing database,
-        permission denied, SQL Server unreachable from the agent)
+   3    the dump (or restore) failed on the server side: login failed,
+        missing database, permission denied, SQL Server unreachable from
+        the agent, a restore batch failed
    4    timeout: the job's deadline (--timeout) passed, or the job expired
    5    integrity: the downloaded script does not match its SHA-256;
         nothing is written to --result-file
@@ -46,6 +47,13 @@ type UsageError struct{ Err error }
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
+// ServerError is a failure SQL Server reported to this process itself (the
+// restore command connects directly): exit 3 like a failed dump.
+type ServerError struct{ Err error }
+
+func (e *ServerError) Error() string { return e.Err.Error() }
+func (e *ServerError) Unwrap() error { return e.Err }
+
 // Usagef returns a *UsageError with a formatted message.
 func Usagef(format string, args ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, args...)}
@@ -55,6 +63,7 @@ func Usagef(format string, args ...any) error {
 func For(err error) int {
 	var usage *UsageError
 	var job *client.JobError
+	var server *ServerError
 	switch {
 	case err == nil:
 		return OK
@@ -62,6 +71,8 @@ func For(err error) int {
 		return Usage
 	case errors.Is(err, client.ErrInterrupted):
 		return Interrupted
+	case errors.As(err, &server):
+		return DumpFailed
 	case errors.Is(err, client.ErrIntegrity):
 		return Integrity
 	case errors.As(err, &job):
