@@ -10,17 +10,25 @@ import (
 
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/blob/fileblob"
+	"github.com/mssqldump/mssqldump/blob/minioblob"
 	"github.com/mssqldump/mssqldump/blob/s3blob"
 	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
+	"github.com/mssqldump/mssqldump/broker/sqsbroker"
 )
 
 // Brokers returns a registry of every broker driver:
 //
 //	nats://host:4222?stream=MSSQLDUMP&consumer=agents&lease=30s   NATS JetStream
+//	sqs://sqs.eu-west-1.amazonaws.com/123456789012/mssqldump-jobs  AWS SQS
+//	sqs+https://HOST/ACCOUNT/QUEUE, sqs+http://127.0.0.1:PORT/ACCOUNT/QUEUE  SQS-compatible endpoints
 func Brokers() *broker.Registry {
 	r := broker.NewRegistry()
 	r.Register(jetstreambroker.Scheme, &jetstreambroker.URLOpener{})
+	sqs := &sqsbroker.URLOpener{}
+	r.Register(sqsbroker.Scheme, sqs)
+	r.Register(sqsbroker.SchemeHTTPS, sqs)
+	r.Register(sqsbroker.SchemeHTTP, sqs)
 	return r
 }
 
@@ -28,10 +36,12 @@ func Brokers() *broker.Registry {
 //
 //	file:///var/lib/mssqldump/blobs                         local directory
 //	s3://bucket?region=eu-west-1&prefix=dumps/              AWS S3 (or compatible, endpoint=)
+//	minio://host:9000/bucket?secure=false&prefix=dumps/     MinIO (minio-go)
 func Buckets() *blob.Registry {
 	r := blob.NewRegistry()
 	r.Register(fileblob.Scheme, fileblob.URLOpener{})
 	r.Register(s3blob.Scheme, s3blob.URLOpener{})
+	r.Register(minioblob.Scheme, minioblob.URLOpener{})
 	return r
 }
 

@@ -11,12 +11,12 @@ import (
 )
 
 func TestEveryDriverIsRegistered(t *testing.T) {
-	for _, want := range []string{"nats"} {
+	for _, want := range []string{"nats", "sqs", "sqs+https", "sqs+http"} {
 		if !slices.Contains(Brokers().Schemes(), want) {
 			t.Errorf("broker scheme %q is not registered (have %v)", want, Brokers().Schemes())
 		}
 	}
-	for _, want := range []string{"file", "s3"} {
+	for _, want := range []string{"file", "s3", "minio"} {
 		if !slices.Contains(Buckets().Schemes(), want) {
 			t.Errorf("blob scheme %q is not registered (have %v)", want, Buckets().Schemes())
 		}
