@@ -75,6 +75,7 @@ func RunConformanceTests(t *testing.T, h Harness) {
 	}{
 		{"SendThenReceiveReturnsTheMessage", testSendThenReceive},
 		{"BinaryBodyRoundTripsExactly", testBinaryBody},
+		{"EmptyBodyRoundTrips", testEmptyBody},
 		{"AckRemovesTheMessage", testAckRemoves},
 		{"UnackedMessageIsRedeliveredWithNextAttempt", testNoAckRedelivers},
 		{"NackDelaysRedelivery", testNackDelay},

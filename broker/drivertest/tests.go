@@ -39,6 +39,26 @@ func testBinaryBody(t *testing.T, e *env) {
 	ack(t, d)
 }
 
+func testEmptyBody(t *testing.T, e *env) {
+	id := newID(t)
+	send(t, e.q, id, nil)
+	d := receiveWithin(t, e.q, 15*time.Second)
+	checkMessage(t, d, id, nil, 1)
+	ack(t, d)
+	in, err := e.q.OpenInbox(ctxFor(t, 15*time.Second))
+	if err != nil {
+		t.Fatalf("OpenInbox: %v", err)
+	}
+	defer in.Close()
+	if err := e.q.Reply(ctxFor(t, 15*time.Second), in.Address(), []byte{}); err != nil {
+		t.Fatalf("Reply with an empty body: %v", err)
+	}
+	got, err := in.Receive(ctxFor(t, 15*time.Second))
+	if err != nil || len(got) != 0 {
+		t.Fatalf("Inbox.Receive = %q, %v; want an empty reply", got, err)
+	}
+}
+
 func testAckRemoves(t *testing.T, e *env) {
 	id := newID(t)
 	send(t, e.q, id, []byte("x"))

@@ -265,8 +265,16 @@ func encodeBody(body []byte) (string, bool) {
 	if validSQSText(body) && len(body) > 0 {
 		return string(body), false
 	}
+	if len(body) == 0 {
+		// SQS rejects an empty body, and base64 of nothing is nothing; "="
+		// is not valid base64 of anything else, so it cannot be confused.
+		return emptyBody, true
+	}
 	return base64.StdEncoding.EncodeToString(body), true
 }
+
+// emptyBody stands for a zero-length body.
+const emptyBody = "="
 
 // validSQSText reports whether b is UTF-8 made only of the characters SQS
 // accepts: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
@@ -292,6 +300,9 @@ func validSQSText(b []byte) bool {
 func decodeBody(m types.Message) ([]byte, error) {
 	text := aws.ToString(m.Body)
 	if a, ok := m.MessageAttributes[attrEncoding]; ok && aws.ToString(a.StringValue) == "base64" {
+		if text == emptyBody {
+			return []byte{}, nil
+		}
 		b, err := base64.StdEncoding.DecodeString(text)
 		if err != nil {
 			return nil, fmt.Errorf("sqs: message %s: bad base64 body: %w", aws.ToString(m.MessageId), err)
