@@ -1,7 +1,15 @@
 package fileblob_test
 
 import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/mssqldump/mssqldump/blob"
 
 	"github.com/mssqldump/mssqldump/blob/driver"
 	"github.com/mssqldump/mssqldump/blob/drivertest"
@@ -32,4 +40,70 @@ func BenchmarkFileblob(b *testing.B) {
 		}
 		return d
 	})
+}
+
+func TestKeysMapToReadablePathsAndHiddenFilesStayOutOfKeySpace(t *testing.T) {
+	dir := t.TempDir()
+	d, err := fileblob.OpenBucket(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := blob.NewBucket(d)
+	ctx := t.Context()
+	for key, path := range map[string]string{
+		"jobs/42/dump sql ü.zst": "jobs/42/dump sql ü.zst",
+		".attrs.x":               "%2Eattrs.x",
+		"d/.tmp-123":             "d/%2Etmp-123",
+		"50%/x":                  "50%25/x",
+	} {
+		if err := b.WriteAll(ctx, key, []byte(key), &blob.WriterOptions{ContentType: "text/plain"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, path))
+		if err != nil || string(got) != key {
+			t.Errorf("key %q: file %s = %q, %v", key, path, got, err)
+		}
+	}
+}
+
+func TestFailedAndCanceledWritesLeaveNoTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	d, err := fileblob.OpenBucket(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := blob.NewBucket(d)
+	ctx, cancel := context.WithCancel(t.Context())
+	w, err := b.NewWriter(ctx, "a/b", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("partial"))
+	cancel()
+	w.Close()
+	if err := b.WriteAll(t.Context(), "a/b", []byte("x"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteAll(t.Context(), "a/b", []byte("y"), &blob.WriterOptions{IfNotExists: true}); !errors.Is(err, blob.ErrExists) {
+		t.Fatalf("create-if-absent = %v; want ErrExists", err)
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) != 1 || names[0] != "b" {
+		t.Fatalf("directory holds %v; want only b", names)
+	}
+}
+
+func TestURLOpenerRejectsUnknownParameters(t *testing.T) {
+	u, _ := url.Parse("file://" + t.TempDir() + "?create_dir=true&fsync=false")
+	_, err := fileblob.URLOpener{}.OpenBucketURL(t.Context(), u)
+	if err == nil || !strings.Contains(err.Error(), "fsync") {
+		t.Fatalf("error = %v; want one naming fsync", err)
+	}
 }

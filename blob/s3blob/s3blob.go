@@ -11,14 +11,16 @@
 // Memory per upload ≈ (concurrency + 2) × part size: the transfer manager
 // keeps concurrency+1 part buffers in a pool, plus the first part it reads
 // before it knows whether the object is small. With the defaults (16 MiB ×
-// concurrency 3) that is about 80 MiB. S3 allows at most 10,000 parts, so
+// concurrency 2) that is about 64 MiB, which leaves room in the agent's
+// 128 MiB for compression; raise concurrency where bandwidth per connection
+// is the limit and memory is not. S3 allows at most 10,000 parts, so
 // the part size caps a streamed object at 10,000 × part size: 156 GiB with
 // the 16 MiB default (the SDK's own 8 MiB default would cap it near 78 GiB).
 // Raise part_size for larger dumps.
 //
 // URL form:
 //
-//	s3://BUCKET?region=eu-west-1&endpoint=http://127.0.0.1:9000&path_style=true&prefix=dumps/&part_size=16MiB&concurrency=3
+//	s3://BUCKET?region=eu-west-1&endpoint=http://127.0.0.1:9000&path_style=true&prefix=dumps/&part_size=16MiB&concurrency=2
 //
 // Credentials come from the AWS default chain (environment, shared config,
 // SSO, instance or task role). The endpoint comes from ?endpoint= or
@@ -53,7 +55,7 @@ const (
 	// DefaultPartSize caps a streamed object at 10,000 × 16 MiB = 156 GiB.
 	DefaultPartSize = 16 << 20
 	// DefaultConcurrency parts upload in parallel.
-	DefaultConcurrency = 3
+	DefaultConcurrency = 2
 	// MinPartSize is S3's minimum size of every part but the last.
 	MinPartSize = 5 << 20
 	// abortTimeout bounds the cleanup of a failed or canceled upload.
