@@ -43,15 +43,30 @@
 //     IF OBJECT_ID(referenced) IS NOT NULL so the restore does not fail where
 //     the table is missing; a warning (fk_target_not_dumped) reports it.
 //   - Modules are scripted verbatim, each in its own batch after SET ANSI_NULLS
-//     and SET QUOTED_IDENTIFIER matching the module. When the text would not
-//     survive sqlcmd (a line that sqlcmd reads as a command such as GO, a
-//     "$(" variable reference, a NUL character) or does not end with a line
-//     break, the exact text is run through sp_executesql instead, so the
-//     stored definition is still byte-for-byte the original. IfNotExists
-//     uses the same path behind an OBJECT_ID guard rather than rewriting the
-//     text to CREATE OR ALTER, which would change the stored definition.
+//     and SET QUOTED_IDENTIFIER matching the module, when every client sends
+//     that batch byte for byte: LF line ends, no blank line, no white space
+//     at either end, nothing sqlcmd interprets ("$(", a line it reads as a
+//     command such as GO, a backslash before a quote, NUL). go-sqlcmd, for
+//     one, drops blank lines and leading white space and joins lines with
+//     LF, so other text (CRLF text from Windows tools is the common case) is
+//     run through sp_executesql from an sqlcmd-safe literal instead, and the
+//     stored definition is still exactly the original. IfNotExists uses the
+//     same path behind an OBJECT_ID guard rather than rewriting the text to
+//     CREATE OR ALTER, which would change the stored definition.
 //   - Encrypted modules cannot be scripted: a comment takes their place and
 //     a warning (encrypted_module) is returned.
+//   - Identity: ReseedStatements, run after a table's rows, reseeds to the
+//     source's last value (or last + increment when the restored table
+//     received no rows, where SQL Server hands out the reseed value first).
+//   - AddDropTable drops, at the top and in reverse restore order, every
+//     object the script creates (never an encrypted module, which it could
+//     not create again), after dropping every FK that references a dumped
+//     table and switching system versioning off.
+//   - Permissions: users and roles are created at the start of pre-data
+//     (schemas name their owners); role memberships and GRANT/DENY come at
+//     the end of post-data. Without Permissions a schema owned by a
+//     non-built-in principal is created owned by dbo, with a warning
+//     (schema_owner_omitted), because that principal would not exist.
 //   - Sequences that have been used are restarted at their current value and
 //     that value is consumed once, so current_value and last_used_value of the
 //     restored sequence equal the original's and the next value matches.

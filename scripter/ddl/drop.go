@@ -21,6 +21,9 @@ func (b *builder) drops() []Object {
 			}
 		}
 		for _, m := range sortedQNames(ddl, func(m *model.Module) model.QName { return m.QName }) {
+			if m.Definition == nil {
+				continue
+			}
 			batch(&sb, "DROP TRIGGER IF EXISTS "+ident(m.Name)+" ON DATABASE;")
 		}
 	}
@@ -53,6 +56,9 @@ func (b *builder) drops() []Object {
 		case *model.Synonym:
 			batch(&sb, "DROP SYNONYM IF EXISTS "+qn(o.QName)+";")
 		case *model.Module:
+			if o.Definition == nil {
+				continue // encrypted: the script could not create it again
+			}
 			batch(&sb, "DROP "+strings.ToUpper(moduleType(o))+" IF EXISTS "+qn(o.QName)+";")
 		}
 	}

@@ -23,8 +23,6 @@ GO
 IF OBJECTPROPERTY(OBJECT_ID(N'[dbo].[Account]'), 'TableTemporalType') = 2
 	ALTER TABLE [dbo].[Account] SET (SYSTEM_VERSIONING = OFF);
 GO
-DROP PROCEDURE IF EXISTS [dbo].[uspSecret];
-GO
 DROP PROCEDURE IF EXISTS [dbo].[uspLegacySettings];
 GO
 DROP PROCEDURE IF EXISTS [dbo].[uspAddChild];
