@@ -150,6 +150,14 @@ func (a *assembler) buildTables(db *model.Database) {
 		if t.LedgerType == "HISTORY_TABLE" {
 			continue // created by SQL Server with its ledger table
 		}
+		if t.IsExternal {
+			a.warn("external_table", qname(t.Schema, t.Name), "external table %s is not scripted (its data source and file format are outside the database's tables)", qname(t.Schema, t.Name))
+			continue
+		}
+		if t.IsFileTable {
+			a.warn("filetable", qname(t.Schema, t.Name), "FileTable %s is not scripted (its files live in FILESTREAM storage)", qname(t.Schema, t.Name))
+			continue
+		}
 		mt := &model.Table{
 			QName:          model.QName{Schema: t.Schema, Name: t.Name},
 			Compression:    normCompression(t.Compression),

@@ -48,6 +48,7 @@ func fixtureRows() *Rows {
 			{ObjectID: 101, Schema: "dbo", Name: "OrdersHistory", LockEscalation: "TABLE", TemporalType: 1, Compression: "NONE"},
 			{ObjectID: 102, Schema: "dbo", Name: "Customers", LockEscalation: "TABLE", Compression: "NONE"},
 			{ObjectID: 104, Schema: "dbo", Name: "MSSQL_LedgerHistoryFor_1", LedgerType: "HISTORY_TABLE"},
+			{ObjectID: 105, Schema: "dbo", Name: "Ext", IsExternal: true},
 		},
 		Columns: []ColumnRow{
 			{ObjectID: 100, ColumnID: 1, Name: "Id", UserTypeID: 56, MaxLength: 4, Precision: 10, IsIdentity: true,
@@ -201,7 +202,7 @@ func TestAssembleBuildsTheModelFromCatalogRows(t *testing.T) {
 	if db.Sequences[0].Cache == nil || *db.Sequences[0].Cache != 5 || db.Sequences[0].Current != "7" {
 		t.Errorf("sequence = %+v", db.Sequences[0])
 	}
-	wantWarn := map[string]bool{"clr_module": false, "clr_type": false}
+	wantWarn := map[string]bool{"clr_module": false, "clr_type": false, "external_table": false}
 	for _, w := range warnings {
 		wantWarn[w.Code] = true
 	}

@@ -140,7 +140,9 @@ func readTables(ctx context.Context, q Querier, s *Server) ([]TableRow, error) {
   ds.name, lds.name,
   (SELECT TOP (1) p.data_compression_desc FROM sys.partitions AS p
    WHERE p.object_id = t.object_id AND p.index_id IN (0, 1) ORDER BY p.partition_number),
-  `+ct+`
+  `+ct+`,
+  `+s.col("tables", "is_external", "t.is_external", "bit")+`,
+  `+s.col("tables", "is_filetable", "t.is_filetable", "bit")+`
 FROM sys.tables AS t
 LEFT JOIN sys.indexes AS i ON i.object_id = t.object_id AND i.index_id IN (0, 1)
 LEFT JOIN sys.data_spaces AS ds ON ds.data_space_id = i.data_space_id
@@ -150,7 +152,8 @@ ORDER BY t.object_id`, func(rs *sql.Rows, r *TableRow) error {
 		return rs.Scan(&r.ObjectID, &r.Schema, &r.Name, nstr{&r.LockEscalation}, nbool{&r.MemoryOptimized},
 			nstr{&r.Durability}, nint{&r.TemporalType}, nint64{&r.HistoryTableID}, nint{&r.RetentionPeriod},
 			nstr{&r.RetentionUnit}, nbool{&r.IsNode}, nbool{&r.IsEdge}, nstr{&r.LedgerType}, nbool{&r.LedgerView},
-			nstr{&r.FileGroup}, nstr{&r.TextImageOn}, nstr{&r.Compression}, nbool{&r.ChangeTracking})
+			nstr{&r.FileGroup}, nstr{&r.TextImageOn}, nstr{&r.Compression}, nbool{&r.ChangeTracking},
+			nbool{&r.IsExternal}, nbool{&r.IsFileTable})
 	})
 }
 

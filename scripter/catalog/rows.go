@@ -121,6 +121,8 @@ type TableRow struct {
 	TextImageOn     string
 	Compression     string
 	ChangeTracking  bool
+	IsExternal      bool // PolyBase external table: not scripted (warning)
+	IsFileTable     bool // FileTable: not scripted (warning)
 }
 
 // ColumnRow is one column with its identity, computed, default and masking

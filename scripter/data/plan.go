@@ -78,6 +78,9 @@ type Plan struct {
 	// DBCollation is the database default collation; sql_variant values of
 	// another collation keep theirs.
 	DBCollation string
+	// MemoryOptimized tables are read WITH (SNAPSHOT): inside an explicit
+	// READ COMMITTED transaction SQL Server requires the hint (error 41368).
+	MemoryOptimized bool
 }
 
 // Warning is something the plan had to leave out.
@@ -155,7 +158,7 @@ func orderExpr(c *model.Column, et tsql.Type) []string {
 
 // NewPlan builds the data plan of t. where is Options.Where ("" for none).
 func NewPlan(t *model.Table, where, dbCollation string) *Plan {
-	p := &Plan{Table: t.QName, Where: where, DBCollation: dbCollation}
+	p := &Plan{Table: t.QName, Where: where, DBCollation: dbCollation, MemoryOptimized: t.MemoryOptimized}
 	pos := map[string]int{}
 	var cols []*model.Column
 	// The DDL writer decides which columns the restored table accepts
@@ -257,6 +260,9 @@ func (p *Plan) Query() string {
 	}
 	b.WriteString(" FROM ")
 	b.WriteString(tsql.QuoteName(p.Table.Schema, p.Table.Name))
+	if p.MemoryOptimized {
+		b.WriteString(" WITH (SNAPSHOT)")
+	}
 	if p.Where != "" {
 		b.WriteString(" WHERE (")
 		b.WriteString(p.Where)
