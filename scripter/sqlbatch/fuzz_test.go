@@ -1,6 +1,7 @@
 package sqlbatch
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -94,6 +95,133 @@ func FuzzSplitterNeverLosesText(f *testing.F) {
 		}
 		if err == nil {
 			onlySeparators(script[prevEnd:])
+		}
+	})
+}
+
+// refSplit is a deliberately simple, whole-script model of the batch rules
+// (byte-at-a-time lexer, no streaming) that the optimised Splitter must
+// agree with.
+func refSplit(script string) (out []Batch, failed bool) {
+	var closer byte
+	depth := 0
+	var text strings.Builder
+	start, eol := 0, 0
+	var vars []string
+	take := func(repeat int) {
+		t := text.String()
+		t = t[:len(t)-eol]
+		if strings.TrimSpace(t) != "" {
+			out = append(out, Batch{Text: t, StartLine: start, Repeat: repeat, Variables: vars})
+		}
+		text.Reset()
+		vars, eol = nil, 0
+	}
+	addVar := func(line string, i int) {
+		if i+1 >= len(line) || line[i+1] != '(' {
+			return
+		}
+		j := i + 2
+		for j < len(line) && j-i < 130 && line[j] != ')' && line[j] != '\n' {
+			j++
+		}
+		name := line[i+2 : j]
+		for _, v := range vars {
+			if v == name {
+				return
+			}
+		}
+		vars = append(vars, name)
+	}
+	lines := strings.SplitAfter(script, "\n")
+	for n, line := range lines {
+		if line == "" {
+			continue
+		}
+		if closer == 0 && depth == 0 {
+			if repeat, isGo, err := parseGo([]byte(line)); isGo {
+				if err != nil {
+					return out, true
+				}
+				take(repeat)
+				continue
+			}
+		}
+		if text.Len() == 0 {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			start = n + 1
+		}
+	scan:
+		for i := 0; i < len(line); i++ {
+			c := line[i]
+			next := byte(0)
+			if i+1 < len(line) {
+				next = line[i+1]
+			}
+			switch {
+			case depth > 0:
+				if c == '*' && next == '/' {
+					depth--
+					i++
+				} else if c == '/' && next == '*' {
+					depth++
+					i++
+				}
+			case closer != 0:
+				if c == closer {
+					if next == closer {
+						i++
+					} else {
+						closer = 0
+					}
+				} else if c == '$' && closer != ']' {
+					addVar(line, i)
+				}
+			case c == '-' && next == '-':
+				break scan
+			case c == '/' && next == '*':
+				depth = 1
+				i++
+			case c == '\'' || c == '"':
+				closer = c
+			case c == '[':
+				closer = ']'
+			case c == '$':
+				addVar(line, i)
+			}
+		}
+		text.WriteString(line)
+		eol = 0
+		if strings.HasSuffix(line, "\r\n") {
+			eol = 2
+		} else if strings.HasSuffix(line, "\n") {
+			eol = 1
+		}
+	}
+	if closer != 0 || depth != 0 {
+		return out, true
+	}
+	take(1)
+	return out, false
+}
+
+func FuzzSplitterMatchesReferenceModel(f *testing.F) {
+	for _, s := range []string{"SELECT 1\nGO\n", "'\nGO\n'", "/*/*\n*/GO\n*/\nGO 2\n", "[a]]\nGO\n]", "GO x\n", "a*/*\n", "'$(x)' [$(y)] $(z\n", "\"a\"\"\nGO\n\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		got, err := splitAll(t, script)
+		want, failed := refSplit(script)
+		if failed != (err != nil) {
+			t.Fatalf("%q: splitter err %v, model failed %v", script, err, failed)
+		}
+		if len(got) == 0 && len(want) == 0 {
+			return
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q:\n got  %#v\n want %#v", script, got, want)
 		}
 	})
 }

@@ -180,37 +180,69 @@ func eolLen(line []byte) int {
 	return 0
 }
 
+// neutralStop marks the bytes that can change the lexer state outside
+// quotes and comments.
+var neutralStop = func() (t [256]bool) {
+	for _, c := range []byte("-/'\"[$") {
+		t[c] = true
+	}
+	return t
+}()
+
 // scan advances the lexer state over one line.
 func (s *Splitter) scan(line []byte) {
-	for i := 0; i < len(line); i++ {
-		c := line[i]
+	n := len(line)
+	for i := 0; i < n; i++ {
 		switch {
 		case s.depth > 0:
-			if c == '*' && i+1 < len(line) && line[i+1] == '/' {
+			for i < n && line[i] != '*' && line[i] != '/' {
+				i++
+			}
+			if i+1 >= n {
+				return
+			}
+			if line[i] == '*' && line[i+1] == '/' {
 				s.depth--
 				i++
-			} else if c == '/' && i+1 < len(line) && line[i+1] == '*' {
+			} else if line[i] == '/' && line[i+1] == '*' {
 				s.depth++
 				i++
 			}
 		case s.closer != 0:
-			if c == s.closer {
-				if i+1 < len(line) && line[i+1] == s.closer {
+			closer := s.closer
+			if closer == ']' {
+				for i < n && line[i] != closer {
 					i++
-				} else {
-					s.closer = 0
 				}
-			} else if c == '$' && s.closer != ']' {
+			} else {
+				for i < n && line[i] != closer && line[i] != '$' {
+					i++
+				}
+			}
+			if i >= n {
+				return
+			}
+			if line[i] == '$' {
 				s.variable(line, i)
+			} else if i+1 < n && line[i+1] == closer {
+				i++
+			} else {
+				s.closer = 0
 			}
 		default:
-			switch c {
+			for i < n && !neutralStop[line[i]] {
+				i++
+			}
+			if i >= n {
+				return
+			}
+			switch c := line[i]; c {
 			case '-':
-				if i+1 < len(line) && line[i+1] == '-' {
+				if i+1 < n && line[i+1] == '-' {
 					return
 				}
 			case '/':
-				if i+1 < len(line) && line[i+1] == '*' {
+				if i+1 < n && line[i+1] == '*' {
 					s.depth, s.openedAt = 1, s.line
 					i++
 				}
