@@ -214,7 +214,10 @@ func TestIntegrationTortureDatabaseRoundTripsByteIdentical(t *testing.T) {
 	s := openServer(t)
 	src, srcName := tortureDatabase(t, s)
 
-	first, st := dumpDB(t, src, scripter.Options{})
+	// Permissions on: the torture database has users, roles, memberships
+	// and GRANT/DENY, and they must round-trip too.
+	opts := scripter.Options{Permissions: true}
+	first, st := dumpDB(t, src, opts)
 	for _, w := range st.Warnings {
 		if w.Code == scripter.WarnSnapshotUnavailable {
 			t.Errorf("snapshot isolation is on, yet: %+v", w)
@@ -223,14 +226,14 @@ func TestIntegrationTortureDatabaseRoundTripsByteIdentical(t *testing.T) {
 	if st.Tables == 0 || len(st.Rows) == 0 || st.Bytes != int64(len(first)) {
 		t.Errorf("stats = %+v", st)
 	}
-	again, _ := dumpDB(t, src, scripter.Options{})
+	again, _ := dumpDB(t, src, opts)
 	if !bytes.Equal(first, again) {
 		sameModuloName(t, "two dumps of one database", first, srcName, again, srcName)
 	}
 
 	dst, dstName := s.createDatabase(t, "mssqldump_restored", true)
 	restore(t, dst, bytes.NewReader(first))
-	second, _ := dumpDB(t, dst, scripter.Options{})
+	second, _ := dumpDB(t, dst, opts)
 	sameModuloName(t, "dump of the restore", first, srcName, second, dstName)
 
 	want, got := tableChecks(t, src), tableChecks(t, dst)
