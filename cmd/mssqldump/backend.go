@@ -108,6 +108,10 @@ func jobDir(c *cli.Context, jobID string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The blob directory becomes a file:// URL, which must be absolute.
+	if d, err = filepath.Abs(d); err != nil {
+		return "", err
+	}
 	return filepath.Join(d, "jobs", jobID), nil
 }
 
@@ -143,7 +147,10 @@ func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef st
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
+	// A second interrupt exits at once: take the job's state with it.
+	unregister := addCleanup(func() { _ = os.RemoveAll(dir) })
 	var cleanups []func()
+	cleanups = append(cleanups, unregister)
 	cleanup := func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
 			cleanups[i]()
