@@ -59,10 +59,12 @@ func Build(db *model.Database, opts Options) *Script {
 	post = append(post, b.viewIndexes()...)
 	post = append(post, b.foreignKeys()...)
 	post = append(post, b.checks()...)
+	post = append(post, b.disabledKeys()...)
 	if !opts.SkipTriggers {
 		post = append(post, b.triggers()...)
 	}
 	post = append(post, b.systemVersioning()...)
+	post = append(post, b.changeTracking()...)
 	if !opts.SkipExtendedProperties {
 		post = append(post, b.extendedProperties()...)
 	}

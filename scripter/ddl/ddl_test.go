@@ -499,3 +499,47 @@ func TestDataColumnsLoadPeriodColumnsButNeverComputedOnes(t *testing.T) {
 		}
 	}
 }
+
+// A disabled clustered index (or key) would make the table unreadable
+// while its rows load: it is created enabled and disabled after the FKs.
+func TestDisabledClusteredIndexIsDisabledOnlyAfterTheData(t *testing.T) {
+	cix := &model.Index{Name: "CIX", Kind: "CLUSTERED", Columns: []model.IndexColumn{{Name: "a"}}, Disabled: true}
+	pkx := &model.Index{Name: "PK", Kind: "NONCLUSTERED", IsPrimaryKey: true, Columns: []model.IndexColumn{{Name: "a"}}, Disabled: true}
+	nix := &model.Index{Name: "NIX", Kind: "NONCLUSTERED", Columns: []model.IndexColumn{{Name: "a"}}, Disabled: true}
+	db := &model.Database{Tables: []*model.Table{{QName: dbo("t"), Columns: []*model.Column{{Name: "a", Type: model.Type{Name: "int"}}},
+		PrimaryKey: pkx, Indexes: []*model.Index{cix, nix}}}}
+	s := Build(db, Options{})
+	var pre, post bytes.Buffer
+	if err := s.WritePreData(&pre); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WritePostData(&post); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(pre.String(), "DISABLE") {
+		t.Errorf("pre-data disables an index:\n%s", pre.String())
+	}
+	for _, want := range []string{"ALTER INDEX [CIX] ON [dbo].[t] DISABLE;", "ALTER INDEX [PK] ON [dbo].[t] DISABLE;", "ALTER INDEX [NIX] ON [dbo].[t] DISABLE;"} {
+		if strings.Count(post.String(), want) != 1 {
+			t.Errorf("post-data should contain %q once:\n%s", want, post.String())
+		}
+	}
+}
+
+func TestCLRModulesAreReportedAsCLRNotEncrypted(t *testing.T) {
+	db := &model.Database{Modules: []*model.Module{{QName: dbo("clr"), Kind: model.KindFunction, TypeCode: "FS"}}}
+	s := Build(db, Options{})
+	if len(s.Warnings) != 1 || s.Warnings[0].Code != WarnCLRModule {
+		t.Fatalf("warnings = %+v", s.Warnings)
+	}
+}
+
+func TestChangeTrackingIsReenabledWhereTheDatabaseHasIt(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Build(loadFixture(t, "torture"), Options{}).WritePostData(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "ALTER TABLE [dbo].[Facts] ENABLE CHANGE_TRACKING;") {
+		t.Error("change tracking not scripted for dbo.Facts")
+	}
+}

@@ -97,15 +97,54 @@ func indexSQL(on model.QName, ix *model.Index) string {
 
 // writeIndex appends an index's batches (create, then disable when it is
 // disabled in the source).
-func (b *builder) writeIndex(sb *strings.Builder, on model.QName, ix *model.Index) {
+// disabling a clustered index makes the table unreadable, so the caller
+// passes disable=false for those and disables them in post-data instead.
+func (b *builder) writeIndex(sb *strings.Builder, on model.QName, ix *model.Index, disable bool) {
 	stmt := indexSQL(on, ix)
 	if b.opts.IfNotExists {
 		stmt = "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(" + nlit(qn(on)) + ") AND name = " + nlit(ix.Name) + ")\n" + stmt
 	}
 	batch(sb, stmt)
-	if ix.Disabled {
+	if disable && ix.Disabled {
 		batch(sb, "ALTER INDEX "+ident(ix.Name)+" ON "+qn(on)+" DISABLE;")
 	}
+}
+
+// disabledKeys disables, after the data and after the foreign keys, the
+// indexes created enabled with their table because rows had to load into
+// them: a disabled primary key, clustered index or table-level UNIQUE
+// constraint. Disabling a key also disables the FKs that reference it, as
+// it did in the source.
+func (b *builder) disabledKeys() []Object {
+	var out []Object
+	for _, t := range b.orderedTables() {
+		var keys []*model.Index
+		if t.PrimaryKey != nil {
+			keys = append(keys, t.PrimaryKey)
+		}
+		for _, ix := range t.Uniques {
+			if inlineUnique(t, ix) {
+				keys = append(keys, ix)
+			}
+		}
+		if !t.MemoryOptimized {
+			for _, ix := range t.Indexes {
+				if isClustered(ix) {
+					keys = append(keys, ix)
+				}
+			}
+		}
+		for _, ix := range sortedIndexes(keys) {
+			if !ix.Disabled {
+				continue
+			}
+			var sb strings.Builder
+			header(&sb, "DISABLE INDEX", ident(ix.Name)+" ON "+qn(t.QName))
+			batch(&sb, "ALTER INDEX "+ident(ix.Name)+" ON "+qn(t.QName)+" DISABLE;")
+			out = append(out, Object{Type: TypeIndex, QName: model.QName{Schema: t.Schema, Name: ix.Name}, Parent: t.QName, Text: sb.String()})
+		}
+	}
+	return out
 }
 
 // tableIndexes scripts the UNIQUE constraints and indexes not created with
@@ -136,7 +175,7 @@ func (b *builder) tableIndexes() []Object {
 			}
 			var sb strings.Builder
 			header(&sb, "INDEX", ident(ix.Name)+" ON "+qn(t.QName))
-			b.writeIndex(&sb, t.QName, ix)
+			b.writeIndex(&sb, t.QName, ix, true)
 			out = append(out, Object{Type: TypeIndex, QName: model.QName{Schema: t.Schema, Name: ix.Name}, Parent: t.QName, Text: sb.String()})
 		}
 	}
@@ -154,7 +193,7 @@ func (b *builder) viewIndexes() []Object {
 		for _, ix := range sortedIndexes(m.Indexes) {
 			var sb strings.Builder
 			header(&sb, "INDEX", ident(ix.Name)+" ON "+qn(m.QName))
-			b.writeIndex(&sb, m.QName, ix)
+			b.writeIndex(&sb, m.QName, ix, true)
 			out = append(out, Object{Type: TypeIndex, QName: model.QName{Schema: m.Schema, Name: ix.Name}, Parent: m.QName, Text: sb.String()})
 		}
 	}
@@ -282,6 +321,26 @@ func (b *builder) systemVersioning() []Object {
 		}
 		batch(&sb, stmt)
 		out = append(out, Object{Type: TypeSystemVersioning, QName: t.QName, Parent: t.QName, Text: sb.String()})
+	}
+	return out
+}
+
+// changeTracking re-enables table change tracking where the database has it
+// on (database options are not part of the model; the guard keeps the
+// restore working into a database without it).
+func (b *builder) changeTracking() []Object {
+	var out []Object
+	for _, t := range b.orderedTables() {
+		if !t.ChangeTracking {
+			continue
+		}
+		var sb strings.Builder
+		header(&sb, "CHANGE_TRACKING", qn(t.QName))
+		stmt := "IF EXISTS (SELECT 1 FROM sys.change_tracking_databases WHERE database_id = DB_ID())\n" +
+			"\tAND NOT EXISTS (SELECT 1 FROM sys.change_tracking_tables WHERE object_id = OBJECT_ID(" + nlit(qn(t.QName)) + "))\n" +
+			"\tALTER TABLE " + qn(t.QName) + " ENABLE CHANGE_TRACKING;"
+		batch(&sb, stmt)
+		out = append(out, Object{Type: TypeChangeTracking, QName: t.QName, Parent: t.QName, Text: sb.String()})
 	}
 	return out
 }

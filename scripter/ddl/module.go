@@ -26,7 +26,12 @@ func (b *builder) module(m *model.Module) Object {
 // moduleText writes the SET batches and the definition. exists is the
 // OBJECT_ID test used when IfNotExists is on.
 func (b *builder) moduleText(sb *strings.Builder, m *model.Module, notExists string) {
-	if m.Definition == nil || m.Encrypted && m.Definition == nil {
+	if m.Definition == nil {
+		if isCLR(m.TypeCode) && !m.Encrypted {
+			sb.WriteString("-- " + comment(qn(m.QName)) + " is a CLR module: assemblies are not scripted.\n")
+			b.warn(WarnCLRModule, objName(m.QName), "CLR module; its assembly is not in the script")
+			return
+		}
 		sb.WriteString("-- " + comment(qn(m.QName)) + " is encrypted (WITH ENCRYPTION): its definition cannot be scripted.\n")
 		b.warn(WarnEncryptedModule, objName(m.QName), "module is encrypted; its definition is not in the script")
 		return
@@ -144,4 +149,14 @@ func (b *builder) triggers() []Object {
 		emit(tr, nil)
 	}
 	return out
+}
+
+// isCLR reports sys.objects types of CLR modules, which have no T-SQL
+// definition.
+func isCLR(typeCode string) bool {
+	switch typeCode {
+	case "PC", "FS", "FT", "AF", "TA":
+		return true
+	}
+	return false
 }

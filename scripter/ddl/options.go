@@ -39,6 +39,7 @@ const (
 	WarnPrincipalSkipped   = "principal_skipped"
 	WarnLedgerTable        = "ledger_table"
 	WarnGraphTable         = "graph_table"
+	WarnCLRModule          = "clr_module"
 )
 
 // Section is where an object goes in a restore.
@@ -86,6 +87,7 @@ const (
 	TypeCheck               = "check"
 	TypeTrigger             = "trigger"
 	TypeSystemVersioning    = "system_versioning"
+	TypeChangeTracking      = "change_tracking"
 	TypeExtendedProperty    = "extended_property"
 	TypeRoleMember          = "role_member"
 	TypePermission          = "permission"

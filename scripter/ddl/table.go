@@ -58,7 +58,7 @@ func (b *builder) table(t *model.Table) Object {
 	if !t.MemoryOptimized {
 		for _, ix := range sortedIndexes(t.Indexes) {
 			if isClustered(ix) {
-				b.writeIndex(&sb, t.QName, ix)
+				b.writeIndex(&sb, t.QName, ix, false)
 			}
 		}
 	}

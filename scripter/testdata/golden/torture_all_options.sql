@@ -629,6 +629,12 @@ ALTER TABLE [dbo].[Account] SET (SYSTEM_VERSIONING = ON (HISTORY_TABLE = [dbo].[
 END;
 GO
 
+-- CHANGE_TRACKING [dbo].[Facts]
+IF EXISTS (SELECT 1 FROM sys.change_tracking_databases WHERE database_id = DB_ID())
+	AND NOT EXISTS (SELECT 1 FROM sys.change_tracking_tables WHERE object_id = OBJECT_ID(N'[dbo].[Facts]'))
+	ALTER TABLE [dbo].[Facts] ENABLE CHANGE_TRACKING;
+GO
+
 -- EXTENDED PROPERTIES DATABASE
 IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(N'MS_Description', NULL, NULL, NULL, NULL, NULL, NULL))
 	EXEC sys.sp_addextendedproperty @name = N'MS_Description', @value = N'Torture database for mssqldump';
