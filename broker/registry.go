@@ -95,6 +95,11 @@ func OpenQueue(ctx context.Context, reg *Registry, rawURL string) (*Queue, error
 		if c, ok := o.(openErrorClassifier); ok {
 			code = c.ErrorCode(err)
 		}
+		if code == driver.InvalidArgument {
+			// The URL or configuration is wrong, not the broker: a plain
+			// error (the CLI reports it as a usage error).
+			return nil, fmt.Errorf("broker: open %s: %w", u.Redacted(), err)
+		}
 		return nil, &Error{Op: "open " + u.Redacted(), Code: code, Err: err}
 	}
 	return NewQueue(d), nil

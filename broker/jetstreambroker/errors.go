@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
+	"github.com/mssqldump/mssqldump/broker/internal/openurl"
 )
 
 // ErrorCode implements driver.Queue.
@@ -20,11 +21,12 @@ func (o *URLOpener) ErrorCode(err error) driver.ErrorCode { return errorCode(err
 func errorCode(err error) driver.ErrorCode {
 	var apiErr *jetstream.APIError
 	var ia *invalidAddressError
+	var inv *openurl.InvalidError
 	var netErr net.Error
 	switch {
 	case err == nil:
 		return driver.Unknown
-	case errors.As(err, &ia):
+	case errors.As(err, &ia), errors.As(err, &inv):
 		return driver.InvalidArgument
 	case errors.Is(err, nats.ErrMaxPayload):
 		return driver.TooLarge

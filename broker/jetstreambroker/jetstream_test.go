@@ -141,6 +141,12 @@ func TestURLRejectsUnknownParameters(t *testing.T) {
 	if err == nil {
 		t.Fatal("open succeeded, want an error naming the unknown parameters")
 	}
+	// A mistake in the URL is the user's, not the broker's (the CLI exits
+	// with its usage code).
+	var be *broker.Error
+	if errors.As(err, &be) || errors.Is(err, broker.ErrUnavailable) {
+		t.Errorf("URL mistake reported as a broker error: %v", err)
+	}
 	for _, name := range []string{"colour", "max_deliverr"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)

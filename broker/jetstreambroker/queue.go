@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nuid"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
+	"github.com/mssqldump/mssqldump/broker/internal/openurl"
 )
 
 // Defaults for Options fields left zero.
@@ -110,7 +111,7 @@ func OpenQueue(ctx context.Context, nc *nats.Conn, opts Options) (*Queue, error)
 
 func openQueue(ctx context.Context, nc *nats.Conn, ownsConn bool, opts Options) (*Queue, error) {
 	if err := opts.setDefaults(); err != nil {
-		return nil, err
+		return nil, openurl.Invalid(err)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {

@@ -39,7 +39,7 @@ func (o *URLOpener) OpenQueueURL(ctx context.Context, u *url.URL) (driver.Queue,
 	}
 	creds := p.String("creds", os.Getenv("NATS_CREDS"))
 	if err := p.Err(); err != nil {
-		return nil, err
+		return nil, openurl.Invalid(err)
 	}
 	servers := serverURLs(u)
 	name := o.Name
@@ -55,7 +55,7 @@ func (o *URLOpener) OpenQueueURL(ctx context.Context, u *url.URL) (driver.Queue,
 	}
 	if creds != "" {
 		if _, err := os.Stat(creds); err != nil {
-			return nil, fmt.Errorf("nats credentials file: %w", err)
+			return nil, openurl.Invalid(fmt.Errorf("nats credentials file: %w", err))
 		}
 		nopts = append(nopts, nats.UserCredentials(creds))
 	}

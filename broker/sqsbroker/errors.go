@@ -10,6 +10,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
+	"github.com/mssqldump/mssqldump/broker/internal/openurl"
 )
 
 // ErrorCode implements driver.Queue.
@@ -20,7 +21,8 @@ func (o *URLOpener) ErrorCode(err error) driver.ErrorCode { return errorCode(err
 
 func errorCode(err error) driver.ErrorCode {
 	var ia *invalidAddressError
-	if errors.As(err, &ia) {
+	var inv *openurl.InvalidError
+	if errors.As(err, &ia) || errors.As(err, &inv) {
 		return driver.InvalidArgument
 	}
 	if errors.Is(err, errHoldLimit) {

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
+	"github.com/mssqldump/mssqldump/broker/internal/openurl"
 )
 
 // Defaults for Options fields left zero.
@@ -85,16 +86,16 @@ var _ driver.InboxSweeper = (*Queue)(nil)
 // OpenQueue opens the queue named in opts (creating it with opts.Create).
 func OpenQueue(ctx context.Context, client *sqs.Client, opts Options) (*Queue, error) {
 	if opts.Name == "" {
-		return nil, errors.New("sqs: queue name is empty")
+		return nil, openurl.Invalid(errors.New("sqs: queue name is empty"))
 	}
 	if opts.Lease <= 0 {
 		opts.Lease = DefaultLease
 	}
 	if opts.Lease < time.Second || opts.Lease%time.Second != 0 {
-		return nil, fmt.Errorf("sqs: lease %v: want whole seconds, at least 1s (SQS visibility timeouts are seconds)", opts.Lease)
+		return nil, openurl.Invalid(fmt.Errorf("sqs: lease %v: want whole seconds, at least 1s (SQS visibility timeouts are seconds)", opts.Lease))
 	}
 	if opts.Lease > maxHold {
-		return nil, fmt.Errorf("sqs: lease %v exceeds SQS's 12h maximum", opts.Lease)
+		return nil, openurl.Invalid(fmt.Errorf("sqs: lease %v exceeds SQS's 12h maximum", opts.Lease))
 	}
 	if opts.MaxDeliver <= 0 {
 		opts.MaxDeliver = DefaultMaxDeliver
@@ -121,11 +122,11 @@ func (q *Queue) setup(ctx context.Context) error {
 	if strings.Contains(q.opts.DLQ, "://") {
 		u, perr := url.Parse(q.opts.DLQ)
 		if perr != nil {
-			return fmt.Errorf("sqs: dlq %q: %v", q.opts.DLQ, perr)
+			return openurl.Invalid(fmt.Errorf("sqs: dlq %q: %v", q.opts.DLQ, perr))
 		}
 		dlqAccount, dlqName, err = splitQueuePath(u.Path)
 		if err != nil {
-			return fmt.Errorf("sqs: dlq %q: %w", q.opts.DLQ, err)
+			return openurl.Invalid(fmt.Errorf("sqs: dlq %q: %w", q.opts.DLQ, err))
 		}
 	}
 	if q.opts.Create {

@@ -134,6 +134,10 @@ func TestURLRejectsBadForms(t *testing.T) {
 			t.Errorf("%s: open succeeded, want an error", raw)
 			continue
 		}
+		var be *broker.Error
+		if errors.As(err, &be) {
+			t.Errorf("%s: URL mistake reported as a broker error: %v", raw, err)
+		}
 		if strings.Contains(err.Error(), "secret") {
 			t.Errorf("%s: error shows the secret: %v", raw, err)
 		}

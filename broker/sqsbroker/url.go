@@ -2,6 +2,7 @@ package sqsbroker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -39,14 +40,14 @@ func (o *URLOpener) OpenQueueURL(ctx context.Context, u *url.URL) (driver.Queue,
 	case SchemeHTTP:
 		transport = "http"
 	default:
-		return nil, fmt.Errorf("sqs: unsupported scheme %q", u.Scheme)
+		return nil, openurl.Invalid(fmt.Errorf("sqs: unsupported scheme %q", u.Scheme))
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("sqs: credentials do not belong in the queue URL; use the AWS environment or shared config")
+		return nil, openurl.Invalid(errors.New("sqs: credentials do not belong in the queue URL; use the AWS environment or shared config"))
 	}
 	account, name, err := splitQueuePath(u.Path)
 	if err != nil {
-		return nil, fmt.Errorf("sqs: queue URL %w", err)
+		return nil, openurl.Invalid(fmt.Errorf("sqs: queue URL %w", err))
 	}
 	p := openurl.New(u)
 	opts := Options{
@@ -62,10 +63,10 @@ func (o *URLOpener) OpenQueueURL(ctx context.Context, u *url.URL) (driver.Queue,
 	region := p.String("region", "")
 	endpoint := p.String("endpoint", "")
 	if err := p.Err(); err != nil {
-		return nil, err
+		return nil, openurl.Invalid(err)
 	}
 	if opts.Wait > DefaultWait {
-		return nil, fmt.Errorf("sqs: wait=%v: SQS long polls at most 20s", opts.Wait)
+		return nil, openurl.Invalid(fmt.Errorf("sqs: wait=%v: SQS long polls at most 20s", opts.Wait))
 	}
 	host := strings.ToLower(u.Hostname())
 	if m := awsHost.FindStringSubmatch(host); m != nil {
@@ -103,7 +104,7 @@ func NewClient(ctx context.Context, region, endpoint string, wait time.Duration)
 		return nil, fmt.Errorf("sqs: AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
-		return nil, fmt.Errorf("sqs: no AWS region: use an sqs.<region>.amazonaws.com host, ?region=, or AWS_REGION")
+		return nil, openurl.Invalid(errors.New("sqs: no AWS region: use an sqs.<region>.amazonaws.com host, ?region=, or AWS_REGION"))
 	}
 	return sqs.NewFromConfig(cfg, func(o *sqs.Options) {
 		if endpoint != "" {

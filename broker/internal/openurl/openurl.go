@@ -115,3 +115,19 @@ func (p *Params) Err() error {
 	slices.Sort(known)
 	return fmt.Errorf("unknown query parameter(s) %s (known: %s)", strings.Join(unknown, ", "), strings.Join(known, ", "))
 }
+
+// InvalidError marks an error in the URL or configuration itself (as
+// opposed to one from the server), so that openers classify it as
+// driver.InvalidArgument and the CLI reports a usage error.
+type InvalidError struct{ Err error }
+
+func (e *InvalidError) Error() string { return e.Err.Error() }
+func (e *InvalidError) Unwrap() error { return e.Err }
+
+// Invalid wraps err as an InvalidError (nil stays nil).
+func Invalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &InvalidError{Err: err}
+}
