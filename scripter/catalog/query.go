@@ -79,7 +79,7 @@ FROM sys.types AS t
 LEFT JOIN sys.table_types AS tt ON tt.user_type_id = t.user_type_id
 ORDER BY t.user_type_id`, func(rs *sql.Rows, r *TypeRow) error {
 		return rs.Scan(&r.UserTypeID, &r.SystemTypeID, nstr{&r.Schema}, &r.Name, &r.MaxLength, &r.Precision, &r.Scale,
-			nbool{&r.IsNullable}, &r.IsUserDefined, &r.IsAssemblyType, &r.IsTableType, nint64{&r.TypeTableObjectID})
+			nbool{&r.IsNullable}, nbool{&r.IsUserDefined}, nbool{&r.IsAssemblyType}, nbool{&r.IsTableType}, nint64{&r.TypeTableObjectID})
 	})
 }
 
@@ -105,7 +105,7 @@ func readSequences(ctx context.Context, q Querier, s *Server) ([]SequenceRow, er
 FROM sys.sequences AS s
 ORDER BY s.object_id`, func(rs *sql.Rows, r *SequenceRow) error {
 		return rs.Scan(&r.Schema, &r.Name, &r.UserTypeID, &r.Precision, &r.Scale, nstr{&r.Start}, nstr{&r.Increment},
-			nstr{&r.Min}, nstr{&r.Max}, &r.IsCycling, &r.IsCached, nintptr{&r.CacheSize}, nstr{&r.Current},
+			nstr{&r.Min}, nstr{&r.Max}, nbool{&r.IsCycling}, nbool{&r.IsCached}, nintptr{&r.CacheSize}, nstr{&r.Current},
 			nbool{&r.IsExhausted}, nbool{&r.LastUsed})
 	})
 }
@@ -183,8 +183,8 @@ LEFT JOIN sys.default_constraints AS dc ON dc.object_id = c.default_object_id
 `+maskJoin+`WHERE o.type IN ('U', 'TT') AND o.is_ms_shipped = 0
 ORDER BY c.object_id, c.column_id`, func(rs *sql.Rows, r *ColumnRow) error {
 		return rs.Scan(&r.ObjectID, &r.ColumnID, &r.Name, &r.UserTypeID, &r.MaxLength, &r.Precision, &r.Scale,
-			nstr{&r.Collation}, &r.IsNullable, &r.IsIdentity, &r.IsComputed, &r.IsSparse, &r.IsColumnSet, &r.IsRowGUIDCol,
-			&r.IsFileStream, nint64{&r.XMLCollectionID}, nbool{&r.IsXMLDocument},
+			nstr{&r.Collation}, nbool{&r.IsNullable}, nbool{&r.IsIdentity}, nbool{&r.IsComputed}, nbool{&r.IsSparse}, nbool{&r.IsColumnSet}, nbool{&r.IsRowGUIDCol},
+			nbool{&r.IsFileStream}, nint64{&r.XMLCollectionID}, nbool{&r.IsXMLDocument},
 			nstr{&r.GeneratedAlways}, nbool{&r.IsHidden}, nstr{&r.GraphType}, nstr{&r.MaskingFunction},
 			nstr{&r.IdentitySeed}, nstr{&r.IdentityIncr}, nstr{&r.IdentityLast}, nbool{&r.IdentityNFR},
 			nstr{&r.ComputedDef}, nbool{&r.ComputedPersist},
@@ -233,9 +233,9 @@ LEFT JOIN sys.key_constraints AS kc ON kc.parent_object_id = i.object_id AND kc.
 LEFT JOIN sys.stats AS stats ON stats.object_id = i.object_id AND stats.stats_id = i.index_id
 `+joins+`WHERE i.type > 0 AND i.is_hypothetical = 0 AND o.type IN ('U', 'TT', 'V') AND o.is_ms_shipped = 0
 ORDER BY i.object_id, i.index_id`, func(rs *sql.Rows, r *row) error {
-		return rs.Scan(&r.ObjectID, &r.IndexID, nstr{&r.Name}, &r.Type, &r.IsUnique, &r.IsPrimaryKey,
-			&r.IsUniqueCons, &r.IgnoreDupKey, &r.FillFactor, &r.IsPadded, &r.IsDisabled, nbool{&r.AllowRowLocks},
-			nbool{&r.AllowPageLocks}, &r.HasFilter, nstr{&r.Filter}, nstr{&r.FileGroup}, nbool{&r.IsSystemNamed},
+		return rs.Scan(&r.ObjectID, &r.IndexID, nstr{&r.Name}, &r.Type, nbool{&r.IsUnique}, nbool{&r.IsPrimaryKey},
+			nbool{&r.IsUniqueCons}, nbool{&r.IgnoreDupKey}, &r.FillFactor, nbool{&r.IsPadded}, nbool{&r.IsDisabled}, nbool{&r.AllowRowLocks},
+			nbool{&r.AllowPageLocks}, nbool{&r.HasFilter}, nstr{&r.Filter}, nstr{&r.FileGroup}, nbool{&r.IsSystemNamed},
 			nbool{&r.NoRecompute}, nstr{&r.Compression}, nint64{&r.BucketCount}, nstr{&r.XMLPrimaryName},
 			nstr{&r.XMLSecondaryType}, nstr{&r.SpatialScheme}, &r.box[0], &r.box[1], &r.box[2], &r.box[3],
 			nstr{&r.grids[0]}, nstr{&r.grids[1]}, nstr{&r.grids[2]}, nstr{&r.grids[3]}, nint{&r.SpatialCellsPerOb})
@@ -281,7 +281,7 @@ JOIN sys.objects AS rt ON rt.object_id = fk.referenced_object_id
 WHERE fk.is_ms_shipped = 0
 ORDER BY fk.object_id`, func(rs *sql.Rows, r *ForeignKeyRow) error {
 		return rs.Scan(&r.ObjectID, &r.ParentObjectID, &r.Name, &r.RefSchema, &r.RefName, nstr{&r.OnDelete},
-			nstr{&r.OnUpdate}, &r.NFR, &r.Disabled, &r.NotTrusted, &r.IsSystemNamed)
+			nstr{&r.OnUpdate}, nbool{&r.NFR}, nbool{&r.Disabled}, nbool{&r.NotTrusted}, nbool{&r.IsSystemNamed})
 	})
 }
 
@@ -303,8 +303,8 @@ FROM sys.check_constraints AS cc
 LEFT JOIN sys.columns AS c ON c.object_id = cc.parent_object_id AND c.column_id = cc.parent_column_id
 WHERE cc.is_ms_shipped = 0
 ORDER BY cc.parent_object_id, cc.object_id`, func(rs *sql.Rows, r *CheckRow) error {
-		return rs.Scan(&r.ParentObjectID, &r.Name, nstr{&r.Definition}, nstr{&r.Column}, &r.NFR, &r.Disabled,
-			&r.NotTrusted, &r.IsSystemNamed)
+		return rs.Scan(&r.ParentObjectID, &r.Name, nstr{&r.Definition}, nstr{&r.Column}, nbool{&r.NFR}, nbool{&r.Disabled},
+			nbool{&r.NotTrusted}, nbool{&r.IsSystemNamed})
 	})
 }
 
@@ -331,7 +331,7 @@ FROM sys.triggers AS t
 LEFT JOIN sys.sql_modules AS m ON m.object_id = t.object_id
 WHERE t.is_ms_shipped = 0 AND t.parent_class IN (0, 1)
 ORDER BY t.object_id`, func(rs *sql.Rows, r *TriggerRow) error {
-		return rs.Scan(&r.ObjectID, &r.Name, &r.ParentClass, &r.ParentID, &r.Disabled, nptr{&r.Definition},
+		return rs.Scan(&r.ObjectID, &r.Name, &r.ParentClass, &r.ParentID, nbool{&r.Disabled}, nptr{&r.Definition},
 			nbool{&r.AnsiNulls}, nbool{&r.QuotedIdent}, nbool{&r.IsEncrypted}, nbool{&r.IsCLR})
 	})
 }
