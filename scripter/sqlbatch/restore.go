@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -82,6 +83,9 @@ var ErrBatchesFailed = errors.New("sqlbatch: batches failed")
 // tables) carries from batch to batch as it does under sqlcmd. Each batch is
 // sent verbatim as a plain SQL batch (no parameters, no $(var) substitution).
 // The first failing batch stops the restore unless opts.ContinueOnError.
+//
+// db must come from go-mssqldb's "sqlserver" driver name or its
+// NewConnector: the legacy "mssql" name rewrites ?, $1 and :1 in query text.
 func Restore(ctx context.Context, db *sql.DB, r io.Reader, opts RestoreOptions) (RestoreStats, error) {
 	var st RestoreStats
 	conn, err := db.Conn(ctx)
@@ -108,8 +112,14 @@ func Restore(ctx context.Context, db *sql.DB, r io.Reader, opts RestoreOptions) 
 		if len(b.Variables) > 0 {
 			st.VariableBatches++
 		}
+		text := b.Text
+		if bareName(text) {
+			// go-mssqldb sends a query that is only a name as an RPC call,
+			// not as a batch; a newline keeps it a batch, as sqlcmd sends it.
+			text += "\n"
+		}
 		for run := 1; run <= b.Repeat; run++ {
-			if _, err := conn.ExecContext(ctx, b.Text); err != nil {
+			if _, err := conn.ExecContext(ctx, text); err != nil {
 				if ctx.Err() != nil {
 					return st, ctx.Err()
 				}
@@ -175,4 +185,29 @@ func excerpt(text string, rel int) string {
 		text = text[:cut] + "..."
 	}
 	return text
+}
+
+// bareName reports whether go-mssqldb would take text for a stored
+// procedure name and send it as an RPC (its isProc): one run of letters,
+// digits, _, #, dots and [bracketed] parts, with no space, quote, ';' or
+// line break outside brackets.
+func bareName(text string) bool {
+	if text == "" {
+		return false
+	}
+	inBracket := false
+	for _, r := range text {
+		switch {
+		case inBracket:
+			if r == ']' {
+				inBracket = false
+			}
+		case r == '[':
+			inBracket = true
+		case r == '.' || r == '_' || r == '#' || r == '@' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r):
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -152,3 +152,14 @@ type lineErr struct{ line int32 }
 
 func (e lineErr) Error() string         { return "line error" }
 func (e lineErr) SQLErrorLineNo() int32 { return e.line }
+
+func TestBareNamesAreKeptBatches(t *testing.T) {
+	for s, want := range map[string]bool{
+		"sp_who": true, "[dbo].[my proc]": true, "RETURN": true, "dbo.p": true,
+		"EXEC sp_who": false, "CREATE VIEW v AS SELECT 1": false, "SELECT 1;": false, "p\n": false, "": false,
+	} {
+		if got := bareName(s); got != want {
+			t.Errorf("bareName(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
