@@ -62,11 +62,11 @@ start_minio() {
 			exit 1
 		fi
 		if curl -fsS -o /dev/null "$endpoint/minio/health/live" 2>/dev/null; then
-			printf 'MINIO_PID=%s\n' "$pid"
-			printf 'export MSSQLDUMP_TEST_S3_ENDPOINT=%s\n' "$endpoint"
-			printf 'export AWS_ACCESS_KEY_ID=%s\n' "$user"
-			printf 'export AWS_SECRET_ACCESS_KEY=%s\n' "$pass"
-			printf 'export AWS_REGION=%s\n' "${AWS_REGION:-us-east-1}"
+			printf 'MINIO_PID=%q\n' "$pid"
+			printf 'export MSSQLDUMP_TEST_S3_ENDPOINT=%q\n' "$endpoint"
+			printf 'export AWS_ACCESS_KEY_ID=%q\n' "$user"
+			printf 'export AWS_SECRET_ACCESS_KEY=%q\n' "$pass"
+			printf 'export AWS_REGION=%q\n' "${AWS_REGION:-us-east-1}"
 			return 0
 		fi
 		sleep 0.25

@@ -3,6 +3,7 @@ package drivertest
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"runtime"
 	"runtime/metrics"
@@ -21,7 +22,9 @@ import (
 //     1 MiB chunks as the agent's compressor would;
 //   - UploadMemory/1GiB: peak Go heap while streaming 1 GiB, reported as
 //     peak-heap-MiB (absolute) and heap-growth-MiB (above the heap before
-//     the upload), to check the agent's memory goal (≤ 128 MiB in total).
+//     the upload), to check the agent's memory goal (≤ 128 MiB in total);
+//   - Download/512MiB: throughput and peak heap of reading one object back
+//     through a 1 MiB buffer, for the CLI's goal (≤ 64 MiB).
 //
 // Run: go test -run '^$' -bench . -benchtime 1x ./blob/...
 func RunBenchmarks(b *testing.B, newBucket func(testing.TB) driver.Bucket) {
@@ -46,6 +49,37 @@ func RunBenchmarks(b *testing.B, newBucket func(testing.TB) driver.Bucket) {
 		for i := range b.N {
 			p, g, err := measurePeakHeap(func() error {
 				return streamUpload(b.Context(), bkt, fmt.Sprintf("bench/mem-%d", i), size)
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			peak, growth = max(peak, p), max(growth, g)
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(float64(growth)/(1<<20), "heap-growth-MiB")
+	})
+	b.Run("Download/512MiB", func(b *testing.B) {
+		const size = 512 << 20
+		bkt := blob.NewBucket(newBucket(b))
+		if err := streamUpload(b.Context(), bkt, "bench/download", size); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(size)
+		var peak, growth uint64
+		buf := make([]byte, 1<<20)
+		b.ResetTimer()
+		for range b.N {
+			p, g, err := measurePeakHeap(func() error {
+				r, err := bkt.NewReader(b.Context(), "bench/download")
+				if err != nil {
+					return err
+				}
+				defer r.Close()
+				n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{r}, buf)
+				if err == nil && n != size {
+					err = fmt.Errorf("read %d bytes, want %d", n, size)
+				}
+				return err
 			})
 			if err != nil {
 				b.Fatal(err)

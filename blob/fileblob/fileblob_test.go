@@ -107,3 +107,18 @@ func TestURLOpenerRejectsUnknownParameters(t *testing.T) {
 		t.Fatalf("error = %v; want one naming fsync", err)
 	}
 }
+
+func TestKeyUnderAnObjectIsAClearError(t *testing.T) {
+	d, err := fileblob.OpenBucket(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := blob.NewBucket(d)
+	if err := b.WriteAll(t.Context(), "a", []byte("x"), nil); err != nil {
+		t.Fatal(err)
+	}
+	err = b.WriteAll(t.Context(), "a/b", []byte("y"), nil)
+	if err == nil || errors.Is(err, blob.ErrNotFound) || !strings.Contains(err.Error(), "already an object") {
+		t.Fatalf("WriteAll(a/b) with object a = %v; want a clear layout error", err)
+	}
+}

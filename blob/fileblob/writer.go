@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,10 +21,15 @@ func (b *Bucket) NewTypedWriter(ctx context.Context, key string, opts *driver.Wr
 		return nil, err
 	}
 	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+	err = b.mkdirAllSynced(dir)
+	var f *os.File
+	if err == nil {
+		f, err = os.CreateTemp(dir, tmpPrefix+"*")
 	}
-	f, err := os.CreateTemp(dir, tmpPrefix+"*")
+	if errors.Is(err, syscall.ENOTDIR) {
+		// Not "not found": the key is fine, the layout cannot hold it.
+		return nil, fmt.Errorf("fileblob: key %q: a prefix of it is already an object, and a directory cannot hold both", key)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -138,4 +144,22 @@ func (w *writer) writeSidecarTemp() (string, error) {
 		return "", err
 	}
 	return f.Name(), nil
+}
+
+// mkdirAllSynced is os.MkdirAll that also fsyncs the parent of every
+// directory it creates, so that after a crash a committed object's
+// directory entry chain exists, not only the object's own entry.
+func (b *Bucket) mkdirAllSynced(dir string) error {
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return nil
+	}
+	if parent := filepath.Dir(dir); parent != dir && len(parent) >= len(b.dir) {
+		if err := b.mkdirAllSynced(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return syncDir(filepath.Dir(dir))
 }
