@@ -180,7 +180,11 @@ func FuzzLiteral(f *testing.F) {
 		}
 		roundTrip(t, v, ty)
 		if kindOf(ty.Name) != kindCLR && ty.MaxLength != -1 {
-			roundTrip(t, Variant{BaseType: ty, Value: v}, Type{Name: "sql_variant"})
+			vv := Variant{BaseType: ty, Value: v}
+			if kindOf(ty.Name) == kindNChar && a&1 == 1 {
+				vv.Collation = "Latin1_General_100_CI_AS_SC"
+			}
+			roundTrip(t, vv, Type{Name: "sql_variant"})
 		}
 	})
 }
@@ -189,7 +193,7 @@ func FuzzLiteral(f *testing.F) {
 // from the wire for the chosen type (see types.go in the driver).
 func driverValue(sel uint8, a int64, b uint64, raw []byte) (any, Type, bool) {
 	tyName := []string{"bigint", "int", "bit", "float", "real", "decimal", "money", "varbinary", "uniqueidentifier",
-		"datetime", "smalldatetime", "date", "datetimeoffset", "datetime2", "time", "nvarchar", "binary", "smallint", "tinyint", "hierarchyid", "geography"}
+		"datetime", "smalldatetime", "date", "datetimeoffset", "datetime2", "time", "nvarchar", "binary", "smallint", "tinyint", "hierarchyid", "geography", "xml", "varchar"}
 	name := tyName[int(sel)%len(tyName)]
 	scale := int(b % 8)
 	ty, _ := ParseTypeName(name)
@@ -223,6 +227,14 @@ func driverValue(sel uint8, a int64, b uint64, raw []byte) (any, Type, bool) {
 	case "varbinary":
 		ty = Type{Name: "varbinary", MaxLength: 8000}
 		return append([]byte{}, raw...), ty, len(raw) <= 8000
+	case "xml":
+		s := string(raw)
+		return s, ty, utf8.ValidString(s)
+	case "varchar":
+		// valid UTF-8 from a decoded code page, or raw bytes the driver
+		// passed through for a collation it has no table for
+		ty = Type{Name: "varchar", MaxLength: 8000}
+		return string(raw), ty, len(raw) <= 8000
 	case "hierarchyid", "geography":
 		return append([]byte{}, raw...), ty, true
 	case "binary":
