@@ -325,9 +325,10 @@ func (b *builder) systemVersioning() []Object {
 	return out
 }
 
-// changeTracking re-enables table change tracking where the database has it
-// on (database options are not part of the model; the guard keeps the
-// restore working into a database without it).
+// changeTracking re-enables table change tracking. A table can track
+// changes only when its database does, and database options are not part
+// of the model, so the database is switched on first (with the default
+// retention of 2 days and auto cleanup) when it is not already.
 func (b *builder) changeTracking() []Object {
 	var out []Object
 	for _, t := range b.orderedTables() {
@@ -336,10 +337,10 @@ func (b *builder) changeTracking() []Object {
 		}
 		var sb strings.Builder
 		header(&sb, "CHANGE_TRACKING", qn(t.QName))
-		stmt := "IF EXISTS (SELECT 1 FROM sys.change_tracking_databases WHERE database_id = DB_ID())\n" +
-			"\tAND NOT EXISTS (SELECT 1 FROM sys.change_tracking_tables WHERE object_id = OBJECT_ID(" + nlit(qn(t.QName)) + "))\n" +
-			"\tALTER TABLE " + qn(t.QName) + " ENABLE CHANGE_TRACKING;"
-		batch(&sb, stmt)
+		batch(&sb, "IF NOT EXISTS (SELECT 1 FROM sys.change_tracking_databases WHERE database_id = DB_ID())\n"+
+			"\tALTER DATABASE CURRENT SET CHANGE_TRACKING = ON;")
+		batch(&sb, "IF NOT EXISTS (SELECT 1 FROM sys.change_tracking_tables WHERE object_id = OBJECT_ID("+nlit(qn(t.QName))+"))\n"+
+			"\tALTER TABLE "+qn(t.QName)+" ENABLE CHANGE_TRACKING;")
 		out = append(out, Object{Type: TypeChangeTracking, QName: t.QName, Parent: t.QName, Text: sb.String()})
 	}
 	return out

@@ -499,8 +499,10 @@ ALTER TABLE [dbo].[Account] SET (SYSTEM_VERSIONING = ON (HISTORY_TABLE = [dbo].[
 GO
 
 -- CHANGE_TRACKING [dbo].[Facts]
-IF EXISTS (SELECT 1 FROM sys.change_tracking_databases WHERE database_id = DB_ID())
-	AND NOT EXISTS (SELECT 1 FROM sys.change_tracking_tables WHERE object_id = OBJECT_ID(N'[dbo].[Facts]'))
+IF NOT EXISTS (SELECT 1 FROM sys.change_tracking_databases WHERE database_id = DB_ID())
+	ALTER DATABASE CURRENT SET CHANGE_TRACKING = ON;
+GO
+IF NOT EXISTS (SELECT 1 FROM sys.change_tracking_tables WHERE object_id = OBJECT_ID(N'[dbo].[Facts]'))
 	ALTER TABLE [dbo].[Facts] ENABLE CHANGE_TRACKING;
 GO
 
