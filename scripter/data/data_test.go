@@ -232,10 +232,14 @@ func TestFastPathsMatchTheLiteralEncoder(t *testing.T) {
 		typ string
 		v   any
 	}{{"int", int64(-2147483648)}, {"bigint", int64(9223372036854775807)}, {"tinyint", int64(0)}, {"smallint", nil},
-		{"bit", true}, {"bit", false}, {"bit", nil}, {"nvarchar", nil}}
+		{"bit", true}, {"bit", false}, {"bit", nil}, {"nvarchar", nil},
+		{"decimal", []byte("-12.3400")}, {"money", []byte("0.0001")}, {"numeric", []byte("12345678901234567890123456789012345678")}}
 	for _, c := range cases {
 		p := NewPlan(&model.Table{QName: model.QName{Schema: "s", Name: "t"}, Columns: []*model.Column{col("c", c.typ, 8, 0, 0)}}, "", "")
 		pc := &p.Columns[0]
+		if c.typ == "decimal" {
+			pc.Type.Precision, pc.Type.Scale = 18, 4
+		}
 		fast, err := appendValue(nil, c.v, pc)
 		if err != nil {
 			t.Fatal(err)
@@ -246,6 +250,18 @@ func TestFastPathsMatchTheLiteralEncoder(t *testing.T) {
 		}
 		if string(fast) != string(slow) {
 			t.Errorf("%s %v: writer %q, tsql %q", c.typ, c.v, fast, slow)
+		}
+	}
+}
+
+func TestMalformedDecimalTextIsRejected(t *testing.T) {
+	p := NewPlan(&model.Table{QName: model.QName{Schema: "s", Name: "t"}, Columns: []*model.Column{col("c", "decimal", 9, 18, 2)}}, "", "")
+	for _, bad := range []string{"1;DROP TABLE x", "", "-", "1.", ".5", "1e5", "1.2.3"} {
+		if plainDecimal([]byte(bad)) {
+			t.Errorf("plainDecimal(%q) = true", bad)
+		}
+		if out, err := appendValue(nil, []byte(bad), &p.Columns[0]); err == nil && bad != "1." {
+			t.Errorf("%q encoded as %q", bad, out)
 		}
 	}
 }

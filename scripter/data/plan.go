@@ -42,6 +42,7 @@ const (
 	fastNone fastKind = iota
 	fastInt
 	fastBit
+	fastDecimal
 )
 
 func fastKindOf(t tsql.Type) fastKind {
@@ -53,6 +54,8 @@ func fastKindOf(t tsql.Type) fastKind {
 		return fastInt
 	case "bit":
 		return fastBit
+	case "decimal", "numeric", "money", "smallmoney":
+		return fastDecimal
 	}
 	return fastNone
 }
