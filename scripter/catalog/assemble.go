@@ -777,6 +777,13 @@ func (a *assembler) buildDependencies(db *model.Database) {
 		if from == nil {
 			continue
 		}
+		if from.Type == "D" {
+			// A default is created inline with its table, so what it uses
+			// (a sequence, a function) must exist before the table.
+			if p := a.objects[from.ParentObjectID]; p != nil {
+				from = p
+			}
+		}
 		var to *ObjectRow
 		if d.ReferencedID != 0 {
 			to = a.objects[d.ReferencedID]

@@ -41,6 +41,8 @@ func fixtureRows() *Rows {
 			{ObjectID: 201, Schema: "dbo", Name: "trOrders", Type: "TR", ParentObjectID: 100},
 			{ObjectID: 202, Schema: "dbo", Name: "ClrProc", Type: "PC"},
 			{ObjectID: 203, Schema: "dbo", Name: "fnTax", Type: "FN"},
+			{ObjectID: 204, Schema: "dbo", Name: "DF_Orders_Note", Type: "D ", ParentObjectID: 100},
+			{ObjectID: 205, Schema: "dbo", Name: "seq", Type: "SO"},
 		},
 		Tables: []TableRow{
 			{ObjectID: 100, Schema: "dbo", Name: "Orders", LockEscalation: "TABLE", TemporalType: 2, HistoryTableID: 101,
@@ -117,6 +119,7 @@ func fixtureRows() *Rows {
 			{ReferencingID: 200, ReferencedID: 100},
 			{ReferencingID: 203, ReferencedSch: "", ReferencedName: "Customers"},
 			{ReferencingID: 203, ReferencedName: "Missing"},
+			{ReferencingID: 204, ReferencedID: 205},
 		},
 	}
 }
@@ -231,6 +234,7 @@ func TestAssembleBuildsTheModelFromCatalogRows(t *testing.T) {
 		t.Errorf("constraint property not resolved: %+v", ep)
 	}
 	wantDeps := []model.Dependency{
+		{Referencing: model.QName{Schema: "dbo", Name: "Orders"}, Referenced: model.QName{Schema: "dbo", Name: "seq"}},
 		{Referencing: model.QName{Schema: "dbo", Name: "fnTax"}, Referenced: model.QName{Schema: "dbo", Name: "Customers"}},
 		{Referencing: model.QName{Schema: "dbo", Name: "vOrders"}, Referenced: model.QName{Schema: "dbo", Name: "Orders"}},
 	}
