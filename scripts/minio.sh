@@ -9,6 +9,8 @@
 #                                            and print shell assignments for `eval`:
 #                                            MINIO_PID, MSSQLDUMP_TEST_S3_ENDPOINT,
 #                                            AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION
+#   scripts/minio.sh stop PID                stop the server started above and wait (at most
+#                                            10s, then SIGKILL) until it has exited
 #
 # The server's output goes to LOG (default DIR.log), never to stdout, so that
 # `eval "$(scripts/minio.sh start ...)"` returns as soon as the server is up.
@@ -24,7 +26,7 @@ BIN_DIR=$CACHE/minio-$MINIO_VERSION
 BIN=$BIN_DIR/minio
 
 usage() {
-	sed -n '2,16p' "$0" >&2
+	sed -n '2,18p' "$0" >&2
 	exit 2
 }
 
@@ -77,9 +79,24 @@ start_minio() {
 	exit 1
 }
 
+stop_minio() {
+	local pid=$1
+	case $pid in '' | *[!0-9]*) echo "minio.sh: PID must be a number, got '$pid'" >&2; exit 2 ;; esac
+	kill "$pid" 2>/dev/null || return 0
+	for _ in $(seq 1 40); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.25
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
 case ${1:-} in
 install) install_minio ;;
 path) echo "$BIN" ;;
+stop)
+	[ $# -ge 2 ] || usage
+	stop_minio "$2"
+	;;
 start)
 	[ $# -ge 3 ] || usage
 	start_minio "$2" "$3" "${4:-}"
