@@ -12,6 +12,9 @@ import (
 // The first error (from Write, or the context being canceled) is sticky:
 // the write is aborted at once, every later Write returns it, and Close
 // returns it without committing anything.
+//
+// Always call Close or cancel the context: network drivers keep an upload
+// goroutine (and its part buffers) until one of the two happens.
 type Writer struct {
 	b      *Bucket
 	key    string
