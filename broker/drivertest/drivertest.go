@@ -96,6 +96,7 @@ func RunConformanceTests(t *testing.T, h Harness) {
 		{"OperationsAfterCloseReturnErrClosed", testAfterClose},
 		{"SettledDeliveryCannotBeSettledAgain", testSettledTwice},
 		{"SendWithSameIDIsStoredOnce", testDedup},
+		{"OperationsWorkWithoutContextDeadline", testNoDeadline},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -517,3 +517,50 @@ func testDedup(t *testing.T, e *env) {
 	ack(t, d)
 	expectNothing(t, "after acking the only copy", Lease+time.Second, e.q.Receive)
 }
+
+// testNoDeadline runs every operation with a context that has no deadline,
+// as long-running agents do.
+func testNoDeadline(t *testing.T, e *env) {
+	ctx := context.Background()
+	id := newID(t)
+	if err := e.q.Send(ctx, &broker.Message{ID: id, Body: []byte("x")}); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	d, err := e.q.Receive(ctx)
+	if err != nil {
+		t.Fatalf("Receive: %v", err)
+	}
+	if err := d.Extend(ctx, Lease); err != nil {
+		t.Fatalf("Extend: %v", err)
+	}
+	if err := d.Nack(ctx, 0); err != nil {
+		t.Fatalf("Nack: %v", err)
+	}
+	d, err = e.q.Receive(ctx)
+	if err != nil {
+		t.Fatalf("Receive: %v", err)
+	}
+	if err := d.Term(ctx, "no deadline"); err != nil {
+		t.Fatalf("Term: %v", err)
+	}
+	dl, err := e.q.ReceiveDeadLetter(ctx)
+	if err != nil {
+		t.Fatalf("ReceiveDeadLetter: %v", err)
+	}
+	if err := dl.Ack(ctx); err != nil {
+		t.Fatalf("Ack: %v", err)
+	}
+	in, err := e.q.OpenInbox(ctx)
+	if err != nil {
+		t.Fatalf("OpenInbox: %v", err)
+	}
+	if err := e.q.Reply(ctx, in.Address(), []byte("r")); err != nil {
+		t.Fatalf("Reply: %v", err)
+	}
+	if _, err := in.Receive(ctx); err != nil {
+		t.Fatalf("Inbox.Receive: %v", err)
+	}
+	if err := in.Close(); err != nil {
+		t.Fatalf("Inbox.Close: %v", err)
+	}
+}

@@ -40,11 +40,17 @@ func (d *delivery) Attempt() int { return d.attempt }
 // server's confirmation, so that an unconfirmed Nack, Extend or Term is an
 // error rather than silently lost.
 func (d *delivery) ackRequest(ctx context.Context, body string) error {
+	ctx, cancel := withDefaultTimeout(ctx)
+	defer cancel()
 	_, err := d.q.nc.RequestWithContext(ctx, d.m.Reply(), []byte(body))
 	return err
 }
 
-func (d *delivery) Ack(ctx context.Context) error { return d.m.DoubleAck(ctx) }
+func (d *delivery) Ack(ctx context.Context) error {
+	ctx, cancel := withDefaultTimeout(ctx)
+	defer cancel()
+	return d.m.DoubleAck(ctx)
+}
 
 func (d *delivery) Nack(ctx context.Context, delay time.Duration) error {
 	if delay <= 0 {

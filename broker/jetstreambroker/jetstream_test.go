@@ -163,6 +163,17 @@ func TestURLRejectsBadValues(t *testing.T) {
 	}
 }
 
+func TestOpenWithoutContextDeadline(t *testing.T) {
+	e := startServer(t)
+	reg := broker.NewRegistry()
+	reg.Register(Scheme, &URLOpener{})
+	q, err := broker.OpenQueue(context.Background(), reg, e.URL()+"?stream=NODEADLINE")
+	if err != nil {
+		t.Fatalf("OpenQueue with context.Background(): %v", err)
+	}
+	_ = q.Close()
+}
+
 func TestURLDefaultsAndNATSURLEnv(t *testing.T) {
 	e := startServer(t)
 	t.Setenv("NATS_URL", e.URL())

@@ -214,7 +214,20 @@ func (q *Queue) setup(ctx context.Context) error {
 	}
 	// The subscriptions must be in place on the server before any Receive
 	// can trigger an advisory.
-	return q.nc.FlushWithContext(ctx)
+	fctx, cancel := withDefaultTimeout(ctx)
+	defer cancel()
+	return q.nc.FlushWithContext(fctx)
+}
+
+// requestTimeout bounds requests made with a context that has no deadline
+// (nats.go would wait for ever, or refuse such a context).
+const requestTimeout = 10 * time.Second
+
+func withDefaultTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, requestTimeout)
 }
 
 // advisory is the part of the MAX_DELIVERIES and MSG_TERMINATED advisories
