@@ -248,8 +248,8 @@ func convertParsed(v pval, t Type) (any, error) {
 	if v.kind == 'n' {
 		return nil, nil
 	}
-	k := kindOf(t.Name)
-	if t.Schema != "" && t.IsUserDefinedCLR {
+	k := kindOf(strings.ToLower(t.Name))
+	if t.Schema != "" && !isSysSchema(t.Schema) && t.IsUserDefinedCLR {
 		k = kindCLR
 	}
 	bad := func(why string) error {

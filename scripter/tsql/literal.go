@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -38,7 +39,10 @@ func AppendLiteral(dst []byte, v any, t Type) ([]byte, error) {
 		return append(dst, "NULL"...), nil
 	}
 	k := kindOf(t.Name)
-	if t.Schema != "" {
+	if k == kindUnknown {
+		k = kindOf(strings.ToLower(t.Name))
+	}
+	if t.Schema != "" && !isSysSchema(t.Schema) {
 		if !t.IsUserDefinedCLR {
 			return dst, unsupported(v, t, "alias type: pass its base system type")
 		}
@@ -345,6 +349,9 @@ func appendVariant(dst []byte, v Variant) ([]byte, error) {
 	}
 	bt := v.BaseType
 	k := kindOf(bt.Name)
+	if k == kindUnknown {
+		k = kindOf(strings.ToLower(bt.Name))
+	}
 	switch k {
 	case kindUnknown, kindVariant, kindXML, kindVector, kindCLR:
 		return dst, unsupported(v.Value, bt, "not a sql_variant base type")

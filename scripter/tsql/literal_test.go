@@ -188,6 +188,23 @@ func TestAppendLiteralRefusesLossyValues(t *testing.T) {
 	}
 }
 
+func TestAppendLiteralAcceptsCatalogSpellings(t *testing.T) {
+	for _, c := range []struct {
+		t    Type
+		v    any
+		want string
+	}{
+		{Type{Name: "INT"}, int64(7), "7"},
+		{Type{Name: "geography", Schema: "sys", MaxLength: -1}, []byte{1}, "CAST(0x01 AS geography)"},
+		{Type{Name: "NVarChar", MaxLength: 20}, "x", "N'x'"},
+	} {
+		got, err := AppendLiteral(nil, c.v, c.t)
+		if err != nil || string(got) != c.want {
+			t.Errorf("%+v: got %s, %v; want %s", c.t, got, err, c.want)
+		}
+	}
+}
+
 func TestAppendLiteralAppendsToDst(t *testing.T) {
 	dst := []byte("VALUES (")
 	dst, err := AppendLiteral(dst, int64(1), mustType(t, "int"))

@@ -14,8 +14,8 @@ import (
 //     datetime2, sql_variant, hierarchyid, geography, ...), or the name of a
 //     user-defined type when Schema is set.
 //   - Schema: set only for user-defined types (alias, CLR and table types);
-//     empty for every system type, including the system CLR types
-//     hierarchyid, geometry and geography.
+//     empty (or "sys") for every system type, including the system CLR
+//     types hierarchyid, geometry and geography.
 //   - MaxLength: sys.columns.max_length, in BYTES (nvarchar(50) has 100),
 //     -1 for (max) and for xml/geography/geometry.
 //   - Precision, Scale: sys.columns.precision/scale (decimal(18,2) has 18, 2;
@@ -53,7 +53,7 @@ func (t Type) String() string {
 
 // Append appends t.String() to dst.
 func (t Type) Append(dst []byte) []byte {
-	if t.Schema != "" {
+	if t.Schema != "" && !isSysSchema(t.Schema) {
 		return AppendName(dst, t.Schema, t.Name)
 	}
 	name := t.Name
@@ -355,3 +355,5 @@ func timeShape(name string, scale int) (maxLength, precision int) {
 	}
 	return size + 5, 26 + frac
 }
+
+func isSysSchema(s string) bool { return len(s) == 3 && strings.EqualFold(s, "sys") }
