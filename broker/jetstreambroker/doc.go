@@ -42,6 +42,16 @@
 // someone else; the portable package's local lease clock reports
 // ErrLeaseLost once AckWait has passed without a heartbeat.
 //
+// # Sharing and permissions
+//
+// The consumer is shared by every process that opens the queue: opening it
+// with a different lease or max_deliver updates the consumer for all (open
+// with the same URL everywhere, or create=false). A user needs publish and
+// subscribe rights on "S.>", the JetStream API ($JS.API.>) for its streams
+// and consumers, and subscribe rights on
+// $JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.S.C and
+// $JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.S.C.
+//
 // # URL
 //
 //	nats://host:4222?stream=MSSQLDUMP&consumer=agents&lease=30s&max_deliver=5
