@@ -168,6 +168,10 @@ func (a *assembler) buildTables(db *model.Database) {
 			IsEdge:         t.IsEdge,
 			ChangeTracking: t.ChangeTracking,
 		}
+		if t.Partitioned {
+			mt.FileGroup = ""
+			a.warn("partitioned_table", qname(t.Schema, t.Name), "%s is partitioned; it is scripted on the default filegroup (partition functions and schemes are not scripted)", qname(t.Schema, t.Name))
+		}
 		if t.MemoryOptimized {
 			mt.MemoryOptimized = true
 			mt.Durability = t.Durability
@@ -340,6 +344,11 @@ func (a *assembler) buildIndexes() {
 		}
 		if ix.Kind == "" {
 			ix.Kind = fmt.Sprintf("TYPE %d", ir.Type)
+		}
+		if ir.Partitioned {
+			// Reported once per table (partitioned_table); the index is
+			// created on the default filegroup.
+			ix.FileGroup = ""
 		}
 		if ir.HasFilter {
 			ix.Filter = ir.Filter

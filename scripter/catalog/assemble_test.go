@@ -48,7 +48,7 @@ func fixtureRows() *Rows {
 			{ObjectID: 100, Schema: "dbo", Name: "Orders", LockEscalation: "TABLE", TemporalType: 2, HistoryTableID: 101,
 				RetentionPeriod: 6, RetentionUnit: "MONTH", Compression: "PAGE", LedgerType: "NON_LEDGER_TABLE"},
 			{ObjectID: 101, Schema: "dbo", Name: "OrdersHistory", LockEscalation: "TABLE", TemporalType: 1, Compression: "NONE"},
-			{ObjectID: 102, Schema: "dbo", Name: "Customers", LockEscalation: "TABLE", Compression: "NONE"},
+			{ObjectID: 102, Schema: "dbo", Name: "Customers", LockEscalation: "TABLE", Compression: "NONE", FileGroup: "ps_year", Partitioned: true},
 			{ObjectID: 104, Schema: "dbo", Name: "MSSQL_LedgerHistoryFor_1", LedgerType: "HISTORY_TABLE"},
 			{ObjectID: 105, Schema: "dbo", Name: "Ext", IsExternal: true},
 		},
@@ -160,6 +160,9 @@ func TestAssembleBuildsTheModelFromCatalogRows(t *testing.T) {
 	if n := orders.Columns[8].Type; n.Name != "hierarchyid" || n.System != "hierarchyid" || n.UserDefined {
 		t.Errorf("hierarchyid type = %+v", n)
 	}
+	if db.Tables[0].FileGroup != "" {
+		t.Errorf("partition scheme kept as a filegroup: %q", db.Tables[0].FileGroup)
+	}
 	if orders.Compression != "PAGE" || db.Tables[0].Compression != "" {
 		t.Errorf("compression = %q / %q", orders.Compression, db.Tables[0].Compression)
 	}
@@ -205,7 +208,7 @@ func TestAssembleBuildsTheModelFromCatalogRows(t *testing.T) {
 	if db.Sequences[0].Cache == nil || *db.Sequences[0].Cache != 5 || db.Sequences[0].Current != "7" {
 		t.Errorf("sequence = %+v", db.Sequences[0])
 	}
-	wantWarn := map[string]bool{"clr_module": false, "clr_type": false, "external_table": false}
+	wantWarn := map[string]bool{"clr_module": false, "clr_type": false, "external_table": false, "partitioned_table": false}
 	for _, w := range warnings {
 		wantWarn[w.Code] = true
 	}

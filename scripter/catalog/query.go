@@ -137,7 +137,7 @@ func readTables(ctx context.Context, q Querier, s *Server) ([]TableRow, error) {
   `+s.col("tables", "is_edge", "t.is_edge", "bit")+`,
   `+s.col("tables", "ledger_type_desc", "t.ledger_type_desc", "nvarchar(60)")+`,
   `+ledgerView+`,
-  ds.name, lds.name,
+  ds.name, CASE WHEN ds.type = 'PS' THEN 1 ELSE 0 END, lds.name,
   (SELECT TOP (1) p.data_compression_desc FROM sys.partitions AS p
    WHERE p.object_id = t.object_id AND p.index_id IN (0, 1) ORDER BY p.partition_number),
   `+ct+`,
@@ -152,7 +152,7 @@ ORDER BY t.object_id`, func(rs *sql.Rows, r *TableRow) error {
 		return rs.Scan(&r.ObjectID, &r.Schema, &r.Name, nstr{&r.LockEscalation}, nbool{&r.MemoryOptimized},
 			nstr{&r.Durability}, nint{&r.TemporalType}, nint64{&r.HistoryTableID}, nint{&r.RetentionPeriod},
 			nstr{&r.RetentionUnit}, nbool{&r.IsNode}, nbool{&r.IsEdge}, nstr{&r.LedgerType}, nbool{&r.LedgerView},
-			nstr{&r.FileGroup}, nstr{&r.TextImageOn}, nstr{&r.Compression}, nbool{&r.ChangeTracking},
+			nstr{&r.FileGroup}, nbool{&r.Partitioned}, nstr{&r.TextImageOn}, nstr{&r.Compression}, nbool{&r.ChangeTracking},
 			nbool{&r.IsExternal}, nbool{&r.IsFileTable})
 	})
 }
@@ -219,7 +219,8 @@ func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) 
 	}
 	rows, err := query(ctx, q, "sys.indexes", `SELECT i.object_id, i.index_id, i.name, i.type, i.is_unique, i.is_primary_key,
   i.is_unique_constraint, i.ignore_dup_key, i.fill_factor, i.is_padded, i.is_disabled, i.allow_row_locks,
-  i.allow_page_locks, i.has_filter, i.filter_definition, ds.name, kc.is_system_named,
+  i.allow_page_locks, i.has_filter, i.filter_definition, ds.name, CASE WHEN ds.type = 'PS' THEN 1 ELSE 0 END,
+  kc.is_system_named,
   stats.no_recompute,
   (SELECT TOP (1) p.data_compression_desc FROM sys.partitions AS p
    WHERE p.object_id = i.object_id AND p.index_id = i.index_id ORDER BY p.partition_number),
@@ -235,7 +236,7 @@ LEFT JOIN sys.stats AS stats ON stats.object_id = i.object_id AND stats.stats_id
 ORDER BY i.object_id, i.index_id`, func(rs *sql.Rows, r *row) error {
 		return rs.Scan(&r.ObjectID, &r.IndexID, nstr{&r.Name}, &r.Type, nbool{&r.IsUnique}, nbool{&r.IsPrimaryKey},
 			nbool{&r.IsUniqueCons}, nbool{&r.IgnoreDupKey}, &r.FillFactor, nbool{&r.IsPadded}, nbool{&r.IsDisabled}, nbool{&r.AllowRowLocks},
-			nbool{&r.AllowPageLocks}, nbool{&r.HasFilter}, nstr{&r.Filter}, nstr{&r.FileGroup}, nbool{&r.IsSystemNamed},
+			nbool{&r.AllowPageLocks}, nbool{&r.HasFilter}, nstr{&r.Filter}, nstr{&r.FileGroup}, nbool{&r.Partitioned}, nbool{&r.IsSystemNamed},
 			nbool{&r.NoRecompute}, nstr{&r.Compression}, nint64{&r.BucketCount}, nstr{&r.XMLPrimaryName},
 			nstr{&r.XMLSecondaryType}, nstr{&r.SpatialScheme}, &r.box[0], &r.box[1], &r.box[2], &r.box[3],
 			nstr{&r.grids[0]}, nstr{&r.grids[1]}, nstr{&r.grids[2]}, nstr{&r.grids[3]}, nint{&r.SpatialCellsPerOb})

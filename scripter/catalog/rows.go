@@ -121,6 +121,7 @@ type TableRow struct {
 	TextImageOn     string
 	Compression     string
 	ChangeTracking  bool
+	Partitioned     bool // on a partition scheme: scripted on the default filegroup (warning)
 	IsExternal      bool // PolyBase external table: not scripted (warning)
 	IsFileTable     bool // FileTable: not scripted (warning)
 }
@@ -179,6 +180,7 @@ type IndexRow struct {
 	HasFilter         bool
 	Filter            string
 	FileGroup         string
+	Partitioned       bool
 	IsSystemNamed     bool
 	NoRecompute       bool
 	Compression       string
