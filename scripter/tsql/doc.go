@@ -6,6 +6,8 @@
 //
 //   - QuoteIdent / AppendIdent: [name] with ] doubled. QuoteName /
 //     AppendName: [schema].[name]. ParseIdent / ParseName read them back.
+//     SqlcmdSafeIdent tells whether sqlcmd's lexer reads [name] as SQL
+//     Server does (it does not know brackets), so callers can warn.
 //   - QuoteString / AppendQuotedString: one N'...' token (quotes doubled),
 //     for places that need a constant rather than an expression (EXEC
 //     arguments). SqlcmdSafeString tells whether such a token survives
@@ -106,5 +108,6 @@
 //
 // The script must be read as UTF-8 (go-sqlcmd does; give ODBC sqlcmd -f 65001).
 // Text outside literals (identifiers, module definitions) is not covered by
-// these rules; identifiers are written as they are.
+// these rules: identifiers are written as they are (see SqlcmdSafeIdent),
+// and a module definition is the server's text.
 package tsql

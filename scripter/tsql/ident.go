@@ -75,6 +75,20 @@ func SqlcmdSafeString(s string) bool {
 	return sqlcmdSafe(q)
 }
 
+// SqlcmdSafeIdent reports whether QuoteIdent(name) is read by sqlcmd's
+// batch lexer exactly as SQL Server reads it. go-sqlcmd does not know
+// [brackets]: a quote in a name opens a string for it, "/*" a comment, "--"
+// hides the rest of the line, and "$(" is a variable; line breaks split the
+// line. A script naming such an object may be split wrongly by sqlcmd
+// (Restore in package sqlbatch is not affected), so callers should warn.
+func SqlcmdSafeIdent(name string) bool {
+	if strings.ContainsAny(name, "'\"") || strings.Contains(name, "/*") ||
+		strings.Contains(name, "--") || strings.Contains(name, "$(") {
+		return false
+	}
+	return sqlcmdSafe(name)
+}
+
 // sqlcmdSafe checks encoded text against the rules in the package doc.
 func sqlcmdSafe(enc string) bool {
 	if strings.Contains(enc, "$(") || strings.Contains(enc, "\\'") {

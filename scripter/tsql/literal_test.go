@@ -217,3 +217,14 @@ func TestAppendLiteralAppendsToDst(t *testing.T) {
 		t.Fatalf("got %s", dst)
 	}
 }
+
+func TestSqlcmdSafeIdentFlagsWhatSqlcmdMisreads(t *testing.T) {
+	for name, want := range map[string]bool{
+		"Orders": true, "Order Details": true, "a]b": true, "ünï": true, "a\\b": true,
+		"O'Brien": false, `say "hi"`: false, "a/*b": false, "a--b": false, "$(x)": false, "a\nb": false, "a\u2028": false,
+	} {
+		if got := SqlcmdSafeIdent(name); got != want {
+			t.Errorf("SqlcmdSafeIdent(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
