@@ -32,6 +32,14 @@
 // too. This package never substitutes; it reports the references it finds
 // in Batch.Variables so callers can warn that sqlcmd would change the batch.
 //
+// These are SQL Server's lexical rules. go-sqlcmd's own lexer differs in
+// ways that only matter for odd identifiers and hand-written scripts: it does
+// not know [brackets] (a quote inside [O'Brien] opens a string for it), does
+// not nest /* */ comments, lets a backslash swallow the next character inside
+// a string, and wants a space between GO and a trailing comment. Literals
+// written by package tsql read the same under both (its tests model
+// go-sqlcmd's lexer); tsql.SqlcmdSafeIdent flags names that do not.
+//
 // The splitter streams: it holds one batch in memory, never the script.
 package sqlbatch
 
