@@ -48,9 +48,11 @@
 // with a different lease or max_deliver updates the consumer for all (open
 // with the same URL everywhere, or create=false). A user needs publish and
 // subscribe rights on "S.>", the JetStream API ($JS.API.>) for its streams
-// and consumers, and subscribe rights on
+// and consumers, publish rights on acknowledgements ($JS.ACK.S.> and
+// $JS.ACK.S_DLQ.>), and subscribe rights on
 // $JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.S.C and
-// $JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.S.C.
+// $JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.S.C (and, as every nats.go client,
+// _INBOX.> for replies to its requests).
 //
 // # URL
 //
