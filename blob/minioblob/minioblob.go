@@ -13,6 +13,10 @@
 // the multipart upload; minio-go aborts with a context detached from the
 // canceled one.
 //
+// Create-if-absent writes (WriterOptions.IfNotExists) take their own path,
+// see putIfAbsent: If-None-Match: * on a single PUT, or on the completion of
+// a multipart upload whose parts go up one at a time.
+//
 // URL form:
 //
 //	minio://HOST:PORT/BUCKET?secure=false&prefix=dumps/&region=us-east-1&part_size=16MiB&concurrency=2
