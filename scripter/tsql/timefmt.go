@@ -15,18 +15,21 @@ var pow10 = [...]int{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 1000000
 func appendTime(dst []byte, t time.Time, k kind, typ Type) ([]byte, error) {
 	switch k {
 	case kindDate:
-		if t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 || t.Nanosecond() != 0 {
+		y, mo, d := t.Date()
+		h, mi, sec := t.Clock()
+		if h != 0 || mi != 0 || sec != 0 || t.Nanosecond() != 0 {
 			return dst, unsupported(t, typ, "a date with a time of day")
 		}
-		if err := checkYear(t, typ, 1, 9999); err != nil {
-			return dst, err
+		if y < 1 || y > 9999 {
+			return dst, outOfRange(t, typ, y)
 		}
 		dst = append(dst, '\'')
-		dst = appendDate(dst, t)
+		dst = appendYMD(dst, y, int(mo), d)
 		return append(dst, '\''), nil
 	case kindTime:
+		h, mi, sec := t.Clock()
 		dst = append(dst, '\'')
-		dst, err := appendClock(dst, t, typ)
+		dst, err := appendClock(dst, h, mi, sec, t, typ)
 		if err != nil {
 			return dst, err
 		}
@@ -37,22 +40,22 @@ func appendTime(dst []byte, t time.Time, k kind, typ Type) ([]byte, error) {
 		// back to the same tick. Round any other time the same way.
 		ns := t.Nanosecond()
 		ticks := (ns*3 + 5000000) / 10000000
-		t = t.Add(-time.Duration(ns))
 		if ticks == 300 {
-			t = t.Add(time.Second)
+			t = t.Add(time.Second - time.Duration(ns))
 			ticks = 0
 		}
-		if err := checkYear(t, typ, 1753, 9999); err != nil {
-			return dst, err
+		y, mo, d := t.Date()
+		if y < 1753 || y > 9999 {
+			return dst, outOfRange(t, typ, y)
 		}
+		h, mi, sec := t.Clock()
 		ms := (ticks*10 + 1) / 3
 		dst = append(dst, '\'')
-		dst = appendDate(dst, t)
+		dst = appendYMD(dst, y, int(mo), d)
 		dst = append(dst, 'T')
-		dst = appendHMS(dst, t)
-		dst = append(dst, '.')
-		dst = appendDigits(dst, ms, 3)
-		return append(dst, '\''), nil
+		dst = appendHMS(dst, h, mi, sec)
+		dst = append(dst, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), '\'')
+		return dst, nil
 	case kindSmallDateTime:
 		// smalldatetime keeps minutes; SQL Server rounds 29.998 s down and
 		// 29.999 s up.
@@ -61,25 +64,28 @@ func appendTime(dst []byte, t time.Time, k kind, typ Type) ([]byte, error) {
 		if sub >= 29999*time.Millisecond {
 			t = t.Add(time.Minute)
 		}
-		if err := checkYear(t, typ, 1900, 2079); err != nil {
-			return dst, err
+		y, mo, d := t.Date()
+		if y < 1900 || t.After(time.Date(2079, 6, 6, 23, 59, 0, 0, t.Location())) {
+			return dst, outOfRange(t, typ, y)
 		}
+		h, mi, _ := t.Clock()
 		dst = append(dst, '\'')
-		dst = appendDate(dst, t)
+		dst = appendYMD(dst, y, int(mo), d)
 		dst = append(dst, 'T')
-		dst = appendDigits(dst, t.Hour(), 2)
+		dst = append2(dst, h)
 		dst = append(dst, ':')
-		dst = appendDigits(dst, t.Minute(), 2)
-		dst = append(dst, ":00'"...)
-		return dst, nil
+		dst = append2(dst, mi)
+		return append(dst, ":00'"...), nil
 	case kindDateTime2, kindDateTimeOffset:
-		if err := checkYear(t, typ, 1, 9999); err != nil {
-			return dst, err
+		y, mo, d := t.Date()
+		if y < 1 || y > 9999 {
+			return dst, outOfRange(t, typ, y)
 		}
+		h, mi, sec := t.Clock()
 		dst = append(dst, '\'')
-		dst = appendDate(dst, t)
+		dst = appendYMD(dst, y, int(mo), d)
 		dst = append(dst, 'T')
-		dst, err := appendClock(dst, t, typ)
+		dst, err := appendClock(dst, h, mi, sec, t, typ)
 		if err != nil {
 			return dst, err
 		}
@@ -93,25 +99,22 @@ func appendTime(dst []byte, t time.Time, k kind, typ Type) ([]byte, error) {
 				sign, off = '-', -off
 			}
 			dst = append(dst, sign)
-			dst = appendDigits(dst, off/3600, 2)
+			dst = append2(dst, off/3600)
 			dst = append(dst, ':')
-			dst = appendDigits(dst, off/60%60, 2)
+			dst = append2(dst, off/60%60)
 		}
 		return append(dst, '\''), nil
 	}
 	return dst, unsupported(t, typ, "not a date/time type")
 }
 
-func checkYear(t time.Time, typ Type, lo, hi int) error {
-	if y := t.Year(); y < lo || (y > hi) || (typ.Name == "smalldatetime" && t.After(time.Date(2079, 6, 6, 23, 59, 0, 0, t.Location()))) {
-		return unsupported(t, typ, fmt.Sprintf("out of the type's range (year %d)", y))
-	}
-	return nil
+func outOfRange(t time.Time, typ Type, y int) error {
+	return unsupported(t, typ, fmt.Sprintf("out of the type's range (year %d)", y))
 }
 
 // appendClock writes hh:mm:ss and, for scale > 0, exactly scale fractional
 // digits. A value finer than the scale is an error, never a silent rounding.
-func appendClock(dst []byte, t time.Time, typ Type) ([]byte, error) {
+func appendClock(dst []byte, h, mi, sec int, t time.Time, typ Type) ([]byte, error) {
 	scale := typ.Scale
 	if scale < 0 || scale > 7 {
 		return dst, unsupported(t, typ, fmt.Sprintf("fractional-second scale %d", scale))
@@ -121,7 +124,7 @@ func appendClock(dst []byte, t time.Time, typ Type) ([]byte, error) {
 	if ns%unit != 0 {
 		return dst, unsupported(t, typ, fmt.Sprintf("%dns is finer than scale %d", ns, scale))
 	}
-	dst = appendHMS(dst, t)
+	dst = appendHMS(dst, h, mi, sec)
 	if scale > 0 {
 		dst = append(dst, '.')
 		dst = appendDigits(dst, ns/unit, scale)
@@ -129,22 +132,18 @@ func appendClock(dst []byte, t time.Time, typ Type) ([]byte, error) {
 	return dst, nil
 }
 
-func appendDate(dst []byte, t time.Time) []byte {
-	y, m, d := t.Date()
-	dst = appendDigits(dst, y, 4)
-	dst = append(dst, '-')
-	dst = appendDigits(dst, int(m), 2)
-	dst = append(dst, '-')
-	return appendDigits(dst, d, 2)
+func appendYMD(dst []byte, y, m, d int) []byte {
+	return append(dst, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10),
+		'-', byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
 }
 
-func appendHMS(dst []byte, t time.Time) []byte {
-	h, m, s := t.Clock()
-	dst = appendDigits(dst, h, 2)
-	dst = append(dst, ':')
-	dst = appendDigits(dst, m, 2)
-	dst = append(dst, ':')
-	return appendDigits(dst, s, 2)
+func appendHMS(dst []byte, h, m, s int) []byte {
+	return append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10),
+		':', byte('0'+s/10), byte('0'+s%10))
+}
+
+func append2(dst []byte, n int) []byte {
+	return append(dst, byte('0'+n/10), byte('0'+n%10))
 }
 
 // appendDigits writes n (>= 0) zero-padded to width digits.
