@@ -3,10 +3,13 @@ package ddl
 // Quoting helpers over scripter/tsql, the project's encoders.
 
 import (
+	"errors"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
+	"github.com/mssqldump/mssqldump/scripter/sqlbatch"
 	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
@@ -102,7 +105,22 @@ func needsDynamic(def string) bool {
 			return true
 		}
 	}
-	return false
+	return !splitsBackExactly(def)
+}
+
+// splitsBackExactly reports whether def followed by a GO line comes back
+// from the project's batch splitter (the restore's) as exactly one batch
+// equal to def. A definition SQL Server accepted always does; the check
+// guards against text that would leave the splitter inside a quote or
+// comment and swallow the GO.
+func splitsBackExactly(def string) bool {
+	sp := sqlbatch.NewSplitter(strings.NewReader(def + "\nGO\n"))
+	b, err := sp.Next()
+	if err != nil || b.Text != def || len(b.Variables) > 0 {
+		return false
+	}
+	_, err = sp.Next()
+	return errors.Is(err, io.EOF)
 }
 
 // comment makes s safe inside a "--" comment line: no line breaks, no "$(".

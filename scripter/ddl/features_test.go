@@ -1,0 +1,130 @@
+package ddl
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/mssqldump/mssqldump/scripter/model"
+)
+
+func tableText(t *testing.T, tb *model.Table) (string, []Warning) {
+	t.Helper()
+	s := Build(&model.Database{Tables: []*model.Table{tb}}, Options{})
+	var buf bytes.Buffer
+	if err := s.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String(), s.Warnings
+}
+
+func intCol(name string) *model.Column {
+	return &model.Column{Name: name, Type: model.Type{Name: "int"}}
+}
+
+func TestMemoryOptimizedTablesGetEveryIndexInline(t *testing.T) {
+	id := intCol("Id")
+	id.Identity = &model.Identity{Seed: "1", Increment: "1", LastValue: "5"}
+	tb := &model.Table{
+		QName:           dbo("hot"),
+		Columns:         []*model.Column{id, intCol("v")},
+		PrimaryKey:      &model.Index{Name: "PK_hot", Kind: "HASH", IsPrimaryKey: true, Columns: []model.IndexColumn{{Name: "Id"}}, BucketCount: 1024},
+		Indexes:         []*model.Index{{Name: "IX_v", Kind: "NONCLUSTERED", Columns: []model.IndexColumn{{Name: "v", Descending: true}}}},
+		MemoryOptimized: true,
+		Durability:      "SCHEMA_AND_DATA",
+		FileGroup:       "mem",
+	}
+	got, _ := tableText(t, tb)
+	want := "CREATE TABLE [dbo].[hot] (\n" +
+		"\t[Id] int IDENTITY(1,1) NOT NULL,\n" +
+		"\t[v] int NOT NULL,\n" +
+		"\tCONSTRAINT [PK_hot] PRIMARY KEY NONCLUSTERED HASH ([Id]) WITH (BUCKET_COUNT = 1024),\n" +
+		"\tINDEX [IX_v] NONCLUSTERED ([v] DESC)\n" +
+		")\nWITH (MEMORY_OPTIMIZED = ON, DURABILITY = SCHEMA_AND_DATA);\nGO\n"
+	if !strings.Contains(got, want) {
+		t.Errorf("got\n%s\nwant it to contain\n%s", got, want)
+	}
+	if strings.Contains(got, "CREATE NONCLUSTERED INDEX") {
+		t.Error("memory-optimized index scripted in post-data")
+	}
+	if ReseedStatements(tb) != "" {
+		t.Error("DBCC CHECKIDENT scripted for a memory-optimized table")
+	}
+}
+
+func TestGraphAndLedgerTablesAreScriptedAndWarned(t *testing.T) {
+	node := &model.Table{QName: dbo("Person"), IsNode: true, Columns: []*model.Column{
+		{Name: "graph_id_1", Type: model.Type{Name: "bigint"}, GraphType: "GRAPH_ID"},
+		{Name: "$node_id_ABC", Type: model.Type{Name: "nvarchar", MaxLength: 2000}, GraphType: "GRAPH_ID_COMPUTED"},
+		intCol("Id"),
+	}}
+	got, warns := tableText(t, node)
+	if !strings.Contains(got, "CREATE TABLE [dbo].[Person] (\n\t[Id] int NOT NULL\n) AS NODE;") {
+		t.Errorf("node table:\n%s", got)
+	}
+	if len(warns) != 1 || warns[0].Code != WarnGraphTable {
+		t.Errorf("warnings %+v", warns)
+	}
+	start := &model.Column{Name: "ledger_start_transaction_id", Type: model.Type{Name: "bigint"}, GeneratedAlways: "TRANSACTION_ID START", Hidden: true}
+	ledger := &model.Table{QName: dbo("Audit"), Ledger: "APPEND_ONLY", Columns: []*model.Column{intCol("Id"), start}}
+	got, warns = tableText(t, ledger)
+	if !strings.Contains(got, "CREATE TABLE [dbo].[Audit] (\n\t[Id] int NOT NULL\n)\nWITH (LEDGER = ON (APPEND_ONLY = ON));") {
+		t.Errorf("ledger table:\n%s", got)
+	}
+	if len(warns) != 1 || warns[0].Code != WarnLedgerTable {
+		t.Errorf("warnings %+v", warns)
+	}
+	if cols := DataColumns(ledger); len(cols) != 1 {
+		t.Errorf("ledger data columns %d, want 1 (ledger columns are generated)", len(cols))
+	}
+}
+
+// A table with a PERIOD but no SYSTEM_VERSIONING keeps the period inline:
+// there is no history to load, and its period columns are not inserted.
+func TestPeriodWithoutVersioningStaysInline(t *testing.T) {
+	from := &model.Column{Name: "f", Type: model.Type{Name: "datetime2", Scale: 7}, GeneratedAlways: "ROW START"}
+	to := &model.Column{Name: "t", Type: model.Type{Name: "datetime2", Scale: 7}, GeneratedAlways: "ROW END", Hidden: true}
+	tb := &model.Table{QName: dbo("p"), Columns: []*model.Column{intCol("Id"), from, to}}
+	got, _ := tableText(t, tb)
+	for _, want := range []string{
+		"[f] datetime2(7) GENERATED ALWAYS AS ROW START NOT NULL",
+		"[t] datetime2(7) GENERATED ALWAYS AS ROW END HIDDEN NOT NULL",
+		"PERIOD FOR SYSTEM_TIME ([f], [t])",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "SYSTEM_VERSIONING") {
+		t.Error("versioning switched on for an unversioned table")
+	}
+	if n := len(DataColumns(tb)); n != 1 {
+		t.Errorf("%d data columns, want 1", n)
+	}
+}
+
+// The history table of a temporal table is created before it, and the
+// current table's period columns are plain until post-data.
+func TestTemporalTablesLoadExactPeriodsThenVersion(t *testing.T) {
+	db := loadFixture(t, "torture")
+	s := Build(db, Options{})
+	var pre, post bytes.Buffer
+	_ = s.WritePreData(&pre)
+	_ = s.WritePostData(&post)
+	p := pre.String()
+	if strings.Index(p, "CREATE TABLE [dbo].[AccountHistory]") > strings.Index(p, "CREATE TABLE [dbo].[Account] (") {
+		t.Error("history table created after its temporal table")
+	}
+	if strings.Contains(p, "GENERATED ALWAYS") || strings.Contains(p, "PERIOD FOR") {
+		t.Error("pre-data declares the period of a system-versioned table; its period values could not be loaded")
+	}
+	for _, want := range []string{
+		"ALTER TABLE [dbo].[Account] ADD PERIOD FOR SYSTEM_TIME ([ValidFrom], [ValidTo]);",
+		"ALTER TABLE [dbo].[Account] ALTER COLUMN [ValidFrom] ADD HIDDEN;",
+		"SET (SYSTEM_VERSIONING = ON (HISTORY_TABLE = [dbo].[AccountHistory], HISTORY_RETENTION_PERIOD = 6 MONTHS, DATA_CONSISTENCY_CHECK = ON));",
+	} {
+		if !strings.Contains(post.String(), want) {
+			t.Errorf("post-data lacks %q", want)
+		}
+	}
+}
