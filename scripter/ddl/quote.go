@@ -3,10 +3,12 @@ package ddl
 // Quoting helpers over scripter/tsql, the project's encoders.
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
 	"github.com/mssqldump/mssqldump/scripter/sqlbatch"
@@ -108,13 +110,22 @@ func needsDynamic(def string) bool {
 	return !splitsBackExactly(def)
 }
 
+var splitReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64*1024) }}
+
 // splitsBackExactly reports whether def followed by a GO line comes back
 // from the project's batch splitter (the restore's) as exactly one batch
 // equal to def. A definition SQL Server accepted always does; the check
 // guards against text that would leave the splitter inside a quote or
 // comment and swallow the GO.
 func splitsBackExactly(def string) bool {
-	sp := sqlbatch.NewSplitter(strings.NewReader(def + "\nGO\n"))
+	// The splitter buffers 64 KiB; pooled readers of that size are used
+	// as they are (bufio.NewReaderSize returns a big enough *bufio.Reader
+	// unchanged), so checking thousands of modules does not allocate
+	// 64 KiB each.
+	br := splitReaders.Get().(*bufio.Reader)
+	defer splitReaders.Put(br)
+	br.Reset(strings.NewReader(def + "\nGO\n"))
+	sp := sqlbatch.NewSplitter(br)
 	b, err := sp.Next()
 	if err != nil || b.Text != def || len(b.Variables) > 0 {
 		return false
