@@ -182,3 +182,22 @@ func TestURLOpenerRejectsUnknownParameters(t *testing.T) {
 func BenchmarkS3blob(b *testing.B) {
 	drivertest.RunBenchmarks(b, func(tb testing.TB) driver.Bucket { return newTestBucket(tb, 0) })
 }
+
+// AWS_ENDPOINT_URL alone points the driver at an S3-compatible server, with
+// path-style addressing chosen because the endpoint is custom.
+func TestEndpointFromEnvironment(t *testing.T) {
+	d := newTestBucket(t, 0)
+	t.Setenv("AWS_ENDPOINT_URL", os.Getenv(testenv.S3EndpointVar))
+	reg := blob.NewRegistry()
+	reg.Register(s3blob.Scheme, s3blob.URLOpener{})
+	b, err := blob.OpenBucket(t.Context(), reg, "s3://"+d.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteAll(t.Context(), "env.txt", []byte("x"), nil); err != nil {
+		t.Fatalf("write through AWS_ENDPOINT_URL: %v", err)
+	}
+	if ok, err := blob.NewBucket(d).Exists(t.Context(), "env.txt"); !ok || err != nil {
+		t.Fatalf("Exists = %v, %v", ok, err)
+	}
+}
