@@ -50,6 +50,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // Batch is one batch of a script.
@@ -83,17 +86,44 @@ type Splitter struct {
 	vars        []string
 	err         error
 	lineScratch []byte
+	bomDone     bool
 }
 
-// NewSplitter returns a Splitter reading the script from r.
+// NewSplitter returns a Splitter reading the script from r. A leading
+// UTF-8 byte order mark is skipped; a UTF-16 one (SSMS can save scripts so)
+// switches to decoding UTF-16, as sqlcmd does.
 func NewSplitter(r io.Reader) *Splitter {
 	return &Splitter{r: bufio.NewReaderSize(r, 64*1024)}
+}
+
+// readBOM handles a byte order mark before the first line.
+func (s *Splitter) readBOM() error {
+	s.bomDone = true
+	head, err := s.r.Peek(3)
+	if err != nil && err != io.EOF {
+		return err
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		_, err = s.r.Discard(3)
+		return err
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		dec := unicode.BOMOverride(unicode.UTF8.NewDecoder())
+		s.r = bufio.NewReaderSize(transform.NewReader(s.r, dec), 64*1024)
+	}
+	return nil
 }
 
 // Next returns the next non-empty batch, or io.EOF after the last one.
 func (s *Splitter) Next() (Batch, error) {
 	if s.err != nil {
 		return Batch{}, s.err
+	}
+	if !s.bomDone {
+		if err := s.readBOM(); err != nil {
+			s.err = err
+			return Batch{}, err
+		}
 	}
 	for {
 		line, err := s.readLine()

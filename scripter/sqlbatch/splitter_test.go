@@ -163,3 +163,24 @@ func TestBareNamesAreKeptBatches(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitterReadsByteOrderMarks(t *testing.T) {
+	utf16le := func(s string) string {
+		var b []byte
+		b = append(b, 0xFF, 0xFE)
+		for _, r := range s {
+			b = append(b, byte(r), byte(r>>8))
+		}
+		return string(b)
+	}
+	for name, script := range map[string]string{
+		"utf-8 BOM":  "\xEF\xBB\xBFSELECT N'é'\r\nGO\r\nSELECT 2\r\n",
+		"utf-16 BOM": utf16le("SELECT N'é'\r\nGO\r\nSELECT 2\r\n"),
+	} {
+		got, err := splitAll(t, script)
+		want := []Batch{{Text: "SELECT N'é'", StartLine: 1, Repeat: 1}, {Text: "SELECT 2", StartLine: 3, Repeat: 1}}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %#v, %v", name, got, err)
+		}
+	}
+}
