@@ -49,7 +49,9 @@
 //     command such as GO, a backslash before a quote, NUL). go-sqlcmd, for
 //     one, drops blank lines and leading white space and joins lines with
 //     LF, so other text (CRLF text from Windows tools is the common case) is
-//     run through sp_executesql from an sqlcmd-safe literal instead, and the
+//     run through sp_executesql instead, built with one sqlcmd-safe
+//     SET @definition += ... statement per line of the text (so a one-line
+//     change to a module is a one-line change to the script), and the
 //     stored definition is still exactly the original. IfNotExists uses the
 //     same path behind an OBJECT_ID guard rather than rewriting the text to
 //     CREATE OR ALTER, which would change the stored definition.

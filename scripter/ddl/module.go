@@ -42,8 +42,7 @@ func (b *builder) moduleText(sb *strings.Builder, m *model.Module, notExists str
 	case b.opts.IfNotExists || needsDynamic(def):
 		// sp_executesql stores the exact text, whatever sqlcmd would
 		// have made of it.
-		expr, _ := strLit(def)
-		stmt := "DECLARE @definition nvarchar(max) = " + expr + ";\n"
+		stmt := definitionVariable(def)
 		if b.opts.IfNotExists {
 			stmt += "IF " + notExists + "\n\t"
 		}
@@ -159,4 +158,28 @@ func isCLR(typeCode string) bool {
 		return true
 	}
 	return false
+}
+
+// definitionVariable declares @definition holding def exactly, one
+// statement per line of def, so that a one-line change to a module is a
+// one-line change to the script (the differential store relies on it), and
+// no expression grows deep enough to strain the server's parser. Each
+// statement is a single physical line: the line's text and its line break
+// are an sqlcmd-safe expression.
+func definitionVariable(def string) string {
+	var sb strings.Builder
+	sb.Grow(len(def) + len(def)/8 + 64)
+	sb.WriteString("DECLARE @definition nvarchar(max) = N'';\n")
+	for len(def) > 0 {
+		end := strings.IndexByte(def, '\n') + 1
+		if end == 0 {
+			end = len(def)
+		}
+		expr, _ := strLit(def[:end])
+		sb.WriteString("SET @definition += ")
+		sb.WriteString(expr)
+		sb.WriteString(";\n")
+		def = def[end:]
+	}
+	return sb.String()
 }

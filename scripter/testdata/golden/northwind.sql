@@ -347,7 +347,25 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE PROCEDURE SalesByCategory'+NCHAR(10)+N'    @CategoryName nvarchar(15), @OrdYear nvarchar(4) = ''1998'''+NCHAR(10)+N'AS'+NCHAR(10)+N'IF @OrdYear != ''1996'' AND @OrdYear != ''1997'' AND @OrdYear != ''1998'' '+NCHAR(10)+N'BEGIN'+NCHAR(10)+N'	SELECT @OrdYear = ''1998'''+NCHAR(10)+N'END'+NCHAR(10)+NCHAR(10)+N'SELECT ProductName,'+NCHAR(10)+N'	TotalPurchase=ROUND(SUM(CONVERT(decimal(14,2), OD.Quantity * (1-OD.Discount) * OD.UnitPrice)), 0)'+NCHAR(10)+N'FROM [Order Details] OD, Orders O, Products P, Categories C'+NCHAR(10)+N'WHERE OD.OrderID = O.OrderID '+NCHAR(10)+N'	AND OD.ProductID = P.ProductID '+NCHAR(10)+N'	AND P.CategoryID = C.CategoryID'+NCHAR(10)+N'	AND C.CategoryName = @CategoryName'+NCHAR(10)+N'	AND SUBSTRING(CONVERT(nvarchar(22), O.OrderDate, 111), 1, 4) = @OrdYear'+NCHAR(10)+N'GROUP BY ProductName'+NCHAR(10)+N'ORDER BY ProductName'+NCHAR(10);
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE PROCEDURE SalesByCategory'+NCHAR(10);
+SET @definition += N'    @CategoryName nvarchar(15), @OrdYear nvarchar(4) = ''1998'''+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'IF @OrdYear != ''1996'' AND @OrdYear != ''1997'' AND @OrdYear != ''1998'' '+NCHAR(10);
+SET @definition += N'BEGIN'+NCHAR(10);
+SET @definition += N'	SELECT @OrdYear = ''1998'''+NCHAR(10);
+SET @definition += N'END'+NCHAR(10);
+SET @definition += NCHAR(10);
+SET @definition += N'SELECT ProductName,'+NCHAR(10);
+SET @definition += N'	TotalPurchase=ROUND(SUM(CONVERT(decimal(14,2), OD.Quantity * (1-OD.Discount) * OD.UnitPrice)), 0)'+NCHAR(10);
+SET @definition += N'FROM [Order Details] OD, Orders O, Products P, Categories C'+NCHAR(10);
+SET @definition += N'WHERE OD.OrderID = O.OrderID '+NCHAR(10);
+SET @definition += N'	AND OD.ProductID = P.ProductID '+NCHAR(10);
+SET @definition += N'	AND P.CategoryID = C.CategoryID'+NCHAR(10);
+SET @definition += N'	AND C.CategoryName = @CategoryName'+NCHAR(10);
+SET @definition += N'	AND SUBSTRING(CONVERT(nvarchar(22), O.OrderDate, 111), 1, 4) = @OrdYear'+NCHAR(10);
+SET @definition += N'GROUP BY ProductName'+NCHAR(10);
+SET @definition += N'ORDER BY ProductName'+NCHAR(10);
 EXEC sys.sp_executesql @definition;
 GO
 

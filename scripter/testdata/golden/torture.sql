@@ -325,7 +325,15 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE PROCEDURE [dbo].[usp''Tricky]]]'+NCHAR(10)+N'AS'+NCHAR(10)+N'/* a comment with a line that is only GO:'+NCHAR(10)+N'GO'+NCHAR(10)+N'*/'+NCHAR(10)+N'SELECT N''$'+N'(notavar)'' AS v, N''C:'+NCHAR(92)+N''' AS path,'+NCHAR(10)+N'       N''line one'+NCHAR(92)+NCHAR(10)+N'line two'' AS continued;'+NCHAR(13)+NCHAR(10);
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE PROCEDURE [dbo].[usp''Tricky]]]'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'/* a comment with a line that is only GO:'+NCHAR(10);
+SET @definition += N'GO'+NCHAR(10);
+SET @definition += N'*/'+NCHAR(10);
+SET @definition += N'SELECT N''$'+N'(notavar)'' AS v, N''C:'+NCHAR(92)+N''' AS path,'+NCHAR(10);
+SET @definition += N'       N''line one'+NCHAR(92)+NCHAR(10);
+SET @definition += N'line two'' AS continued;'+NCHAR(13)+NCHAR(10);
 EXEC sys.sp_executesql @definition;
 GO
 
@@ -487,7 +495,10 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE TRIGGER [we]]ird ''sch'' ü].[trg ]]weird] ON [we]]ird ''sch'' ü].[Tab]]le "x" ü 😀] AFTER INSERT'+NCHAR(10)+N'AS'+NCHAR(10)+N'PRINT N''ü ''''$'+N'(notavar)'''' 😀'';';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE TRIGGER [we]]ird ''sch'' ü].[trg ]]weird] ON [we]]ird ''sch'' ü].[Tab]]le "x" ü 😀] AFTER INSERT'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'PRINT N''ü ''''$'+N'(notavar)'''' 😀'';';
 EXEC sys.sp_executesql @definition;
 GO
 

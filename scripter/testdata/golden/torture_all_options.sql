@@ -329,7 +329,11 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE FUNCTION dbo.fnChildren (@parent int)'+NCHAR(10)+N'RETURNS TABLE'+NCHAR(10)+N'AS'+NCHAR(10)+N'RETURN SELECT c.Id, c.Name FROM dbo.Child AS c WHERE c.ParentId = @parent';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE FUNCTION dbo.fnChildren (@parent int)'+NCHAR(10);
+SET @definition += N'RETURNS TABLE'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'RETURN SELECT c.Id, c.Name FROM dbo.Child AS c WHERE c.ParentId = @parent';
 IF OBJECT_ID(N'[dbo].[fnChildren]') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -338,7 +342,14 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE FUNCTION dbo.fnDouble (@x int)'+NCHAR(10)+N'RETURNS int'+NCHAR(10)+N'WITH SCHEMABINDING'+NCHAR(10)+N'AS'+NCHAR(10)+N'BEGIN'+NCHAR(10)+N'	RETURN @x * 2;'+NCHAR(10)+N'END';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE FUNCTION dbo.fnDouble (@x int)'+NCHAR(10);
+SET @definition += N'RETURNS int'+NCHAR(10);
+SET @definition += N'WITH SCHEMABINDING'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'BEGIN'+NCHAR(10);
+SET @definition += N'	RETURN @x * 2;'+NCHAR(10);
+SET @definition += N'END';
 IF OBJECT_ID(N'[dbo].[fnDouble]') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -399,7 +410,12 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE VIEW dbo.vChildCount WITH SCHEMABINDING'+NCHAR(10)+N'AS'+NCHAR(10)+N'SELECT ParentId, COUNT_BIG(*) AS Children'+NCHAR(10)+N'FROM dbo.Child'+NCHAR(10)+N'GROUP BY ParentId';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE VIEW dbo.vChildCount WITH SCHEMABINDING'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'SELECT ParentId, COUNT_BIG(*) AS Children'+NCHAR(10);
+SET @definition += N'FROM dbo.Child'+NCHAR(10);
+SET @definition += N'GROUP BY ParentId';
 IF OBJECT_ID(N'[dbo].[vChildCount]') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -408,7 +424,14 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE FUNCTION dbo.fnTotals ()'+NCHAR(10)+N'RETURNS @t TABLE (ParentId int, Children bigint)'+NCHAR(10)+N'AS'+NCHAR(10)+N'BEGIN'+NCHAR(10)+N'	INSERT @t SELECT ParentId, Children FROM dbo.vChildCount;'+NCHAR(10)+N'	RETURN;'+NCHAR(10)+N'END';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE FUNCTION dbo.fnTotals ()'+NCHAR(10);
+SET @definition += N'RETURNS @t TABLE (ParentId int, Children bigint)'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'BEGIN'+NCHAR(10);
+SET @definition += N'	INSERT @t SELECT ParentId, Children FROM dbo.vChildCount;'+NCHAR(10);
+SET @definition += N'	RETURN;'+NCHAR(10);
+SET @definition += N'END';
 IF OBJECT_ID(N'[dbo].[fnTotals]') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -417,7 +440,8 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE VIEW dbo.vSyn AS SELECT Id, Name FROM dbo.synChild';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE VIEW dbo.vSyn AS SELECT Id, Name FROM dbo.synChild';
 IF OBJECT_ID(N'[dbo].[vSyn]') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -426,7 +450,13 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE VIEW sales.vOpenOrders'+NCHAR(10)+N'AS'+NCHAR(10)+N'SELECT o.OrderId, o.CustomerName, t.Children'+NCHAR(10)+N'FROM sales.Orders AS o'+NCHAR(10)+N'CROSS APPLY dbo.fnTotals() AS t'+NCHAR(10)+N'WHERE o.ShippedAt IS NULL';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE VIEW sales.vOpenOrders'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'SELECT o.OrderId, o.CustomerName, t.Children'+NCHAR(10);
+SET @definition += N'FROM sales.Orders AS o'+NCHAR(10);
+SET @definition += N'CROSS APPLY dbo.fnTotals() AS t'+NCHAR(10);
+SET @definition += N'WHERE o.ShippedAt IS NULL';
 IF OBJECT_ID(N'[sales].[vOpenOrders]') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -435,7 +465,15 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE PROCEDURE [dbo].[usp''Tricky]]]'+NCHAR(10)+N'AS'+NCHAR(10)+N'/* a comment with a line that is only GO:'+NCHAR(10)+N'GO'+NCHAR(10)+N'*/'+NCHAR(10)+N'SELECT N''$'+N'(notavar)'' AS v, N''C:'+NCHAR(92)+N''' AS path,'+NCHAR(10)+N'       N''line one'+NCHAR(92)+NCHAR(10)+N'line two'' AS continued;'+NCHAR(13)+NCHAR(10);
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE PROCEDURE [dbo].[usp''Tricky]]]'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'/* a comment with a line that is only GO:'+NCHAR(10);
+SET @definition += N'GO'+NCHAR(10);
+SET @definition += N'*/'+NCHAR(10);
+SET @definition += N'SELECT N''$'+N'(notavar)'' AS v, N''C:'+NCHAR(92)+N''' AS path,'+NCHAR(10);
+SET @definition += N'       N''line one'+NCHAR(92)+NCHAR(10);
+SET @definition += N'line two'' AS continued;'+NCHAR(13)+NCHAR(10);
 IF OBJECT_ID(N'[dbo].[usp''Tricky]]]') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -444,7 +482,11 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE PROCEDURE dbo.uspAddChild @parent int, @name nvarchar(50)'+NCHAR(10)+N'AS'+NCHAR(10)+N'INSERT dbo.Child (Id, ParentId, Name)'+NCHAR(10)+N'SELECT ISNULL(MAX(Id), 0) + 1, @parent, @name FROM dbo.Child;';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE PROCEDURE dbo.uspAddChild @parent int, @name nvarchar(50)'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'INSERT dbo.Child (Id, ParentId, Name)'+NCHAR(10);
+SET @definition += N'SELECT ISNULL(MAX(Id), 0) + 1, @parent, @name FROM dbo.Child;';
 IF OBJECT_ID(N'[dbo].[uspAddChild]') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -453,7 +495,10 @@ GO
 SET ANSI_NULLS OFF;
 SET QUOTED_IDENTIFIER OFF;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE PROCEDURE dbo.uspLegacySettings'+NCHAR(10)+N'AS'+NCHAR(10)+N'SELECT "literal in double quotes" AS x WHERE NULL = NULL;';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE PROCEDURE dbo.uspLegacySettings'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'SELECT "literal in double quotes" AS x WHERE NULL = NULL;';
 IF OBJECT_ID(N'[dbo].[uspLegacySettings]') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -590,7 +635,12 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE TRIGGER dbo.trg_Child_Audit ON dbo.Child AFTER INSERT, UPDATE'+NCHAR(10)+N'AS'+NCHAR(10)+N'SET NOCOUNT ON;'+NCHAR(10)+N'UPDATE c SET Touched = SYSUTCDATETIME()'+NCHAR(10)+N'FROM dbo.Child AS c JOIN inserted AS i ON i.Id = c.Id;';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE TRIGGER dbo.trg_Child_Audit ON dbo.Child AFTER INSERT, UPDATE'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'SET NOCOUNT ON;'+NCHAR(10);
+SET @definition += N'UPDATE c SET Touched = SYSUTCDATETIME()'+NCHAR(10);
+SET @definition += N'FROM dbo.Child AS c JOIN inserted AS i ON i.Id = c.Id;';
 IF OBJECT_ID(N'[dbo].[trg_Child_Audit]', N'TR') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -603,7 +653,10 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE TRIGGER dbo.trg_Child_Disabled ON dbo.Child AFTER DELETE'+NCHAR(10)+N'AS'+NCHAR(10)+N'THROW 50000, N''deletes are disabled'', 1;';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE TRIGGER dbo.trg_Child_Disabled ON dbo.Child AFTER DELETE'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'THROW 50000, N''deletes are disabled'', 1;';
 IF OBJECT_ID(N'[dbo].[trg_Child_Disabled]', N'TR') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
@@ -614,7 +667,10 @@ GO
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
-DECLARE @definition nvarchar(max) = N'CREATE TRIGGER [we]]ird ''sch'' ü].[trg ]]weird] ON [we]]ird ''sch'' ü].[Tab]]le "x" ü 😀] AFTER INSERT'+NCHAR(10)+N'AS'+NCHAR(10)+N'PRINT N''ü ''''$'+N'(notavar)'''' 😀'';';
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE TRIGGER [we]]ird ''sch'' ü].[trg ]]weird] ON [we]]ird ''sch'' ü].[Tab]]le "x" ü 😀] AFTER INSERT'+NCHAR(10);
+SET @definition += N'AS'+NCHAR(10);
+SET @definition += N'PRINT N''ü ''''$'+N'(notavar)'''' 😀'';';
 IF OBJECT_ID(N'[we]]ird ''sch'' ü].[trg ]]weird]', N'TR') IS NULL
 	EXEC sys.sp_executesql @definition;
 GO
