@@ -172,11 +172,12 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 	st.Tables = len(script.Tables)
 	if !opts.NoData {
 		limits := data.Limits{RowsPerInsert: opts.RowsPerInsert, MaxInsertBytes: opts.MaxInsertBytes}
+		dw := data.NewWriter(nil, limits) // one buffer for every table
 		for _, t := range script.Tables {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			n, err := dumpTable(ctx, r, s, t, db.Collation, &opts, limits, &progress, report)
+			n, err := dumpTable(ctx, r, s, dw, t, db.Collation, &opts, &progress, report)
 			if err != nil {
 				return nil, err
 			}
@@ -203,8 +204,8 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 }
 
 // dumpTable streams one table's rows and its identity reseed.
-func dumpTable(ctx context.Context, r Reader, s sink, t *model.Table, collation string, opts *Options,
-	limits data.Limits, progress *Progress, report func()) (int64, error) {
+func dumpTable(ctx context.Context, r Reader, s sink, dw *data.Writer, t *model.Table, collation string, opts *Options,
+	progress *Progress, report func()) (int64, error) {
 	plan := data.NewPlan(t, opts.Where, collation)
 	out, done, err := s.table(t)
 	if err != nil {
@@ -215,7 +216,7 @@ func dumpTable(ctx context.Context, r Reader, s sink, t *model.Table, collation 
 		return 0, err
 	}
 	defer rows.Close()
-	dw := data.NewWriter(out, limits)
+	dw.Reset(out)
 	label := tsql.QuoteName(t.Schema, t.Name)
 	base := progress.Rows
 	dw.OnBatch = func(res data.TableResult) {

@@ -276,3 +276,26 @@ func TestPlanLeavesOutTheColumnSet(t *testing.T) {
 		t.Errorf("columns = %+v", p.Columns)
 	}
 }
+
+func TestResetReusesTheWriterForAnotherTable(t *testing.T) {
+	p := NewPlan(intTable(), "", "")
+	var a, b bytes.Buffer
+	w := NewWriter(&a, Limits{})
+	if _, err := w.WriteTable(p, &SliceRows{Rows: intRows([]int64{1, 2})}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	w.Reset(&b)
+	res, err := w.WriteTable(p, &SliceRows{Rows: intRows([]int64{3})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "(1, ") || !strings.Contains(b.String(), "(3, N'value 3')") || res.Bytes != int64(b.Len()) {
+		t.Errorf("after Reset: %q (%d bytes reported)", b.String(), res.Bytes)
+	}
+}

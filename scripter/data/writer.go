@@ -113,6 +113,12 @@ func (w *Writer) flush(force bool) error {
 	return err
 }
 
+// Reset points the writer at w, keeping its buffers, so one Writer serves
+// every table of a dump. Flush first: buffered text is discarded.
+func (w *Writer) Reset(out io.Writer) {
+	w.w, w.buf, w.err, w.written, w.OnBatch = out, w.buf[:0], nil, 0, nil
+}
+
 // Flush writes out whatever is buffered.
 func (w *Writer) Flush() error { return w.flush(true) }
 
