@@ -2,6 +2,7 @@ package jetstreambroker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -60,13 +61,32 @@ func (d *delivery) Nack(ctx context.Context, delay time.Duration) error {
 }
 
 // Extend resets the lease to AckWait (JetStream cannot hold a message for a
-// chosen duration).
+// chosen duration). The server accepts a heartbeat for a message that is
+// no longer this receiver's without complaint, so Extend then checks that
+// the message is still in its stream: one acked by another receiver, or
+// dead-lettered, is reported as a lost lease.
 func (d *delivery) Extend(ctx context.Context, _ time.Duration) (time.Duration, error) {
 	if err := d.ackRequest(ctx, "+WPI"); err != nil {
 		return 0, err
 	}
+	stream := d.q.jobs
+	if d.dead {
+		stream = d.q.dlq
+	}
+	ctx, cancel := withDefaultTimeout(ctx)
+	defer cancel()
+	if _, err := stream.GetMsg(ctx, d.seq); err != nil {
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return 0, errGone
+		}
+		return 0, err
+	}
 	return d.q.lease, nil
 }
+
+// errGone: the message left the stream while this receiver thought it held
+// it.
+var errGone = errors.New("message is no longer in the stream (acknowledged or dead-lettered by another receiver)")
 
 // Term copies the message to the DLQ before terminating it: a terminated
 // message is removed from the work-queue stream, so the advisory alone

@@ -38,9 +38,11 @@
 // # Leases
 //
 // InProgress resets the lease to AckWait whatever duration Extend asks for,
-// and JetStream does not tell a stale holder that its message went to
-// someone else; the portable package's local lease clock reports
-// ErrLeaseLost once AckWait has passed without a heartbeat.
+// and JetStream accepts it from a stale holder without complaint. So Extend
+// also checks that the message is still in the stream (gone: acked by
+// another receiver or dead-lettered: lease lost), and the portable
+// package's local lease clock reports ErrLeaseLost once AckWait has passed
+// without a heartbeat (the message may be with another receiver).
 //
 // # Sharing and permissions
 //

@@ -28,6 +28,8 @@ func errorCode(err error) driver.ErrorCode {
 		return driver.Unknown
 	case errors.As(err, &ia), errors.As(err, &inv):
 		return driver.InvalidArgument
+	case errors.Is(err, errGone):
+		return driver.LeaseLost
 	case errors.Is(err, nats.ErrMaxPayload):
 		return driver.TooLarge
 	case errors.Is(err, jetstream.ErrStreamNotFound), errors.Is(err, jetstream.ErrConsumerNotFound),

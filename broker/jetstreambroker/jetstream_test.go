@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/mssqldump/mssqldump/broker"
+	"github.com/mssqldump/mssqldump/broker/driver"
 )
 
 func startServer(t *testing.T) *Embedded {
@@ -260,5 +261,47 @@ func TestTwoQueuesShareOneConsumer(t *testing.T) {
 	}
 	if nc.IsClosed() {
 		t.Error("closing a Queue closed the caller's connection")
+	}
+}
+
+func TestExtendOfMessageAckedElsewhereIsLeaseLost(t *testing.T) {
+	// Below the portable package's lease clock: the driver itself notices
+	// that the message is gone.
+	e := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	open := func() *Queue {
+		nc, err := nats.Connect(e.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := openQueue(ctx, nc, true, Options{Stream: "GONE", Lease: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = q.Close() })
+		return q
+	}
+	a, b := open(), open()
+	if err := a.Send(ctx, &driver.Message{ID: "j", Body: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := a.Receive(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stale.Extend(ctx, time.Second); err != nil {
+		t.Fatalf("Extend while held: %v", err)
+	}
+	current, err := b.Receive(ctx) // after the lease ran out
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := current.Ack(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err = stale.Extend(ctx, time.Second)
+	if a.ErrorCode(err) != driver.LeaseLost {
+		t.Fatalf("Extend of a message acked by another receiver: %v, want LeaseLost", err)
 	}
 }
