@@ -232,3 +232,34 @@ func TestBodyEncoding(t *testing.T) {
 		}
 	}
 }
+
+func TestEndpointFromAWSEndpointURL(t *testing.T) {
+	endpoint := testenv.Require(t, testenv.SQSEndpointVar)
+	dummyCredentials(t)
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// An AWS-style URL: region from the host, endpoint from the environment.
+	raw := "sqs://sqs.us-east-1.amazonaws.com/000000000000/" + uniqueName() + "?create=true&lease=2s"
+	q, err := broker.OpenQueue(ctx, registry(), raw)
+	if err != nil {
+		t.Fatalf("OpenQueue(%s) with AWS_ENDPOINT_URL=%s: %v", raw, endpoint, err)
+	}
+	defer q.Close()
+	var sq *Queue
+	q.As(&sq)
+	t.Cleanup(func() {
+		_, _ = sq.client.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: aws.String(sq.URL())})
+		_, _ = sq.client.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: aws.String(sq.DeadLetterURL())})
+	})
+	if err := q.Send(ctx, &broker.Message{ID: "e1", Body: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := q.Receive(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Ack(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
