@@ -178,19 +178,19 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 
 // settings is the effective configuration of one run.
 type settings struct {
-	Broker, Blob       string
-	Concurrency        int
-	Listen             string
-	SealKeyFile        string
-	SealKey            string
-	Credentials        string
-	AllowCredentials   []string
-	Heartbeat          time.Duration
-	DrainTimeout       time.Duration
-	MaxAttempts        int
-	AgentID            string
+	Broker, Blob        string
+	Concurrency         int
+	Listen              string
+	SealKeyFile         string
+	SealKey             string
+	Credentials         string
+	AllowCredentials    []string
+	Heartbeat           time.Duration
+	DrainTimeout        time.Duration
+	MaxAttempts         int
+	AgentID             string
 	LogFormat, LogLevel string
-	Source             string
+	Source              string
 }
 
 // load applies the config file (for flags set neither on the command line

@@ -11,14 +11,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -263,6 +261,3 @@ func mustDuration(s string) time.Duration {
 
 // errUsage is a shorthand for the usage errors the commands return.
 func errUsage(format string, args ...any) error { return exitcode.Usagef(format, args...) }
-
-var _ = errors.New
-var _ = strings.Cut

@@ -38,7 +38,9 @@ type fleet struct {
 // testLease keeps heartbeats (and cancel checks) at one second.
 const testLease = 3 * time.Second
 
-func newFleet(t *testing.T) *fleet {
+func newFleet(t *testing.T) *fleet { return newBenchFleet(t) }
+
+func newBenchFleet(t testing.TB) *fleet {
 	t.Helper()
 	srv, err := jetstreambroker.StartEmbedded(context.Background(), t.TempDir())
 	if err != nil {
