@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"net"
@@ -324,5 +325,17 @@ func TestServerErrorsAreClassified(t *testing.T) {
 	}
 	if err := wrapServerError(context.DeadlineExceeded); err != context.DeadlineExceeded {
 		t.Errorf("deadline wrapped: %v", err)
+	}
+}
+
+func TestSnapshotLevelFallsBackWithAReason(t *testing.T) {
+	if l, why := snapshotLevel(1, 0); l != sql.LevelSnapshot || why != "" {
+		t.Errorf("snapshot allowed: %v %q", l, why)
+	}
+	if l, why := snapshotLevel(0, 0); l != sql.LevelReadCommitted || !strings.Contains(why, "ALLOW_SNAPSHOT_ISOLATION") {
+		t.Errorf("snapshot off: %v %q", l, why)
+	}
+	if l, why := snapshotLevel(1, 2); l != sql.LevelReadCommitted || !strings.Contains(why, "memory-optimized") {
+		t.Errorf("memory-optimized tables: %v %q", l, why)
 	}
 }

@@ -62,9 +62,11 @@ var serverErrorKinds = map[int32]ErrorKind{
 }
 
 // ErrSnapshotUnavailable is returned when Options.Consistency is "snapshot"
-// and the database does not allow SNAPSHOT isolation
-// (ALTER DATABASE ... SET ALLOW_SNAPSHOT_ISOLATION ON fixes it).
-var ErrSnapshotUnavailable = errors.New("scripter: the database does not allow SNAPSHOT isolation (ALLOW_SNAPSHOT_ISOLATION is OFF)")
+// and the database cannot be read in one SNAPSHOT transaction: SNAPSHOT
+// isolation is not allowed (ALTER DATABASE ... SET ALLOW_SNAPSHOT_ISOLATION
+// ON fixes it), or it has memory-optimized tables, which SNAPSHOT
+// transactions cannot read. The wrapping error says which.
+var ErrSnapshotUnavailable = errors.New("scripter: the database cannot be read in one SNAPSHOT transaction")
 
 // OptionError reports invalid Options (a bad regular expression, an unknown
 // object type, a table that does not exist). Dump returns it before writing

@@ -45,28 +45,26 @@ func openSQLReader(ctx context.Context, db *sql.DB, opts *Options) (*sqlReader, 
 		return nil, wrapServerError(err)
 	}
 	r := &sqlReader{conn: conn, permissions: opts.Permissions}
-	var state int
+	var state, memoryOptimized int
 	var name string
-	err = conn.QueryRowContext(ctx,
-		`SELECT CONVERT(int, snapshot_isolation_state), name FROM sys.databases WHERE database_id = DB_ID()`).Scan(&state, &name)
+	err = conn.QueryRowContext(ctx, `SELECT CONVERT(int, d.snapshot_isolation_state), d.name,
+  (SELECT COUNT(*) FROM sys.tables AS t WHERE t.is_memory_optimized = 1)
+FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &memoryOptimized)
 	if err != nil {
 		conn.Close()
 		return nil, wrapServerError(err)
 	}
-	level := sql.LevelSnapshot
-	if state != 1 { // 1 = ON; 2/3 are transitions, 0 OFF
+	level, why := snapshotLevel(state, memoryOptimized)
+	if level != sql.LevelSnapshot || opts.Consistency == ConsistencyNone {
 		switch opts.Consistency {
 		case ConsistencySnapshot:
 			conn.Close()
-			return nil, fmt.Errorf("%w: database %q", ErrSnapshotUnavailable, name)
+			return nil, fmt.Errorf("%w: database %q: %s", ErrSnapshotUnavailable, name, why)
 		case ConsistencyNone:
 		default:
 			r.warnings = append(r.warnings, Warning{Code: WarnSnapshotUnavailable, Object: name,
-				Message: "ALLOW_SNAPSHOT_ISOLATION is OFF: the dump was read under READ COMMITTED, so tables changed while it ran may not match each other " +
-					"(ALTER DATABASE ... SET ALLOW_SNAPSHOT_ISOLATION ON gives a consistent snapshot)"})
+				Message: why + ": the dump was read under READ COMMITTED, so tables changed while it ran may not match each other"})
 		}
-		level = sql.LevelReadCommitted
-	} else if opts.Consistency == ConsistencyNone {
 		level = sql.LevelReadCommitted
 	}
 	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: level})
@@ -102,6 +100,20 @@ func (r *sqlReader) Rows(ctx context.Context, p *data.Plan) (data.RowSource, err
 type wrappedRows struct{ *data.SQLRows }
 
 func (w *wrappedRows) Err() error { return wrapServerError(w.SQLRows.Err()) }
+
+// snapshotLevel picks the isolation level the database allows and, when it
+// is not SNAPSHOT, says why. A SNAPSHOT transaction cannot read
+// memory-optimized tables at all (error 41332), so a database with any
+// reads under READ COMMITTED, those tables WITH (SNAPSHOT).
+func snapshotLevel(state, memoryOptimized int) (sql.IsolationLevel, string) {
+	switch {
+	case state != 1: // 1 = ON; 0 OFF, 2/3 in transition
+		return sql.LevelReadCommitted, "ALLOW_SNAPSHOT_ISOLATION is OFF (ALTER DATABASE ... SET ALLOW_SNAPSHOT_ISOLATION ON gives a consistent snapshot)"
+	case memoryOptimized > 0:
+		return sql.LevelReadCommitted, fmt.Sprintf("the database has %d memory-optimized tables, which SNAPSHOT transactions cannot read", memoryOptimized)
+	}
+	return sql.LevelSnapshot, ""
+}
 
 // Close ends the read-only transaction and returns the connection.
 func (r *sqlReader) Close() error {
