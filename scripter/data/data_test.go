@@ -166,6 +166,11 @@ func TestWriterRespectsRowAndByteCaps(t *testing.T) {
 		if total != len(keys) {
 			t.Errorf("%+v: %d rows written, want %d", lim, total, len(keys))
 		}
+		if lim.RowsPerInsert > 0 && lim.RowsPerInsert < 64 {
+			if n := strings.Count(statements(writeRows(t, p, intRows(keys), lim))[0], "\n("); n != lim.RowsPerInsert {
+				t.Errorf("%+v: a small cap gives statements of %d rows, want exactly the cap", lim, n)
+			}
+		}
 	}
 }
 

@@ -54,18 +54,15 @@ func (l Limits) bytes() int {
 // the next one; every other statement keeps its exact bytes, which is what
 // a differential backup store wants. k is chosen so that statements average
 // a quarter of the row cap, which keeps forced cuts at the cap rare
-// (e^-4 ≈ 2% of statements).
+// (e^-4 ≈ 2% of statements). Below 64 rows per statement the caller asked
+// for small statements on purpose, and they are cut at exactly the cap.
 func boundaryParams(maxRows int) (mask uint64, minRows int) {
+	if maxRows < 64 {
+		return ^uint64(0), maxRows
+	}
 	avg := maxRows / 4
-	if avg < 1 {
-		return 0, 1
-	}
 	k := bits.Len(uint(avg)) - 1 // floor(log2(avg))
-	minRows = maxRows / 16
-	if minRows < 1 {
-		minRows = 1
-	}
-	return 1<<k - 1, minRows
+	return 1<<k - 1, maxRows / 16
 }
 
 // TableResult counts what WriteTable wrote.
