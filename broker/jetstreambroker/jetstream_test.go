@@ -157,9 +157,15 @@ func TestURLRejectsUnknownParameters(t *testing.T) {
 
 func TestURLRejectsBadValues(t *testing.T) {
 	e := startServer(t)
-	for _, q := range []string{"lease=soon", "max_deliver=0", "create=maybe", "stream=a.b"} {
-		if _, err := openURL(t, e.URL()+"?"+q); err == nil {
+	for _, q := range []string{"lease=soon", "max_deliver=0", "create=maybe", "stream=a.b", "creds=/nonexistent/user.creds"} {
+		_, err := openURL(t, e.URL()+"?"+q)
+		if err == nil {
 			t.Errorf("%s: open succeeded, want an error", q)
+			continue
+		}
+		var be *broker.Error
+		if errors.As(err, &be) {
+			t.Errorf("%s: a URL mistake reported as a broker error: %v", q, err)
 		}
 	}
 }
