@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 
 	mssql "github.com/microsoft/go-mssqldb"
 )
@@ -107,6 +108,13 @@ func wrapServerError(err error) error {
 	var de *net.DNSError
 	if errors.As(err, &oe) || errors.As(err, &de) || (errors.As(err, &ne) && ne.Timeout()) {
 		return &ServerError{Kind: KindUnreachable, Message: err.Error(), Err: err}
+	}
+	// go-mssqldb formats some connection failures as text only.
+	msg := err.Error()
+	for _, s := range []string{"unable to open tcp connection", "TLS Handshake failed", "no instance matching"} {
+		if strings.Contains(msg, s) {
+			return &ServerError{Kind: KindUnreachable, Message: msg, Err: err}
+		}
 	}
 	return err
 }
