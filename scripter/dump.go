@@ -1,6 +1,7 @@
 package scripter
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
@@ -291,10 +292,11 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// sqlSink writes one script stream.
-type sqlSink struct{ w io.Writer }
+// sqlSink writes one script stream, buffered: DDL objects are many small
+// writes, and w may be a file or a pipe.
+type sqlSink struct{ w *bufio.Writer }
 
-func newSQLSink(w io.Writer) *sqlSink { return &sqlSink{w: w} }
+func newSQLSink(w io.Writer) *sqlSink { return &sqlSink{w: bufio.NewWriterSize(w, 64<<10)} }
 
 func (s *sqlSink) header(text string) error { _, err := io.WriteString(s.w, text); return err }
 
@@ -311,9 +313,8 @@ func (s *sqlSink) table(*model.Table) (io.Writer, func() error, error) {
 }
 
 func (s *sqlSink) finish(trailer string) error {
-	if trailer == "" {
-		return nil
+	if _, err := io.WriteString(s.w, trailer); err != nil {
+		return err
 	}
-	_, err := io.WriteString(s.w, trailer)
-	return err
+	return s.w.Flush()
 }
