@@ -17,7 +17,6 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 CACHE=${MSSQLDUMP_CACHE:-$HOME/.cache/mssqldump}
-FAUXQS_VERSION=1.9.2
 mkdir -p "$CACHE"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mssqldump-test.XXXXXX")
@@ -35,24 +34,12 @@ free_port() {
 	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-wait_http() { # url, name
-	for _ in $(seq 1 120); do
-		if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-		sleep 0.5
-	done
-	echo "$2 did not come up at $1" >&2
-	return 1
-}
 
 step "install MinIO server (pinned)"
 scripts/minio.sh install
 
-step "install fauxqs $FAUXQS_VERSION"
-fauxqs_dir=$CACHE/fauxqs-$FAUXQS_VERSION
-if [ ! -f "$fauxqs_dir/node_modules/fauxqs/dist/cli.js" ]; then
-	mkdir -p "$fauxqs_dir"
-	npm install --prefix "$fauxqs_dir" --no-audit --no-fund --loglevel=error "fauxqs@$FAUXQS_VERSION"
-fi
+step "install fauxqs (pinned)"
+scripts/fauxqs.sh install
 
 step "start MinIO"
 minio_port=$(free_port)
@@ -61,11 +48,8 @@ pids+=("$MINIO_PID")
 export MSSQLDUMP_TEST_S3_ENDPOINT AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
 
 step "start fauxqs"
-sqs_port=$(free_port)
-FAUXQS_PORT=$sqs_port node "$fauxqs_dir/node_modules/fauxqs/dist/cli.js" >"$work/fauxqs.log" 2>&1 &
-pids+=("$!")
-export MSSQLDUMP_TEST_SQS_ENDPOINT=http://127.0.0.1:$sqs_port
-wait_http "$MSSQLDUMP_TEST_SQS_ENDPOINT/health" fauxqs || { cat "$work/fauxqs.log"; exit 1; }
+eval "$(scripts/fauxqs.sh start "$(free_port)" "$work/fauxqs.log")"
+pids+=("$FAUXQS_PID")
 
 # CI started these services: a test that needs one must not skip.
 export MSSQLDUMP_TEST_DISALLOW_SKIP=1
