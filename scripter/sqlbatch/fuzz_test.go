@@ -42,6 +42,12 @@ func FuzzLiteralScriptSplitsExactly(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%q: %v", script, err)
 		}
+		// sqlcmd (modelled on go-sqlcmd) must send the same batches and
+		// find no variable to substitute.
+		sq, vars := goSqlcmdSplit(string(script))
+		if vars || !reflect.DeepEqual(sq, want) {
+			t.Fatalf("%q: go-sqlcmd model sends %q (variables %v), want %q", script, sq, vars, want)
+		}
 		if len(got) != len(want) {
 			t.Fatalf("%q: %d batches, want %d", script, len(got), len(want))
 		}
@@ -234,4 +240,95 @@ func FuzzSplitterMatchesReferenceModel(f *testing.F) {
 
 func hasBOM(s string) bool {
 	return strings.HasPrefix(s, "\xEF\xBB\xBF") || strings.HasPrefix(s, "\xFF\xFE") || strings.HasPrefix(s, "\xFE\xFF")
+}
+
+// goSqlcmdSplit models go-sqlcmd's batch processing (pkg/sqlcmd batch.go,
+// parse.go, commands.go): lines without their CR/LF; GO ([\t ]*GO, then
+// spaces and a count, or the end of the line) only at the start of a line
+// outside quotes and comments; '...' with backslash-swallows-next and ”
+// escapes; "..." strings; non-nested /* */; -- to the end of the line;
+// $(name) substituted everywhere outside comments; empty lines outside
+// quotes dropped; lines joined with \n. It returns the batch texts and
+// whether any variable reference was seen.
+func goSqlcmdSplit(script string) (batches []string, vars bool) {
+	var quote byte
+	comment := false
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			batches = append(batches, strings.Join(cur, "\n"))
+		}
+		cur = nil
+	}
+	lines := strings.Split(script, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	for _, line := range lines {
+		line = strings.TrimSuffix(line, "\r")
+		if quote == 0 && !comment {
+			trimmed := strings.TrimLeft(line, " \t")
+			if len(trimmed) >= 2 && strings.EqualFold(trimmed[:2], "GO") && (len(trimmed) == 2 || trimmed[2] == ' ') {
+				flush()
+				continue
+			}
+		}
+	scan:
+		for i := 0; i < len(line); i++ {
+			c := line[i]
+			next := byte(0)
+			if i+1 < len(line) {
+				next = line[i+1]
+			}
+			switch {
+			case quote != 0:
+				switch {
+				case c == '$' && next == '(':
+					vars = true
+				case quote == '\'' && c == '\\':
+					i++
+				case quote == '\'' && c == '\'' && next == '\'':
+					i++
+				case c == quote:
+					quote = 0
+				}
+			case comment:
+				if c == '*' && next == '/' {
+					comment = false
+					i++
+				}
+			case c == '\'' || c == '"':
+				quote = c
+			case c == '-' && next == '-':
+				break scan
+			case c == '/' && next == '*':
+				comment = true
+				i++
+			case c == '$' && next == '(':
+				vars = true
+			}
+		}
+		if quote != 0 || comment || strings.TrimSpace(line) != "" {
+			if len(cur) == 0 {
+				line = strings.TrimLeft(line, " \t")
+			}
+			cur = append(cur, line)
+		}
+	}
+	flush()
+	return batches, vars
+}
+
+func TestGoSqlcmdModelSeesTheHazards(t *testing.T) {
+	// A backslash before the closing quote hides it from go-sqlcmd: the GO
+	// below is swallowed into one batch.
+	if got, _ := goSqlcmdSplit("SELECT N'a\\'\nGO\nSELECT 1\nGO\n"); len(got) != 1 {
+		t.Fatalf("model split %q", got)
+	}
+	if _, vars := goSqlcmdSplit("SELECT N'$(x)'\nGO\n"); !vars {
+		t.Fatal("model missed a variable inside a string")
+	}
+	if got, _ := goSqlcmdSplit("SELECT N'a'+NCHAR(92)\nGO\nSELECT 1\nGO\n"); len(got) != 2 {
+		t.Fatalf("model split %q", got)
+	}
 }
