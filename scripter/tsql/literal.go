@@ -34,7 +34,17 @@ func unsupported(v any, t Type, why string) error {
 // value of a column of type t as go-mssqldb returns it when scanned into any,
 // and returns the extended buffer. nil is NULL. The result is always one
 // line and sqlcmd-safe; see the package documentation for each type's form.
+// On error (wrapping ErrUnsupported) dst is returned with its original length.
 func AppendLiteral(dst []byte, v any, t Type) ([]byte, error) {
+	n := len(dst)
+	out, err := appendLiteral(dst, v, t)
+	if err != nil {
+		return out[:n], err
+	}
+	return out, nil
+}
+
+func appendLiteral(dst []byte, v any, t Type) ([]byte, error) {
 	if v == nil {
 		return append(dst, "NULL"...), nil
 	}
@@ -369,7 +379,7 @@ func appendVariant(dst []byte, v Variant) ([]byte, error) {
 		dst = append(dst, '(')
 	}
 	var err error
-	dst, err = AppendLiteral(dst, v.Value, bt)
+	dst, err = appendLiteral(dst, v.Value, bt)
 	if err != nil {
 		return dst, err
 	}

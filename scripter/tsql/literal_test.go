@@ -176,14 +176,18 @@ func TestAppendLiteralRefusesLossyValues(t *testing.T) {
 		{"sql_variant", int64(5)},
 		{"sql_variant", Variant{BaseType: mustType(t, "nvarchar(max)"), Value: "x"}},
 		{"sql_variant", Variant{BaseType: mustType(t, "varchar(2)"), Collation: "x; DROP", Value: "x"}},
+		{"sql_variant", Variant{BaseType: mustType(t, "datetime2(0)"), Value: time.Date(2020, 1, 1, 0, 0, 0, 5, time.UTC)}},
 		{"[dbo].[Phone]", "123"},
 		{"int", "12"},
 		{"varbinary(10)", "ab"},
 	}
 	for _, c := range cases {
-		_, err := AppendLiteral(nil, c.v, mustType(t, c.typ))
+		out, err := AppendLiteral([]byte("(1,"), c.v, mustType(t, c.typ))
 		if !errors.Is(err, ErrUnsupported) {
 			t.Errorf("%s %#v: err = %v, want ErrUnsupported", c.typ, c.v, err)
+		}
+		if string(out) != "(1," {
+			t.Errorf("%s %#v: dst became %q on error", c.typ, c.v, out)
 		}
 	}
 }
