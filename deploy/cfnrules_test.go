@@ -177,9 +177,8 @@ func renderUserData(t *testing.T, id string, env cfn.Env) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(ud, "${") {
-		t.Errorf("%s user data keeps an unsubstituted ${...}", id)
-	}
+	// Unknown ${Name} references fail in UserData; ${!name} renders as the
+	// shell's own ${name}.
 	if len(ud) > 16*1024 {
 		t.Errorf("%s user data is %d bytes; EC2 allows 16 KiB", id, len(ud))
 	}
@@ -227,7 +226,7 @@ func TestLinuxUserDataInstallsTheRepositorysUnitVerbatim(t *testing.T) {
 	}
 	ud := renderUserData(t, "LinuxLaunchTemplate", renderings[0].env)
 	for _, h := range cfn.HeredocList(ud) {
-		if strings.Contains(h.Opener, "/etc/systemd/system/mssqldump-agent.service") {
+		if strings.Contains(h.Opener, "/etc/systemd/system/mssqldump-agent.service <<") {
 			if h.Body != string(unit) {
 				t.Errorf("user data's unit differs from %s:\n%s", unitPath, h.Body)
 			}
@@ -252,7 +251,7 @@ func TestLinuxUserDataWiresTheAgentEnvironment(t *testing.T) {
 				set[k] = v
 			}
 		}
-		for _, name := range []string{"MSSQLDUMP_BROKER", "MSSQLDUMP_BLOB", "MSSQLDUMP_CONCURRENCY", "AWS_REGION"} {
+		for _, name := range []string{"MSSQLDUMP_BROKER", "MSSQLDUMP_BLOB", "MSSQLDUMP_CONCURRENCY", "MSSQLDUMP_MAX_ATTEMPTS", "MSSQLDUMP_DRAIN_TIMEOUT", "AWS_REGION"} {
 			if set[name] == "" {
 				t.Errorf("%s: agent.env lacks %s", r.name, name)
 			}
@@ -293,7 +292,7 @@ func TestWindowsUserDataInstallsAServiceWithTheAgentEnvironment(t *testing.T) {
 		if !strings.HasPrefix(ud, "<powershell>\n") || !strings.Contains(ud, "</powershell>") {
 			t.Fatalf("%s: Windows user data is not a <powershell> block", r.name)
 		}
-		for _, want := range []string{"New-Service -Name 'mssqldump-agent'", "New-EventLog", "MSSQLDUMP_BROKER=sqs://", "MSSQLDUMP_BLOB=s3://",
+		for _, want := range []string{"mssqldump-agent.exe\" install --config", "MSSQLDUMP_BROKER=sqs://", "MSSQLDUMP_BLOB=s3://", "MSSQLDUMP_MAX_ATTEMPTS=", "MSSQLDUMP_DRAIN_TIMEOUT=",
 			"MSSQLDUMP_CONCURRENCY=", "MSSQLDUMP_LISTEN=", "MSSQLDUMP_SEAL_KEY_FILE=", "Complete-ASLifecycleAction"} {
 			if !strings.Contains(ud, want) {
 				t.Errorf("%s: Windows user data lacks %q", r.name, want)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -28,7 +29,7 @@ type pairing struct {
 
 var pairings = []pairing{
 	{name: "jetstream+minio", files: []string{"compose.yaml"}, broker: "nats", blob: "minio"},
-	{name: "sqs+s3", files: []string{"compose.yaml", "compose.sqs.yaml"}, broker: "sqs", blob: "s3"},
+	{name: "sqs+s3", files: []string{"compose.yaml", "compose.sqs.yaml"}, broker: "sqs+http", blob: "s3"},
 }
 
 // loadCompose loads the files as `docker compose` would with .env.example
@@ -249,8 +250,28 @@ func TestAgentAndCLIGetEveryVariableTheyRead(t *testing.T) {
 			if got := schemeOf(t, blob); got != p.blob {
 				t.Errorf("%s: blob %q has scheme %q, want %q", svcName, blob, got, p.blob)
 			}
-			checkEnv(t, svc, driverEnv[p.broker])
-			checkEnv(t, svc, driverEnv[p.blob])
+			checkEnv(t, svc, driverEnv[baseScheme(p.broker)])
+			checkEnv(t, svc, driverEnv[baseScheme(p.blob)])
+		}
+	})
+}
+
+// baseScheme maps sqs+http to sqs.
+func baseScheme(s string) string { b, _, _ := strings.Cut(s, "+"); return b }
+
+func TestAgentStopGraceCoversItsDrainTimeout(t *testing.T) {
+	forEachPairing(t, func(t *testing.T, p pairing, proj *types.Project) {
+		agent := proj.Services["agent"]
+		drain := 5 * time.Minute // the agent's default
+		if v, ok := envValue(agent, "MSSQLDUMP_DRAIN_TIMEOUT"); ok {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				t.Fatalf("MSSQLDUMP_DRAIN_TIMEOUT %q: %v", v, err)
+			}
+			drain = d
+		}
+		if agent.StopGracePeriod == nil || time.Duration(*agent.StopGracePeriod) <= drain {
+			t.Errorf("stop_grace_period %v does not exceed the drain timeout %v: docker would kill jobs mid-drain", agent.StopGracePeriod, drain)
 		}
 	})
 }

@@ -11,8 +11,14 @@
 //     deploy/aws/*.yaml and asserts that deploy/aws/testdata/bad-*.yaml
 //     are rejected;
 //   - nats_test.go creates the stream and consumer definitions on an
-//     embedded JetStream server and parses the cluster configurations;
-//   - systemd_test.go checks the unit's hardening and drain settings.
+//     embedded JetStream server, checks the agent's JetStream driver
+//     neither changes nor differs from them, and runs the 3-node cluster
+//     example;
+//   - systemd_test.go checks the unit's hardening and drain settings;
+//   - binaries_test.go builds cmd/mssqldump and cmd/mssqldump-agent and
+//     checks that they read every variable in envvars_test.go and that the
+//     agent accepts the compose, Linux and Windows configurations;
+//   - dockerfile_test.go checks the image build.
 //
 // scripts/validate-deploy.sh runs these together with the schema validator
 // and shellcheck on the rendered user data.

@@ -31,7 +31,13 @@ var agentEnv = []envVar{
 	{"MSSQLDUMP_LISTEN", required, "address of /healthz and /metrics (the container health check probes it)"},
 	{"MSSQLDUMP_SEAL_KEY_FILE", required, "the fleet's private sealing key; public half published at fleet/public-key"},
 	{"MSSQLDUMP_CREDENTIALS", optional, "agent-side credential source env:NAME|file:/path|secretsmanager:ARN; compose uses sealed -u/-p instead"},
-	{"MSSQLDUMP_CONFIG", optional, "config file; compose configures through the environment"},
+	{"MSSQLDUMP_CONFIG", optional, "config file; compose configures through the environment (Windows uses one)"},
+	{"MSSQLDUMP_MAX_ATTEMPTS", optional, "keep equal to the broker's max deliveries (5 by default everywhere)"},
+	{"MSSQLDUMP_DRAIN_TIMEOUT", optional, "drain window on SIGTERM; compose's stop_grace_period exceeds the default 5m"},
+	{"MSSQLDUMP_SEAL_KEY", optional, "the key as text instead of a file"},
+	{"MSSQLDUMP_ALLOW_CREDENTIALS", optional, "credential references jobs may name"},
+	{"MSSQLDUMP_LOG_FORMAT", optional, "json (default) or text"},
+	{"MSSQLDUMP_LOG_LEVEL", optional, "info (default)"},
 }
 
 // cliEnv: what mssqldump reads.
@@ -43,6 +49,7 @@ var cliEnv = []envVar{
 	{"MSSQLDUMP_USER", required, "login, sealed to the fleet key before it leaves the CLI"},
 	{"MSSQLDUMP_PASSWORD", required, "password, sealed likewise"},
 	{"MSSQLDUMP_DSN", optional, "alternative to host/port/user/password"},
+	{"MSSQLDUMP_CREDENTIALS_REF", optional, "agent-side credential reference instead of -u/-p"},
 }
 
 // Credentials and endpoints the drivers read, per blob/broker scheme.
@@ -60,7 +67,7 @@ var driverEnv = map[string][]envVar{
 		{"AWS_ACCESS_KEY_ID", required, "AWS SDK default chain"},
 		{"AWS_SECRET_ACCESS_KEY", required, "AWS SDK default chain"},
 		{"AWS_REGION", required, "AWS SDK region"},
-		{"AWS_ENDPOINT_URL_SQS", required, "emulator endpoint for SQS only (AWS_ENDPOINT_URL would also redirect S3)"},
+		{"AWS_ENDPOINT_URL_SQS", optional, "not needed: sqs+http://host:port/... sends SQS calls to that host"},
 	},
 	"nats": {},
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
 )
 
 const natsDir = "nats"
@@ -62,85 +64,124 @@ func connectJS(t *testing.T, url string) jetstream.JetStream {
 	return js
 }
 
-// provision does what deploy/nats/provision.sh does with the nats CLI.
-func provision(ctx context.Context, t *testing.T, js jetstream.JetStream, dir string) (jetstream.Stream, jetstream.Consumer) {
-	t.Helper()
-	var jobs, dlq jetstream.StreamConfig
-	var cons jetstream.ConsumerConfig
-	readJSONStrict(t, filepath.Join(dir, "stream.json"), &jobs)
-	readJSONStrict(t, filepath.Join(dir, "dlq-stream.json"), &dlq)
-	readJSONStrict(t, filepath.Join(dir, "consumer.json"), &cons)
-	st, err := js.CreateStream(ctx, jobs)
-	if err != nil {
-		t.Fatalf("create stream %s: %v", jobs.Name, err)
-	}
-	if _, err := js.CreateStream(ctx, dlq); err != nil {
-		t.Fatalf("create stream %s: %v", dlq.Name, err)
-	}
-	c, err := js.CreateConsumer(ctx, jobs.Name, cons)
-	if err != nil {
-		t.Fatalf("create consumer %s: %v", cons.Durable, err)
-	}
-	// Creating the same definitions again is a no-op, as provision.sh relies on.
-	if _, err := js.CreateStream(ctx, jobs); err != nil {
-		t.Fatalf("re-create identical stream: %v", err)
-	}
-	if _, err := js.CreateConsumer(ctx, jobs.Name, cons); err != nil {
-		t.Fatalf("re-create identical consumer: %v", err)
-	}
-	return st, c
+// natsLayout is the JetStream layout mssqldump uses: three streams and two
+// durable consumers, each defined by one JSON file.
+var natsStreams = []string{"stream.json", "dlq-stream.json", "reply-stream.json"}
+
+var natsConsumers = []struct{ stream, file string }{
+	{"MSSQLDUMP", "consumer.json"},
+	{"MSSQLDUMP_DLQ", "dlq-consumer.json"},
 }
 
-func TestNATSDefinitionsMatchTheAgentDefaults(t *testing.T) {
+// provision does what deploy/nats/provision.sh does with the nats CLI.
+func provision(ctx context.Context, t *testing.T, js jetstream.JetStream, dir string) {
+	t.Helper()
+	for _, f := range natsStreams {
+		var cfg jetstream.StreamConfig
+		readJSONStrict(t, filepath.Join(dir, f), &cfg)
+		if _, err := js.CreateStream(ctx, cfg); err != nil {
+			t.Fatalf("create stream from %s: %v", f, err)
+		}
+		// Creating the same definition again is a no-op, as provision.sh relies on.
+		if _, err := js.CreateStream(ctx, cfg); err != nil {
+			t.Fatalf("re-create identical stream from %s: %v", f, err)
+		}
+	}
+	for _, c := range natsConsumers {
+		var cfg jetstream.ConsumerConfig
+		readJSONStrict(t, filepath.Join(dir, c.file), &cfg)
+		if _, err := js.CreateConsumer(ctx, c.stream, cfg); err != nil {
+			t.Fatalf("create consumer from %s: %v", c.file, err)
+		}
+	}
+}
+
+// layout snapshots the configuration of every stream and consumer.
+func layout(ctx context.Context, t *testing.T, js jetstream.JetStream) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for _, name := range []string{"MSSQLDUMP", "MSSQLDUMP_DLQ", "MSSQLDUMP_REPLY"} {
+		st, err := js.Stream(ctx, name)
+		if err != nil {
+			t.Fatalf("stream %s: %v", name, err)
+		}
+		info, err := st.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["stream "+name] = info.Config
+	}
+	for _, c := range []struct{ stream, name string }{{"MSSQLDUMP", "agents"}, {"MSSQLDUMP_DLQ", "agents_DLQ"}} {
+		cons, err := js.Consumer(ctx, c.stream, c.name)
+		if err != nil {
+			t.Fatalf("consumer %s/%s: %v", c.stream, c.name, err)
+		}
+		info, err := cons.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["consumer "+c.name] = info.Config
+	}
+	return out
+}
+
+func diffLayouts(t *testing.T, what string, a, b map[string]any) {
+	t.Helper()
+	for k := range a {
+		ja, _ := json.Marshal(a[k])
+		jb, _ := json.Marshal(b[k])
+		if !bytes.Equal(ja, jb) {
+			t.Errorf("%s: %s differs:\n  definitions: %s\n  agent:       %s", what, k, ja, jb)
+		}
+	}
+}
+
+func openAgentQueue(ctx context.Context, t *testing.T, url string, opts jetstreambroker.Options) {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	q, err := jetstreambroker.OpenQueue(ctx, nc, opts)
+	if err != nil {
+		t.Fatalf("the agent's JetStream driver cannot open the provisioned layout: %v", err)
+	}
+	q.Close()
+}
+
+func TestNATSDefinitionsAreExactlyWhatTheAgentDriverCreates(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s := runJetStream(t, &server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	js := connectJS(t, s.ClientURL())
-	st, c := provision(ctx, t, js, natsDir)
 
-	si := st.CachedInfo().Config
-	if si.Name != "MSSQLDUMP" || len(si.Subjects) != 1 || si.Subjects[0] != "mssqldump.jobs" ||
-		si.Retention != jetstream.WorkQueuePolicy || si.Storage != jetstream.FileStorage {
-		t.Errorf("job stream = %+v; want MSSQLDUMP on mssqldump.jobs, work queue, file storage", si)
-	}
-	if si.Duplicates < time.Minute {
-		t.Errorf("duplicate window %v is too short for publish dedup by job id", si.Duplicates)
-	}
-	ci := c.CachedInfo().Config
-	if ci.Durable != "agents" || ci.AckPolicy != jetstream.AckExplicitPolicy || ci.AckWait != 30*time.Second ||
-		ci.MaxDeliver != 5 || ci.MaxAckPending <= 0 || ci.FilterSubject != "mssqldump.jobs" {
-		t.Errorf("consumer = %+v; want durable agents, explicit ack, ack_wait 30s, max_deliver 5, max_ack_pending set", ci)
-	}
-	dlq, err := js.Stream(ctx, "MSSQLDUMP_DLQ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cfg := dlq.CachedInfo().Config; cfg.Retention != jetstream.LimitsPolicy || cfg.MaxAge == 0 {
-		t.Errorf("DLQ stream = %+v; want limits retention with a max age", cfg)
-	}
+	// Provisioned from the JSON files, then opened by the driver with its
+	// defaults (create or update): the driver must change nothing.
+	s1 := runJetStream(t, &server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	js1 := connectJS(t, s1.ClientURL())
+	provision(ctx, t, js1, natsDir)
+	fromFiles := layout(ctx, t, js1)
+	openAgentQueue(ctx, t, s1.ClientURL(), jetstreambroker.Options{})
+	diffLayouts(t, "driver updated the provisioned layout", fromFiles, layout(ctx, t, js1))
 
-	// A job published and acked by the consumer leaves the work queue.
-	if _, err := js.Publish(ctx, "mssqldump.jobs", []byte(`{"v":1}`), jetstream.WithMsgID("job-1")); err != nil {
-		t.Fatal(err)
+	// Created by the driver alone: the same layout as the files.
+	s2 := runJetStream(t, &server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	js2 := connectJS(t, s2.ClientURL())
+	openAgentQueue(ctx, t, s2.ClientURL(), jetstreambroker.Options{})
+	diffLayouts(t, "driver-created layout", fromFiles, layout(ctx, t, js2))
+
+	// The values the issue fixes, spelled out.
+	jobs := fromFiles["stream MSSQLDUMP"].(jetstream.StreamConfig)
+	if jobs.Retention != jetstream.WorkQueuePolicy || jobs.Storage != jetstream.FileStorage {
+		t.Errorf("job stream = %+v; want work queue, file storage", jobs)
 	}
-	msg, err := c.Next(jetstream.FetchMaxWait(5 * time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := msg.DoubleAck(ctx); err != nil {
-		t.Fatal(err)
-	}
-	info, err := st.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.State.Msgs != 0 {
-		t.Errorf("work queue holds %d messages after ack, want 0", info.State.Msgs)
+	cons := fromFiles["consumer agents"].(jetstream.ConsumerConfig)
+	if cons.AckPolicy != jetstream.AckExplicitPolicy || cons.AckWait != 30*time.Second || cons.MaxDeliver != 5 || cons.MaxAckPending <= 0 {
+		t.Errorf("consumer = %+v; want explicit ack, ack_wait 30s, max_deliver 5, max_ack_pending set", cons)
 	}
 }
 
 func TestClusterDefinitionsDifferOnlyInReplicas(t *testing.T) {
-	for _, name := range []string{"stream.json", "dlq-stream.json"} {
+	for _, name := range natsStreams {
 		var single, cluster jetstream.StreamConfig
 		readJSONStrict(t, filepath.Join(natsDir, name), &single)
 		readJSONStrict(t, filepath.Join(natsDir, "cluster", name), &cluster)
@@ -154,10 +195,12 @@ func TestClusterDefinitionsDifferOnlyInReplicas(t *testing.T) {
 			t.Errorf("%s: cluster definition drifted from the single-node one:\n%s\n%s", name, a, b)
 		}
 	}
-	a, _ := os.ReadFile(filepath.Join(natsDir, "consumer.json"))
-	b, _ := os.ReadFile(filepath.Join(natsDir, "cluster", "consumer.json"))
-	if !bytes.Equal(a, b) {
-		t.Error("cluster/consumer.json drifted from consumer.json")
+	for _, c := range natsConsumers {
+		a, _ := os.ReadFile(filepath.Join(natsDir, c.file))
+		b, _ := os.ReadFile(filepath.Join(natsDir, "cluster", c.file))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("cluster/%s drifted from %s", c.file, c.file)
+		}
 	}
 }
 
@@ -226,13 +269,12 @@ func TestThreeNodeClusterExampleFormsAJetStreamCluster(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	var st jetstream.Stream
+	// The meta leader may still be settling: retry the first creation.
+	var jobs jetstream.StreamConfig
+	readJSONStrict(t, filepath.Join(natsDir, "cluster", "stream.json"), &jobs)
 	for {
-		var jobs jetstream.StreamConfig
-		readJSONStrict(t, filepath.Join(natsDir, "cluster", "stream.json"), &jobs)
 		cctx, ccancel := context.WithTimeout(ctx, 5*time.Second)
-		var err error
-		st, err = js.CreateStream(cctx, jobs)
+		_, err := js.CreateStream(cctx, jobs)
 		ccancel()
 		if err == nil {
 			break
@@ -242,12 +284,21 @@ func TestThreeNodeClusterExampleFormsAJetStreamCluster(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	_, _ = provision(ctx, t, js, filepath.Join(natsDir, "cluster"))
-	info, err := st.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Cluster == nil || len(info.Cluster.Replicas) != n-1 {
-		t.Errorf("stream cluster info = %+v, want a leader and %d replicas", info.Cluster, n-1)
+	provision(ctx, t, js, filepath.Join(natsDir, "cluster"))
+	// Agents on a cluster bind with create=false (NoCreate): the operator
+	// owns the replicated layout.
+	openAgentQueue(ctx, t, servers[1].ClientURL(), jetstreambroker.Options{NoCreate: true})
+	for _, name := range []string{"MSSQLDUMP", "MSSQLDUMP_DLQ", "MSSQLDUMP_REPLY"} {
+		st, err := js.Stream(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := st.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Config.Replicas != n || info.Cluster == nil || len(info.Cluster.Replicas) != n-1 {
+			t.Errorf("stream %s: replicas %d, cluster %+v; want %d replicas", name, info.Config.Replicas, info.Cluster, n)
+		}
 	}
 }

@@ -1,13 +1,16 @@
 #!/bin/sh
-# Creates the mssqldump JetStream stream, dead-letter stream and durable
-# consumer from the JSON definitions beside this script, when absent.
+# Creates the mssqldump JetStream streams (jobs, dead letters, reply
+# inboxes) and durable consumers from the JSON definitions in a directory
+# (default: beside this script; deploy/nats/cluster for a 3-node cluster),
+# when absent. They equal what the agent's JetStream driver creates itself
+# (deploy/nats_test.go checks), so the two never fight over a setting.
 # Re-running it changes nothing. Needs the nats CLI; NATS_URL (and, for a
 # secured cluster, NATS_CREDS or a nats context) selects the server.
 #
-#   NATS_URL=nats://nats-1:4222 sh deploy/nats/provision.sh
+#   NATS_URL=nats://nats-1:4222 sh deploy/nats/provision.sh [DIR]
 set -eu
 
-dir=$(cd "$(dirname "$0")" && pwd)
+dir=${1:-$(cd "$(dirname "$0")" && pwd)}
 
 ensure_stream() {
 	name=$1
@@ -32,4 +35,6 @@ ensure_consumer() {
 
 ensure_stream MSSQLDUMP "$dir/stream.json"
 ensure_stream MSSQLDUMP_DLQ "$dir/dlq-stream.json"
+ensure_stream MSSQLDUMP_REPLY "$dir/reply-stream.json"
 ensure_consumer MSSQLDUMP agents "$dir/consumer.json"
+ensure_consumer MSSQLDUMP_DLQ agents_DLQ "$dir/dlq-consumer.json"
