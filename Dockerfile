@@ -21,11 +21,16 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
         ./cmd/mssqldump ./cmd/mssqldump-agent && \
     GOOS=$TARGETOS GOARCH=$TARGETARCH go build -ldflags="-s -w" -o /out/mssqldump-healthcheck \
         ./deploy/internal/healthcheck
+# The agent's state directory (its sealing key in compose), created here
+# because the final image has no shell: a volume mounted on it starts out
+# owned by the unprivileged user.
+RUN mkdir -p /state/var/lib/mssqldump
 
 # distroless publishes no versioned tags for static images; the debian12
 # nonroot variant is the stable line (pin its digest in release builds).
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/mssqldump /out/mssqldump-agent /out/mssqldump-healthcheck /usr/local/bin/
+COPY --from=build --chown=65532:65532 /state/var/lib/mssqldump /var/lib/mssqldump
 USER 65532:65532
 EXPOSE 9090
 ENTRYPOINT ["/usr/local/bin/mssqldump"]

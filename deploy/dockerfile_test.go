@@ -69,6 +69,24 @@ func TestImageBuildsStaticBinariesAndRunsAsNonRoot(t *testing.T) {
 	}
 }
 
+func TestAgentKeyVolumeIsWritableByTheImageUser(t *testing.T) {
+	stages := dockerfileStages(t)
+	final := strings.Join(stages[len(stages)-1], "\n")
+	proj := mustLoad(t, pairings[0])
+	keyFile, _ := envValue(proj.Services["agent"], "MSSQLDUMP_SEAL_KEY_FILE")
+	dir := filepath.Dir(keyFile)
+	mounted := false
+	for _, v := range proj.Services["agent"].Volumes {
+		mounted = mounted || v.Target == dir
+	}
+	if !mounted {
+		t.Errorf("the agent's key directory %s is not a volume: replicas would not share the fleet key", dir)
+	}
+	if !strings.Contains(final, "--chown=65532:65532") || !strings.Contains(final, " "+dir+"\n") && !strings.HasSuffix(final, " "+dir) {
+		t.Errorf("the image does not create %s owned by 65532; a fresh volume there would be root-owned", dir)
+	}
+}
+
 func TestComposeEntrypointsExistInTheImage(t *testing.T) {
 	stages := dockerfileStages(t)
 	final := strings.Join(stages[len(stages)-1], "\n")

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -285,9 +286,21 @@ func TestThreeNodeClusterExampleFormsAJetStreamCluster(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	provision(ctx, t, js, filepath.Join(natsDir, "cluster"))
-	// Agents on a cluster bind with create=false (NoCreate): the operator
-	// owns the replicated layout.
-	openAgentQueue(ctx, t, servers[1].ClientURL(), jetstreambroker.Options{NoCreate: true})
+	// Agents on a cluster bind with create=false: the operator owns the
+	// replicated layout. The URL lists all three servers, as the README says.
+	var hosts []string
+	for _, s := range servers {
+		hosts = append(hosts, strings.TrimPrefix(s.ClientURL(), "nats://"))
+	}
+	u, err := url.Parse("nats://" + strings.Join(hosts, ",") + "?create=false")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dq, err := (&jetstreambroker.URLOpener{}).OpenQueueURL(ctx, u)
+	if err != nil {
+		t.Fatalf("agent cannot bind to the cluster with %s: %v", u, err)
+	}
+	dq.Close()
 	for _, name := range []string{"MSSQLDUMP", "MSSQLDUMP_DLQ", "MSSQLDUMP_REPLY"} {
 		st, err := js.Stream(ctx, name)
 		if err != nil {
