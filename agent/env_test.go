@@ -27,13 +27,13 @@ import (
 // testEnv is a real embedded JetStream server and a real blob store (a
 // local directory) for the agent under test.
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *jetstreambroker.Embedded
 	lease  time.Duration
 	bucket *blob.Bucket
 }
 
-func newEnv(t *testing.T, lease time.Duration) *testEnv {
+func newEnv(t testing.TB, lease time.Duration) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := jetstreambroker.StartEmbedded(ctx, t.TempDir())
@@ -76,7 +76,7 @@ type runningAgent struct {
 }
 
 // stop cancels the agent's context (SIGTERM) and waits for its drain.
-func (r *runningAgent) stop(t *testing.T) {
+func (r *runningAgent) stop(t testing.TB) {
 	t.Helper()
 	r.cancel()
 	select {
@@ -127,14 +127,14 @@ func (e *testEnv) start(cfg agent.Config) *runningAgent {
 }
 
 // testLogger writes the agent's logs to the test log.
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	if !testing.Verbose() {
 		return slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(bytes.TrimRight(p, "\n")))
@@ -165,7 +165,7 @@ var jobSeq struct {
 }
 
 // newJob returns a valid job with a fresh ID.
-func newJob(t *testing.T) *protocol.Job {
+func newJob(t testing.TB) *protocol.Job {
 	jobSeq.mu.Lock()
 	jobSeq.n++
 	n := jobSeq.n
@@ -207,7 +207,7 @@ func itoa(n int) string {
 
 // submit opens an inbox (before sending, like the CLI), sends job and
 // returns the inbox.
-func submit(t *testing.T, q *broker.Queue, job *protocol.Job) *broker.Inbox {
+func submit(t testing.TB, q *broker.Queue, job *protocol.Job) *broker.Inbox {
 	t.Helper()
 	ctx := context.Background()
 	inbox, err := q.OpenInbox(ctx)
@@ -220,7 +220,7 @@ func submit(t *testing.T, q *broker.Queue, job *protocol.Job) *broker.Inbox {
 	return inbox
 }
 
-func send(t *testing.T, q *broker.Queue, job *protocol.Job) {
+func send(t testing.TB, q *broker.Queue, job *protocol.Job) {
 	t.Helper()
 	body, err := protocol.Encode(job)
 	if err != nil {
@@ -239,7 +239,7 @@ type replies struct {
 
 // waitFinal reads the inbox until the first final reply, or fails after
 // timeout.
-func waitFinal(t *testing.T, inbox *broker.Inbox, timeout time.Duration) (*protocol.Reply, *replies) {
+func waitFinal(t testing.TB, inbox *broker.Inbox, timeout time.Duration) (*protocol.Reply, *replies) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -266,7 +266,7 @@ func waitFinal(t *testing.T, inbox *broker.Inbox, timeout time.Duration) (*proto
 }
 
 // noMoreFinal asserts that no other final reply arrives within d.
-func noMoreFinal(t *testing.T, inbox *broker.Inbox, d time.Duration) {
+func noMoreFinal(t testing.TB, inbox *broker.Inbox, d time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
@@ -294,7 +294,7 @@ func syntheticDigest(t testing.TB, size int64) string {
 
 // fetch downloads and decompresses the object of m and checks its digest
 // against the manifest; it returns the script.
-func fetch(t *testing.T, b *blob.Bucket, m *protocol.Manifest) []byte {
+func fetch(t testing.TB, b *blob.Bucket, m *protocol.Manifest) []byte {
 	t.Helper()
 	raw, err := b.ReadAll(context.Background(), m.Object)
 	if err != nil {
@@ -327,7 +327,7 @@ func fetch(t *testing.T, b *blob.Bucket, m *protocol.Manifest) []byte {
 	return script
 }
 
-func readManifest(t *testing.T, b *blob.Bucket, jobID string) *protocol.Manifest {
+func readManifest(t testing.TB, b *blob.Bucket, jobID string) *protocol.Manifest {
 	t.Helper()
 	raw, err := b.ReadAll(context.Background(), protocol.ManifestKey(jobID))
 	if err != nil {
@@ -340,7 +340,7 @@ func readManifest(t *testing.T, b *blob.Bucket, jobID string) *protocol.Manifest
 	return m
 }
 
-func exists(t *testing.T, b *blob.Bucket, key string) bool {
+func exists(t testing.TB, b *blob.Bucket, key string) bool {
 	t.Helper()
 	ok, err := b.Exists(context.Background(), key)
 	if err != nil {
@@ -392,7 +392,7 @@ func (s *recordingSource) Dump(ctx context.Context, req *agent.DumpRequest, w io
 	return &scripter.Stats{}, err
 }
 
-func mustWait[T any](t *testing.T, ch <-chan T, d time.Duration, what string) T {
+func mustWait[T any](t testing.TB, ch <-chan T, d time.Duration, what string) T {
 	t.Helper()
 	select {
 	case v := <-ch:

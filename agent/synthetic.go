@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/mssqldump/mssqldump/scripter"
 )
@@ -93,28 +92,63 @@ func appendPadding(buf []byte, n int64) []byte {
 type syntheticGen struct {
 	rng *rand.Rand
 	id  int64
+	// dec is id in decimal, right-aligned in a fixed buffer and incremented
+	// in place: cheaper than formatting a number per row.
+	dec   [20]byte
+	start int // index of the first digit in dec
 }
+
+// digits maps a nibble to a decimal digit (skewed, which does not matter).
+const digits = "0123456789012345"
 
 // appendRow appends one INSERT line without allocating.
 func (g *syntheticGen) appendRow(buf []byte) []byte {
-	g.id++
-	r := g.rng.Uint64()
+	g.next()
+	r, r2 := g.rng.Uint64(), g.rng.Uint64()
 	buf = append(buf, "INSERT INTO [dbo].[synthetic] ([id], [n], [s]) VALUES ("...)
-	buf = strconv.AppendInt(buf, g.id, 10)
-	buf = append(buf, ", "...)
-	buf = strconv.AppendInt(buf, int64(r>>20), 10)
+	buf = append(buf, g.dec[g.start:]...)
+	buf = append(buf, ", 1"...)
+	// 12 more digits from the top 48 bits of r.
+	var n [12]byte
+	x := r >> 16
+	for i := range n {
+		n[i] = digits[x&15]
+		x >>= 4
+	}
+	buf = append(buf, n[:]...)
 	buf = append(buf, ", N'"...)
-	// 20 characters from 120 random bits: 6 bits each.
-	r2 := g.rng.Uint64()
+	// 20 characters: 10 from the low 60 bits of r2, 10 from r2 rotated.
+	var str [20]byte
+	y := r2
 	for i := 0; i < 10; i++ {
-		buf = append(buf, alphabet[r&63])
-		r >>= 6
+		str[i] = alphabet[y&63]
+		y >>= 6
 	}
-	for i := 0; i < 10; i++ {
-		buf = append(buf, alphabet[r2&63])
-		r2 >>= 6
+	y = r2>>3 | r<<61
+	for i := 10; i < 20; i++ {
+		str[i] = alphabet[y&63]
+		y >>= 6
 	}
+	buf = append(buf, str[:]...)
 	return append(buf, "');\n"...)
+}
+
+// next increments id and its decimal form.
+func (g *syntheticGen) next() {
+	if g.id == 0 {
+		g.start = len(g.dec)
+	}
+	g.id++
+	i := len(g.dec) - 1
+	for ; i >= g.start; i-- {
+		if g.dec[i] != '9' {
+			g.dec[i]++
+			return
+		}
+		g.dec[i] = '0'
+	}
+	g.start--
+	g.dec[g.start] = '1'
 }
 
 // String is for logs.
