@@ -129,8 +129,10 @@ INSERT dbo.Products (Sku, Title, Price, Weight, Ratio, Thumbnail, Spec, Released
     ('GAD-0002', N'Gadget', 1234.5678, NULL, 1e-300, NULL, NULL, NULL),
     ('GIZ-0003', N'Gizmo – “deluxe”', 0.01, 1.5e10, -0.0, 0x, N'<spec/>', '1900-01-01');
 GO
-INSERT dbo.Categories (CategoryID, ParentID, Name) VALUES
-    (1, NULL, N'All'), (2, 1, N'Hardware'), (3, 2, N'Widgets'), (4, 1, N'Gifts');
+-- Parents before children, one level per statement.
+INSERT dbo.Categories (CategoryID, ParentID, Name) VALUES (1, NULL, N'All');
+INSERT dbo.Categories (CategoryID, ParentID, Name) VALUES (2, 1, N'Hardware'), (4, 1, N'Gifts');
+INSERT dbo.Categories (CategoryID, ParentID, Name) VALUES (3, 2, N'Widgets');
 GO
 INSERT sales.Orders (CustomerID, OrderedAt, ShipTime, Status) VALUES
     (1, '2025-01-10T09:30:00+01:00', '14:00:00', 2),
