@@ -513,3 +513,74 @@ func TestHealthzAndMetrics(t *testing.T) {
 }
 
 var _ = errors.New
+
+func TestProgressReachesTheInboxRateLimited(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	hung := newBlockingSource()
+	const interval = 100 * time.Millisecond
+	e.start(agent.Config{Source: hung, ProgressInterval: interval})
+	job := newJob(t)
+	inbox := submit(t, e.queue(), job)
+	mustWait(t, hung.started, 20*time.Second, "the job to start")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b, err := inbox.Receive(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := protocol.DecodeProgress(b)
+	if err != nil {
+		t.Fatalf("first message %s: %v", b, err)
+	}
+	if p.JobID != job.ID || p.Attempt != 1 || p.Object != "dbo.t" || p.Tables != 1 || p.Bytes == 0 {
+		t.Fatalf("progress %+v", p)
+	}
+	// Nothing changes while the source blocks: no repeated progress.
+	time.Sleep(5 * interval)
+	close(hung.release)
+	rep, got := waitFinal(t, inbox, 20*time.Second)
+	if rep.Status != protocol.StatusOK {
+		t.Fatalf("reply %+v", rep)
+	}
+	if len(got.progress) > 1 {
+		t.Fatalf("%d more progress messages for unchanged counts", len(got.progress))
+	}
+}
+
+func TestFleetKeyIsPublishedOnceAndKeptAcrossAgents(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	k1, _ := seal.GenerateKey()
+	k2, _ := seal.GenerateKey()
+	e.start(agent.Config{Source: &recordingSource{}, Key: k1})
+	ctx := context.Background()
+	var published []byte
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		b, err := e.bucket.ReadAll(ctx, protocol.FleetPublicKeyKey)
+		if err == nil {
+			published = b
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("key not published")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A second agent with the same key changes nothing; one with another
+	// key does not overwrite the fleet's and says so.
+	e.start(agent.Config{Source: &recordingSource{}, Key: k1})
+	logs := &lockedBuffer{}
+	e.start(agent.Config{Source: &recordingSource{}, Key: k2, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "another fleet key is published"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no warning about the mismatched key:\n%s", logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	now, _ := e.bucket.ReadAll(ctx, protocol.FleetPublicKeyKey)
+	if string(now) != string(published) {
+		t.Fatal("the published fleet key changed")
+	}
+	if pub, _ := seal.ParsePublicKey(string(now)); !pub.Equal(k1.Public()) {
+		t.Fatal("published key is not the first agent's")
+	}
+}

@@ -26,7 +26,7 @@ type pipeline struct {
 	enc   io.WriteCloser // nil for "none"
 	zenc  *zstd.Encoder  // returned to the pool after Close
 	dst   io.Writer
-	bytes atomic.Int64 // uncompressed bytes, read by the progress reporter
+	bytes atomic.Int64 // uncompressed bytes accepted, read by the progress reporter
 }
 
 // pipelineBufSize is the write batch handed to the hash and encoder.
@@ -68,13 +68,18 @@ func newPipeline(dst io.Writer, compress string) (*pipeline, error) {
 	default:
 		return nil, fmt.Errorf("unknown compression %q", compress)
 	}
-	p.tee = teeWriter{h: sha256.New(), next: next, n: &p.bytes}
+	p.tee = teeWriter{h: sha256.New(), next: next}
 	p.buf = bufio.NewWriterSize(&p.tee, pipelineBufSize)
 	return p, nil
 }
 
-// Write accepts script bytes from the Source.
-func (p *pipeline) Write(b []byte) (int, error) { return p.buf.Write(b) }
+// Write accepts script bytes from the Source. They are counted here, before
+// buffering, so progress reports what the Source produced.
+func (p *pipeline) Write(b []byte) (int, error) {
+	n, err := p.buf.Write(b)
+	p.bytes.Add(int64(n))
+	return n, err
+}
 
 // Close flushes and finishes the compressed stream (not the blob writer).
 func (p *pipeline) Close() error {
@@ -111,15 +116,13 @@ func (p *pipeline) Size() int64 { return p.bytes.Load() }
 // SHA256 is the hex digest of the uncompressed script; valid after Close.
 func (p *pipeline) SHA256() string { return hex.EncodeToString(p.tee.h.Sum(nil)) }
 
+// teeWriter hashes what it passes on.
 type teeWriter struct {
 	h    hash.Hash
 	next io.Writer
-	n    *atomic.Int64
 }
 
 func (t *teeWriter) Write(b []byte) (int, error) {
 	t.h.Write(b) // never fails
-	n, err := t.next.Write(b)
-	t.n.Add(int64(n))
-	return n, err
+	return t.next.Write(b)
 }

@@ -1,0 +1,93 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"testing"
+
+	mssql "github.com/microsoft/go-mssqldb"
+
+	"github.com/mssqldump/mssqldump/agent/protocol"
+	"github.com/mssqldump/mssqldump/scripter"
+)
+
+func sqlJob() *protocol.Job {
+	return &protocol.Job{ID: "j", Database: "Sales", Server: protocol.Server{Host: "db.example.com", Port: 1433,
+		Params: map[string]string{"encrypt": "true"}}}
+}
+
+func TestConnectionStringCarriesServerDatabaseTimeoutsAndEscapedLogin(t *testing.T) {
+	u, err := url.Parse(connString(sqlJob(), "back up", "p@ss:w/rd?&"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, _ := u.User.Password()
+	q := u.Query()
+	if u.Scheme != "sqlserver" || u.Host != "db.example.com:1433" || u.User.Username() != "back up" || pw != "p@ss:w/rd?&" ||
+		q.Get("database") != "Sales" || q.Get("encrypt") != "true" || q.Get("dial timeout") == "" || q.Get("connection timeout") == "" {
+		t.Fatalf("connection string %s", u.Redacted())
+	}
+	j := sqlJob()
+	j.Server = protocol.Server{Host: "db", Instance: "SQLEXPRESS"}
+	if u, _ := url.Parse(connString(j, "", "")); u.Path != "/SQLEXPRESS" || u.User != nil {
+		t.Fatalf("instance: %s", u)
+	}
+	if serverAddr(j.Server) != `db\SQLEXPRESS` || serverAddr(protocol.Server{Host: "db"}) != "db:1433" {
+		t.Fatal("serverAddr")
+	}
+}
+
+func TestSQLServerErrorsAreClassified(t *testing.T) {
+	ctx := context.Background()
+	job := sqlJob()
+	cases := []struct {
+		err       error
+		code      string // "" means: not a DumpError (retried)
+		inMessage string
+	}{
+		{mssql.Error{Number: 18456, Message: "Login failed for user 'x'."}, protocol.ErrCodeDumpFailed, "login failed"},
+		{fmt.Errorf("ping: %w", mssql.Error{Number: 4060, Message: "Cannot open database"}), protocol.ErrCodeDumpFailed, "cannot open database"},
+		{&scripter.ServerError{Kind: scripter.KindPermission, Number: 229, Message: "SELECT denied"}, protocol.ErrCodeDumpFailed, "permission denied"},
+		{&scripter.ServerError{Kind: scripter.KindUnreachable, Message: "connection reset"}, protocol.ErrCodeUnreachable, "cannot reach SQL Server at db.example.com:1433"},
+		{&scripter.ServerError{Kind: scripter.KindServer, Number: 1205, Message: "deadlock victim"}, "", ""},
+		{&scripter.OptionError{Option: "IncludeObjects", Message: "bad regexp"}, protocol.ErrCodeInvalidJob, "IncludeObjects"},
+		{fmt.Errorf("snapshot: %w", scripter.ErrSnapshotUnavailable), protocol.ErrCodeDumpFailed, "SNAPSHOT"},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, protocol.ErrCodeUnreachable, "db.example.com:1433"},
+		{&net.DNSError{Err: "no such host", Name: "db.example.com", IsNotFound: true}, protocol.ErrCodeUnreachable, "no such host"},
+		{errors.New("unable to open tcp connection with host 'db.example.com:1433': dial tcp: i/o timeout"), protocol.ErrCodeUnreachable, "db.example.com:1433"},
+		{errors.New("something odd"), "", ""},
+	}
+	for _, c := range cases {
+		err := classifySQLError(ctx, job, c.err, "hunter2")
+		var de *DumpError
+		if c.code == "" {
+			if errors.As(err, &de) {
+				t.Errorf("%v: classified %s, want retried", c.err, de.Code)
+			}
+			continue
+		}
+		if !errors.As(err, &de) || de.Code != c.code || !strings.Contains(de.Message, c.inMessage) {
+			t.Errorf("%v: got %v, want %s mentioning %q", c.err, err, c.code, c.inMessage)
+		}
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := classifySQLError(canceled, job, mssql.Error{Number: 18456}, ""); errors.As(err, new(*DumpError)) {
+		t.Error("a canceled dump must not be answered as failed")
+	}
+}
+
+func TestServerMessagesNeverCarryThePassword(t *testing.T) {
+	err := classifySQLError(context.Background(), sqlJob(), mssql.Error{Number: 18456, Message: "Login failed; password hunter2 is wrong"}, "hunter2")
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("password in %q", err)
+	}
+	if e := redactErr(errors.New("x hunter2 y"), "hunter2"); strings.Contains(e.Error(), "hunter2") {
+		t.Fatal("redactErr")
+	}
+}
