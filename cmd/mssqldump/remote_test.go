@@ -365,3 +365,41 @@ func TestWaitReattachesAfterALostCLI(t *testing.T) {
 	r = mssqldump(t, nil, f.flags("--timeout", "1s", "wait", "00000000-0000-4000-8000-000000000000")...)
 	wantCode(t, r, 4)
 }
+
+// TestRedirectedStdoutIsRolledBackOnIntegrityFailure: a megabyte streams
+// to stdout before the digest is known to be wrong; afterwards the file
+// holds exactly what it held before the run (">" empty, ">>" its old
+// content).
+func TestRedirectedStdoutIsRolledBackOnIntegrityFailure(t *testing.T) {
+	f := newFleet(t)
+	f.startAgent(t, agent.NewSyntheticSource(1<<20), func(d driver.Bucket) driver.Bucket { return corruptingBucket{d} })
+	for _, tc := range []struct {
+		name  string
+		flags int
+		old   string
+	}{
+		{"truncate", os.O_WRONLY | os.O_TRUNC, ""},
+		{"append", os.O_WRONLY | os.O_APPEND, "-- earlier dumps\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "out.sql")
+			if err := os.WriteFile(p, []byte("-- earlier dumps\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err := os.OpenFile(p, tc.flags, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			cmd := command(t, nil, f.flags("--compress", "none", "db")...)
+			cmd.Stdout = out
+			_ = cmd.Run()
+			if code := cmd.ProcessState.ExitCode(); code != 5 {
+				t.Fatalf("exit code %d, want 5", code)
+			}
+			if got, _ := os.ReadFile(p); string(got) != tc.old {
+				t.Fatalf("after the failure the file holds %d bytes, want %q", len(got), tc.old)
+			}
+		})
+	}
+}

@@ -158,7 +158,10 @@ type StreamOutput struct {
 func NewStreamOutput(f *os.File) *StreamOutput {
 	s := &StreamOutput{f: f, w: bufio.NewWriterSize(f, copyBuffer), start: -1}
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		if off, err := f.Seek(0, io.SeekCurrent); err == nil {
+		if appendMode(f) {
+			// ">>": every write goes to the end, whatever the offset says.
+			s.start = fi.Size()
+		} else if off, err := f.Seek(0, io.SeekCurrent); err == nil {
 			s.start = off
 		}
 	}
