@@ -14,8 +14,10 @@ import (
 // heartbeat keeps the delivery's lease alive every Heartbeat while the job
 // runs, and at the same beat looks for the job's cancel marker. It cancels
 // the job (with cause errLeaseLost or errCanceled) when the lease is gone or
-// the user canceled, so neither outlives one beat. The returned stop
-// function ends the heartbeat and waits for it; it may be called twice.
+// the user canceled, so neither outlives one beat. It runs under ctx (the
+// agent's work context, not the job's) so that it keeps the lease through
+// the manifest write and the reply; the returned stop function ends it and
+// waits for it, and may be called more than once.
 func (a *Agent) heartbeat(ctx context.Context, cancel context.CancelCauseFunc, d *broker.Delivery, job *protocol.Job, log *slog.Logger) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})

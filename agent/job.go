@@ -89,6 +89,10 @@ type run struct {
 	job   *protocol.Job
 	log   *slog.Logger
 	start time.Time
+	// stopHeartbeat, once the heartbeat runs, is called right before the
+	// delivery is settled: the lease is kept through the manifest write
+	// and the reply, however long a restarting broker makes them.
+	stopHeartbeat func()
 }
 
 func (r *run) do(workCtx context.Context) string {
@@ -118,11 +122,10 @@ func (r *run) do(workCtx context.Context) string {
 		jobCtx, cancelDeadline = context.WithDeadlineCause(jobCtx, job.Deadline, errExpired)
 		defer cancelDeadline()
 	}
-	stopHeartbeat := a.heartbeat(jobCtx, cancel, r.d, job, r.log)
-	defer stopHeartbeat() // idempotent; stopped before settling below
+	r.stopHeartbeat = a.heartbeat(workCtx, cancel, r.d, job, r.log)
+	defer r.stopHeartbeat() // idempotent; normally stopped in settle
 
 	m, err := r.dump(jobCtx, workCtx)
-	stopHeartbeat()
 	if err == nil {
 		r.log.Info("dump finished", "object", m.Object, "size", m.Size, "stored_size", m.StoredSize,
 			"sha256", m.SHA256, "duration", time.Since(r.start).Round(time.Millisecond))
@@ -130,6 +133,7 @@ func (r *run) do(workCtx context.Context) string {
 	}
 	switch cause := context.Cause(jobCtx); {
 	case errors.Is(cause, errLeaseLost):
+		r.stopHeartbeat()
 		a.metrics.leaseLost.Inc()
 		r.log.Warn("lease lost; work stopped, the job is redelivered to another agent", "err", err)
 		return outcomeAbandoned
@@ -321,6 +325,9 @@ func (r *run) transient(ctx context.Context, err error) string {
 }
 
 func (r *run) settle(op string, fn func(context.Context) error) {
+	if r.stopHeartbeat != nil {
+		r.stopHeartbeat()
+	}
 	r.a.settle(r.d, r.log, op, fn)
 }
 
