@@ -32,6 +32,7 @@ func newProgress(stderr *os.File, wanted bool) *progress {
 		p.bar = progressbar.NewOptions64(-1,
 			progressbar.OptionSetWriter(stderr),
 			progressbar.OptionShowBytes(true),
+			progressbar.OptionShowCount(),
 			progressbar.OptionSetDescription("waiting for an agent"),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionSpinnerType(14),
