@@ -169,7 +169,12 @@ func TestJetStreamRestartMidJobLosesNothing(t *testing.T) {
 		t.Fatalf("reply %+v %+v", rep, rep.Error)
 	}
 	m := readManifest(t, e.bucket, job.ID)
+	if m.SHA256 != rep.Result.SHA256 {
+		t.Fatal("reply and stored manifest differ")
+	}
 	fetch(t, e.bucket, m)
+	// Nothing is redelivered after the restart: the job was acked once.
+	noMoreFinal(t, inbox, 4*time.Second)
 	// A second job after the restart goes through too.
 	job2 := newJob(t)
 	inbox2 := submit(t, q, job2)
@@ -582,5 +587,45 @@ func TestFleetKeyIsPublishedOnceAndKeptAcrossAgents(t *testing.T) {
 	}
 	if pub, _ := seal.ParsePublicKey(string(now)); !pub.Equal(k1.Public()) {
 		t.Fatal("published key is not the first agent's")
+	}
+}
+
+func TestUndeliverableReplyDoesNotRepeatTheDump(t *testing.T) {
+	e := newEnv(t, time.Second)
+	src := &recordingSource{}
+	a := e.start(agent.Config{Source: src, Heartbeat: 300 * time.Millisecond})
+	job := newJob(t)
+	job.ReplyTo = "not-an-inbox-of-this-queue"
+	send(t, e.queue(), job)
+	for deadline := time.Now().Add(20 * time.Second); !exists(t, e.bucket, protocol.ManifestKey(job.ID)); {
+		if time.Now().After(deadline) {
+			t.Fatal("no manifest")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(2500 * time.Millisecond) // > 2 leases: a nacked or unacked job would be back
+	src.mu.Lock()
+	calls := src.calls
+	src.mu.Unlock()
+	if calls != 1 {
+		t.Fatalf("dumped %d times", calls)
+	}
+	if m := readManifest(t, e.bucket, job.ID); m.Attempt != 1 {
+		t.Fatalf("manifest from attempt %d", m.Attempt)
+	}
+	// Acked once: never handed back, never answered again from the manifest.
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{`mssqldump_agent_jobs_total{status="ok"} 1`, `mssqldump_agent_jobs_total{status="retried"} 0`,
+		`mssqldump_agent_jobs_total{status="already_done"} 0`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 }

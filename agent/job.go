@@ -289,11 +289,18 @@ func (r *run) canceled(ctx context.Context) string {
 // finish sends the final reply, then acks. When the reply cannot be sent
 // the job is handed back: the next attempt answers again (from the manifest
 // when there is one).
+//
+// A reply the broker refuses for good (the inbox was deleted because the CLI
+// went away, a malformed address) is not retried: the job is acked, and its
+// result stays in the blob store for `mssqldump wait JOBID`.
 func (r *run) finish(ctx context.Context, rep *protocol.Reply, outcome string) string {
 	if err := r.a.reply(ctx, r.job.ReplyTo, rep); err != nil {
-		r.log.Warn("final reply not sent; handing the job back", "err", err)
-		r.settle("nack", func(c context.Context) error { return r.d.Nack(c, r.a.retryDelay(r.d.Attempt())) })
-		return outcomeRetried
+		if errors.Is(err, broker.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+			r.log.Warn("final reply not sent; handing the job back", "err", err)
+			r.settle("nack", func(c context.Context) error { return r.d.Nack(c, r.a.retryDelay(r.d.Attempt())) })
+			return outcomeRetried
+		}
+		r.log.Warn("final reply cannot be delivered (is the CLI gone?); the result stays in the blob store", "err", err)
 	}
 	r.settle("ack", r.d.Ack)
 	return outcome

@@ -81,54 +81,59 @@ func (h *handler) logError(id uint32, msg string) {
 }
 
 // Execute is called by svc.Run. Stop and shutdown cancel the context; the
-// service reports StopPending (with a wait hint) until run returns, so the
-// agent finishes or hands back its jobs before the process ends.
+// service reports StopPending (with a wait hint and a new checkpoint every
+// 10 seconds) until run returns, so the agent finishes or hands back its
+// jobs before the process ends.
 func (h *handler) Execute(args []string, req <-chan svc.ChangeRequest, status chan<- svc.Status) (bool, uint32) {
 	const accepted = svc.AcceptStop | svc.AcceptShutdown
 	status <- svc.Status{State: svc.StartPending}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- h.run(ctx) }()
-	status <- svc.Status{State: svc.Running, Accepts: accepted}
-	h.logInfo(eventStarted, h.name+" started")
-	var checkpoint uint32
-	tick := time.NewTicker(10 * time.Second)
-	defer tick.Stop()
-	stopping := false
-	for {
-		select {
-		case err := <-done:
-			h.err = err
-			if err != nil && !errors.Is(err, context.Canceled) {
-				h.logError(eventFailed, fmt.Sprintf("%s stopped: %v", h.name, err))
-				// A non-zero service-specific exit code lets recovery
-				// actions (restart on failure) kick in.
-				return true, 1
-			}
-			h.logInfo(eventStopped, h.name+" stopped")
-			return false, 0
-		case c := <-req:
-			switch c.Cmd {
-			case svc.Interrogate:
-				status <- c.CurrentStatus
-			case svc.Stop, svc.Shutdown:
-				if !stopping {
-					stopping = true
-					h.logInfo(eventStopping, h.name+" stopping: draining jobs in flight")
-					cancel()
+	stops := make(chan struct{})
+	quit := make(chan struct{})
+	defer close(quit)
+	// Interrogate is answered here; stop and shutdown go to the supervisor.
+	go func() {
+		for {
+			select {
+			case c := <-req:
+				switch c.Cmd {
+				case svc.Interrogate:
+					select {
+					case status <- c.CurrentStatus:
+					case <-quit:
+						return
+					}
+				case svc.Stop, svc.Shutdown:
+					select {
+					case stops <- struct{}{}:
+					case <-quit:
+						return
+					}
 				}
-				checkpoint++
-				status <- svc.Status{State: svc.StopPending, CheckPoint: checkpoint, WaitHint: uint32(drainHint / time.Millisecond)}
-			}
-		case <-tick.C:
-			if stopping {
-				// Keep telling the SCM we are making progress.
-				checkpoint++
-				status <- svc.Status{State: svc.StopPending, CheckPoint: checkpoint, WaitHint: uint32(drainHint / time.Millisecond)}
+			case <-quit:
+				return
 			}
 		}
+	}()
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	var checkpoint uint32
+	status <- svc.Status{State: svc.Running, Accepts: accepted}
+	h.logInfo(eventStarted, h.name+" started")
+	err := superviseRun(h.run, stops, tick.C,
+		func() { h.logInfo(eventStopping, h.name+" stopping: draining jobs in flight") },
+		func() {
+			checkpoint++
+			status <- svc.Status{State: svc.StopPending, CheckPoint: checkpoint, WaitHint: uint32(drainHint / time.Millisecond)}
+		})
+	h.err = err
+	if err != nil && !errors.Is(err, context.Canceled) {
+		h.logError(eventFailed, fmt.Sprintf("%s stopped: %v", h.name, err))
+		// A service-specific exit code lets the recovery actions (restart
+		// on failure) kick in.
+		return true, 1
 	}
+	h.logInfo(eventStopped, h.name+" stopped")
+	return false, 0
 }
 
 // Install registers exePath as the automatic-start service name, started
