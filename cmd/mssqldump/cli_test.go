@@ -218,6 +218,13 @@ func TestDatabaseNamedLikeACommand(t *testing.T) {
 	if !strings.Contains(r.stderr, "database=wait") {
 		t.Errorf("'-- wait' did not dump a database named wait:\n%s", r.stderr)
 	}
+	for _, name := range []string{"help", "h"} { // no help command shadows these
+		r = mssqldump(t, nil, "-v", "--source", "synthetic:1KiB", name)
+		wantCode(t, r, 0)
+		if !strings.Contains(r.stderr, "database="+name+" ") {
+			t.Errorf("%q did not dump a database of that name:\n%s", name, r.stderr)
+		}
+	}
 	r = mssqldump(t, nil, "-v", "--source", "synthetic:1KiB", "--database", "fetch", "t1")
 	wantCode(t, r, 0)
 	if !strings.Contains(r.stderr, "database=fetch") {

@@ -80,7 +80,7 @@ func allFlags() []cli.Flag {
 }
 
 func commandNames(app *cli.App) map[string]bool {
-	m := map[string]bool{"help": true}
+	m := map[string]bool{}
 	for _, c := range app.Commands {
 		for _, n := range c.Names() {
 			m[n] = true
@@ -119,7 +119,9 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *cli.App {
 		ErrWriter: stderr,
 		// Slice values are taken whole: a /regexp/ may contain commas.
 		DisableSliceFlagSeparator: true,
-		HideHelpCommand:           false,
+		// No "help" command: a database may be named "help" or "h";
+		// subcommand help is "mssqldump wait --help".
+		HideHelpCommand: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return &exitcode.UsageError{Err: err}
 		},
