@@ -144,6 +144,7 @@ func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef st
 	if err != nil {
 		return nil, err
 	}
+	sweepStaleJobs(filepath.Dir(dir), log)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
@@ -266,4 +267,28 @@ func openEmbeddedBucket(ctx context.Context, c *cli.Context, jobID string) (*bac
 			_ = os.RemoveAll(dir)
 		}
 	}}, nil
+}
+
+// staleJobAge is how long a kept job directory (a script stored but not
+// delivered, or the remains of a killed run) stays for 'fetch' before a
+// later embedded run removes it.
+const staleJobAge = 7 * 24 * time.Hour
+
+// sweepStaleJobs removes job directories older than staleJobAge, so that
+// runs killed outright (SIGKILL, SIGPIPE) do not pile up under the state
+// directory of a daily cron job.
+func sweepStaleJobs(jobsDir string, log *slog.Logger) {
+	entries, err := os.ReadDir(jobsDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil || !e.IsDir() || time.Since(fi.ModTime()) < staleJobAge {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(jobsDir, e.Name())); err == nil {
+			log.Info("removed a stale embedded job directory", "job", e.Name(), "modified", fi.ModTime())
+		}
+	}
 }

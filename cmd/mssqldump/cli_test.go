@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHelpListsEveryExitCode(t *testing.T) {
@@ -258,5 +259,25 @@ func TestConcurrentEmbeddedRunsDoNotCollide(t *testing.T) {
 	}
 	if names := dirEntries(t, filepath.Join(state, "jobs")); len(names) != 0 {
 		t.Errorf("runs left %v behind", names)
+	}
+}
+
+func TestStaleEmbeddedJobDirectoriesAreSwept(t *testing.T) {
+	state := t.TempDir()
+	stale := filepath.Join(state, "jobs", "00000000-0000-4000-8000-000000000001")
+	fresh := filepath.Join(state, "jobs", "00000000-0000-4000-8000-000000000002")
+	for _, d := range []string{stale, fresh} {
+		if err := os.MkdirAll(filepath.Join(d, "blob"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-8 * 24 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	r := mssqldump(t, []string{"MSSQLDUMP_STATE_DIR=" + state}, "--source", "synthetic:1KiB", "db")
+	wantCode(t, r, 0)
+	if names := dirEntries(t, filepath.Join(state, "jobs")); !slices.Equal(names, []string{filepath.Base(fresh)}) {
+		t.Errorf("after a run the jobs directory holds %v, want only the fresh one", names)
 	}
 }
