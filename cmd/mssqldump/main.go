@@ -98,8 +98,9 @@ URL FORMS:
    --blob   file:///var/lib/mssqldump/blobs
    Without --broker and --blob, mssqldump runs the embedded default: an
    in-process NATS JetStream server, agent and blob directory, under
-   --state-dir/jobs/JOBID (removed after a successful run; kept for
-   'mssqldump fetch JOBID' when the script was stored but not delivered).
+   --state-dir/jobs/JOBID (removed after the run; kept for
+   'mssqldump fetch JOBID' when the script was stored but not delivered,
+   and swept by a later run after 7 days).
 
 `
 
