@@ -178,10 +178,15 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.worker(ctx, workCtx, i)
 		}()
 	}
-	<-ctx.Done()
-	a.log.Info("draining: no new jobs; waiting for jobs in flight", "timeout", a.cfg.DrainTimeout)
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-ctx.Done():
+	case <-done:
+		// Every worker stopped on its own: the queue was closed under us.
+		return fmt.Errorf("agent: %w: all workers stopped", broker.ErrClosed)
+	}
+	a.log.Info("draining: no new jobs; waiting for jobs in flight", "timeout", a.cfg.DrainTimeout)
 	select {
 	case <-done:
 	case <-time.After(a.cfg.DrainTimeout):

@@ -629,3 +629,18 @@ func TestUndeliverableReplyDoesNotRepeatTheDump(t *testing.T) {
 		}
 	}
 }
+
+func TestRunReturnsWhenItsQueueIsClosed(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	a := e.start(agent.Config{Source: &recordingSource{}, Concurrency: 2})
+	time.Sleep(100 * time.Millisecond)
+	a.queue.Close()
+	select {
+	case <-a.done:
+		if !errors.Is(a.err, broker.ErrClosed) {
+			t.Fatalf("Run = %v, want ErrClosed", a.err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run kept going without a queue")
+	}
+}
