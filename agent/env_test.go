@@ -21,6 +21,7 @@ import (
 	"github.com/mssqldump/mssqldump/blob/fileblob"
 	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
+	"github.com/mssqldump/mssqldump/broker/sqsbroker"
 	"github.com/mssqldump/mssqldump/scripter"
 )
 
@@ -28,9 +29,10 @@ import (
 // local directory) for the agent under test.
 type testEnv struct {
 	t      testing.TB
-	srv    *jetstreambroker.Embedded
+	srv    *jetstreambroker.Embedded // nil on SQS
 	lease  time.Duration
 	bucket *blob.Bucket
+	url    string // the queue's URL
 }
 
 func newEnv(t testing.TB, lease time.Duration) *testEnv {
@@ -47,7 +49,8 @@ func newEnv(t testing.TB, lease time.Duration) *testEnv {
 	}
 	b := blob.NewBucket(d)
 	t.Cleanup(func() { b.Close() })
-	return &testEnv{t: t, srv: srv, lease: lease, bucket: b}
+	return &testEnv{t: t, srv: srv, lease: lease, bucket: b,
+		url: srv.URL() + "?lease=" + lease.String() + "&max_deliver=5"}
 }
 
 // queue opens a new connection to the queue; each agent gets its own, as
@@ -56,9 +59,12 @@ func (e *testEnv) queue() *broker.Queue {
 	e.t.Helper()
 	reg := broker.NewRegistry()
 	reg.Register(jetstreambroker.Scheme, &jetstreambroker.URLOpener{})
+	sqs := &sqsbroker.URLOpener{}
+	reg.Register(sqsbroker.SchemeHTTP, sqs)
+	reg.Register(sqsbroker.SchemeHTTPS, sqs)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	q, err := broker.OpenQueue(ctx, reg, e.srv.URL()+"?lease="+e.lease.String()+"&max_deliver=5")
+	q, err := broker.OpenQueue(ctx, reg, e.url)
 	if err != nil {
 		e.t.Fatal(err)
 	}
