@@ -155,3 +155,34 @@ func newBenchJob(b *testing.B) *protocol.Job {
 }
 
 func first[A, B any](a A, _ B) A { return a }
+
+// BenchmarkOneGiBThroughTheAgent compares the blob stores behind the same
+// agent and JetStream: a 1 GiB synthetic script, zstd, into fileblob (the
+// embedded default's store) and into MinIO (MSSQLDUMP_TEST_S3_ENDPOINT).
+func BenchmarkOneGiBThroughTheAgent(b *testing.B) {
+	const size = 1 << 30
+	for _, store := range []string{"fileblob", "minio"} {
+		b.Run(store, func(b *testing.B) {
+			if store == "minio" && os.Getenv("MSSQLDUMP_TEST_S3_ENDPOINT") == "" {
+				b.Skip("MSSQLDUMP_TEST_S3_ENDPOINT is not set")
+			}
+			e := newBenchEnv(b)
+			if store == "minio" {
+				e.useMinIO(b)
+			}
+			e.start(agent.Config{Source: agent.NewSyntheticSource(size)})
+			q := e.queue()
+			b.SetBytes(size)
+			b.ResetTimer()
+			for range b.N {
+				job := newBenchJob(b)
+				inbox := submit(b, q, job)
+				rep := first(waitFinal(b, inbox, 10*time.Minute))
+				if rep.Status != protocol.StatusOK {
+					b.Fatalf("reply %+v %+v", rep, rep.Error)
+				}
+				inbox.Close()
+			}
+		})
+	}
+}

@@ -19,7 +19,7 @@ import (
 // useMinIO replaces the env's blob store with a fresh bucket on the MinIO
 // server at MSSQLDUMP_TEST_S3_ENDPOINT (skipped when unset, failing under
 // MSSQLDUMP_TEST_DISALLOW_SKIP=1).
-func (e *testEnv) useMinIO(t *testing.T) {
+func (e *testEnv) useMinIO(t testing.TB) {
 	endpoint := testenv.Require(t, testenv.S3EndpointVar)
 	ctx := context.Background()
 	var r [6]byte
