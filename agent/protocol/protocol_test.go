@@ -171,18 +171,19 @@ func TestGarbageIsMalformed(t *testing.T) {
 
 func TestInvalidJobsNameTheProblem(t *testing.T) {
 	cases := map[string]func(*Job){
-		"empty job id":         func(j *Job) { j.ID = "" },
-		"only ASCII letters":   func(j *Job) { j.ID = "a/../../etc" },
-		"starts with '.'":      func(j *Job) { j.ID = ".hidden" },
-		"at most 128":          func(j *Job) { j.ID = strings.Repeat("a", 129) },
-		"server.host is empty": func(j *Job) { j.Server.Host = " " },
-		"server.port":          func(j *Job) { j.Server.Port = 70000 },
-		"database is empty":    func(j *Job) { j.Database = "" },
-		"both ref and sealed":  func(j *Job) { j.Credentials.Ref = "env:X" },
-		"without key_id":       func(j *Job) { j.Credentials.KeyID = "" },
-		`compress "lz4"`:       func(j *Job) { j.Compress = "lz4" },
-		`format "xml"`:         func(j *Job) { j.Options.Format = "xml" },
-		"deadline is before":   func(j *Job) { j.Deadline = j.Created.Add(-time.Second) },
+		"empty job id":             func(j *Job) { j.ID = "" },
+		"only ASCII letters":       func(j *Job) { j.ID = "a/../../etc" },
+		"starts with '.'":          func(j *Job) { j.ID = ".hidden" },
+		"at most 128":              func(j *Job) { j.ID = strings.Repeat("a", 129) },
+		"server.host is empty":     func(j *Job) { j.Server.Host = " " },
+		"server.port":              func(j *Job) { j.Server.Port = 70000 },
+		"database is empty":        func(j *Job) { j.Database = "" },
+		"may not carry a password": func(j *Job) { j.Server.Params = map[string]string{"Password": "x"} },
+		"both ref and sealed":      func(j *Job) { j.Credentials.Ref = "env:X" },
+		"without key_id":           func(j *Job) { j.Credentials.KeyID = "" },
+		`compress "lz4"`:           func(j *Job) { j.Compress = "lz4" },
+		`format "xml"`:             func(j *Job) { j.Options.Format = "xml" },
+		"deadline is before":       func(j *Job) { j.Deadline = j.Created.Add(-time.Second) },
 	}
 	for want, mutate := range cases {
 		j := sampleJob()

@@ -72,6 +72,13 @@ func (j *Job) Validate() error {
 	if j.Server.Port < 0 || j.Server.Port > 65535 {
 		return invalid("job %s: server.port %d is out of range", j.ID, j.Server.Port)
 	}
+	for k := range j.Server.Params {
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "password", "pwd":
+			// Never echo the value.
+			return invalid("job %s: server.params may not carry a password (%q); use sealed credentials or a reference", j.ID, k)
+		}
+	}
 	if strings.TrimSpace(j.Database) == "" {
 		return invalid("job %s: database is empty", j.ID)
 	}
