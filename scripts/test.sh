@@ -5,9 +5,9 @@
 # pinned versions (MinIO server via `go install`, fauxqs via npm, shellcheck
 # via apt, the CloudFormation validator via npm), caches them under
 # ~/.cache/mssqldump, starts MinIO and fauxqs on free loopback ports, and runs
-# every check: gofmt, go vet, go test -race over all packages with skipping
-# forbidden for the services started here, the deploy validation, and the
-# cross-compiles. Services are stopped on exit.
+# every check: gofmt, go vet, the deploy validation (which also cross-compiles
+# for linux/amd64, linux/arm64 and windows/amd64), and go test -race over all
+# packages with skipping forbidden for the services started here. Services are stopped on exit.
 #
 # Environment: MSSQLDUMP_TEST_MSSQL_DSN, when set, also runs the SQL Server
 # integration tests (none can run on CI machines, so they skip there).
@@ -61,12 +61,7 @@ if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; 
 step "go vet"
 go vet ./...
 
-step "cross-compile (linux/amd64, linux/arm64, windows/amd64)"
-for target in linux/amd64 linux/arm64 windows/amd64; do
-	GOOS=${target%/*} GOARCH=${target#*/} CGO_ENABLED=0 go build -o /dev/null ./cmd/...
-done
-
-step "deploy validation"
+step "deploy validation and cross-compiles"
 scripts/validate-deploy.sh
 
 step "go test -race"

@@ -60,12 +60,13 @@ install_cfn_validate() {
 }
 
 install_shellcheck() {
-	command -v shellcheck >/dev/null && return 0
+	# python3 runs the reply-queue sweeper's Lambda code in the Go tests.
+	command -v shellcheck >/dev/null && command -v python3 >/dev/null && return 0
 	local sudo=()
 	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-	"${sudo[@]}" apt-get install -y -qq shellcheck >/dev/null 2>&1 ||
-		{ "${sudo[@]}" apt-get update -qq >/dev/null && "${sudo[@]}" apt-get install -y -qq shellcheck >/dev/null; }
-	command -v shellcheck >/dev/null
+	"${sudo[@]}" apt-get install -y -qq shellcheck python3 >/dev/null 2>&1 ||
+		{ "${sudo[@]}" apt-get update -qq >/dev/null && "${sudo[@]}" apt-get install -y -qq shellcheck python3 >/dev/null; }
+	command -v shellcheck >/dev/null && command -v python3 >/dev/null
 }
 
 need_node() {
