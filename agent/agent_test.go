@@ -517,8 +517,6 @@ func TestHealthzAndMetrics(t *testing.T) {
 	}
 }
 
-var _ = errors.New
-
 func TestProgressReachesTheInboxRateLimited(t *testing.T) {
 	e := newEnv(t, 5*time.Second)
 	hung := newBlockingSource()

@@ -5,10 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -361,7 +359,6 @@ func exists(t testing.TB, b *blob.Bucket, key string) bool {
 type blockingSource struct {
 	started chan string // receives the job ID of each attempt started
 	release chan struct{}
-	ignore  bool // keep blocking even when ctx ends (a hung driver)
 }
 
 func newBlockingSource() *blockingSource {
@@ -409,6 +406,3 @@ func mustWait[T any](t testing.TB, ch <-chan T, d time.Duration, what string) T 
 	var zero T
 	return zero
 }
-
-var _ = errors.Is
-var _ = os.Getenv
