@@ -362,3 +362,110 @@ func (l *lockedBuf) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// startAgentProcess starts the binary against the embedded server's queue
+// and a blob directory; it returns the command and its stderr.
+func startAgentProcess(t *testing.T, queueURL, blobDir, id, source string) (*exec.Cmd, *lockedBuf) {
+	t.Helper()
+	cmd := exec.Command(binary, "--source", source, "--agent-id", id, "--listen", "")
+	cmd.Env = append(cleanEnv(), "MSSQLDUMP_BROKER="+queueURL, "MSSQLDUMP_BLOB=file://"+blobDir)
+	stderr := &lockedBuf{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	return cmd, stderr
+}
+
+func TestSIGKILLedAgentsJobIsFinishedByAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	srv, err := jetstreambroker.StartEmbedded(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	queueURL := srv.URL() + "?lease=2s"
+	blobDir := t.TempDir()
+
+	// The victim dumps a large synthetic database, slowly enough to be
+	// killed in the middle.
+	victim, _ := startAgentProcess(t, queueURL, blobDir, "victim", "synthetic:20GiB")
+
+	reg := broker.NewRegistry()
+	reg.Register(jetstreambroker.Scheme, &jetstreambroker.URLOpener{})
+	octx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	q, err := broker.OpenQueue(octx, reg, queueURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	inbox, err := q.OpenInbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inbox.Close()
+	now := time.Now().UTC()
+	job := &protocol.Job{ID: "killed-job", Created: now, Deadline: now.Add(2 * time.Minute), ReplyTo: inbox.Address(),
+		Server: protocol.Server{Host: "db.test"}, Database: "db", Compress: protocol.CompressZstd}
+	body, _ := protocol.Encode(job)
+	if err := q.Send(ctx, &broker.Message{ID: job.ID, Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	rctx, rcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer rcancel()
+	// Wait until the victim reports progress, then kill it outright.
+	for {
+		b, err := inbox.Receive(rctx)
+		if err != nil {
+			t.Fatalf("no progress from the victim: %v", err)
+		}
+		if p, err := protocol.DecodeProgress(b); err == nil && p.Bytes > 0 {
+			break
+		}
+	}
+	if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	victim.Wait()
+
+	startAgentProcess(t, queueURL, blobDir, "rescuer", "synthetic:1MiB")
+	var finals []*protocol.Reply
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		wait := 3 * time.Second
+		if len(finals) == 0 {
+			wait = time.Until(deadline)
+		}
+		c, cancel := context.WithTimeout(ctx, wait)
+		b, err := inbox.Receive(c)
+		cancel()
+		if err != nil {
+			break // quiet for 3s after the first result
+		}
+		if v, err := protocol.Decode(b); err == nil {
+			if r, ok := v.(*protocol.Reply); ok {
+				finals = append(finals, r)
+			}
+		}
+	}
+	if len(finals) != 1 {
+		t.Fatalf("%d final replies, want exactly 1", len(finals))
+	}
+	r := finals[0]
+	if r.Status != protocol.StatusOK || r.Result.AgentID != "rescuer" || r.Result.Attempt < 2 || r.Result.Size != 1<<20 {
+		t.Fatalf("reply %+v %+v", r.Result, r.Error)
+	}
+	d, _ := fileblob.OpenBucket(blobDir, nil)
+	bucket := blob.NewBucket(d)
+	if ok, _ := bucket.Exists(ctx, protocol.ObjectKey(job.ID, 1, "sql", protocol.CompressZstd)); ok {
+		t.Fatal("the killed attempt left an object")
+	}
+	if ok, _ := bucket.Exists(ctx, protocol.ManifestKey(job.ID)); !ok {
+		t.Fatal("no manifest")
+	}
+}
