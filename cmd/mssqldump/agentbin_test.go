@@ -25,12 +25,20 @@ import (
 // blobURL until the test ends, and waits until it published its key.
 func startAgentProcess(t testing.TB, brokerURL, blobURL, source string, env ...string) *exec.Cmd {
 	t.Helper()
+	cmd, _ := startAgentProcessLogging(t, brokerURL, blobURL, source, "warn", env...)
+	return cmd
+}
+
+// startAgentProcessLogging is startAgentProcess at a chosen log level; it
+// also returns the agent's log file.
+func startAgentProcessLogging(t testing.TB, brokerURL, blobURL, source, level string, env ...string) (*exec.Cmd, string) {
+	t.Helper()
 	if agentBin == "" {
 		t.Skip("cmd/mssqldump-agent is not in this tree")
 	}
 	keyFile := filepath.Join(t.TempDir(), "seal.key")
 	cmd := exec.Command(agentBin, "run", "--broker", brokerURL, "--blob", blobURL, "--source", source,
-		"--seal-key-file", keyFile, "--listen", "", "--log-level", "warn", "--drain-timeout", "2s")
+		"--seal-key-file", keyFile, "--listen", "", "--log-level", level, "--log-format", "text", "--drain-timeout", "2s")
 	cmd.Env = cleanEnv(env...)
 	logFile, err := os.Create(filepath.Join(t.TempDir(), "agent.log"))
 	if err != nil {
@@ -53,7 +61,7 @@ func startAgentProcess(t testing.TB, brokerURL, blobURL, source string, env ...s
 		logFile.Close()
 	})
 	waitForFleetKey(t, blobURL, logFile.Name(), env)
-	return cmd
+	return cmd, logFile.Name()
 }
 
 func waitForFleetKey(t testing.TB, blobURL, logName string, env []string) {
@@ -184,4 +192,46 @@ func TestRemoteModeThroughSQSAndMinIO(t *testing.T) {
 	res := mssqldump(t, env, "--broker", brokerURL, "--blob", blobURL, "-u", "sa", "-px", "db")
 	wantCode(t, res, 0)
 	sameBytes(t, []byte(res.stdout), synthetic(t, 2<<20))
+}
+
+func TestAKilledAgentsJobIsFinishedByAnother(t *testing.T) {
+	const size = 768 << 20 // long enough to kill the first agent mid-job
+	f := newFleet(t)
+	a1, log1 := startAgentProcessLogging(t, f.brokerURL, f.blobURL, fmt.Sprintf("synthetic:%d", size), "info")
+	a2, log2 := startAgentProcessLogging(t, f.brokerURL, f.blobURL, fmt.Sprintf("synthetic:%d", size), "info")
+	out := filepath.Join(t.TempDir(), "db.sql")
+	cmd := command(t, nil, f.flags("-r", out, "db")...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill whichever agent took the job, without any cleanup.
+	deadline := time.Now().Add(30 * time.Second)
+	killed := false
+	for !killed && time.Now().Before(deadline) {
+		for _, a := range []struct {
+			cmd *exec.Cmd
+			log string
+		}{{a1, log1}, {a2, log2}} {
+			if b, _ := os.ReadFile(a.log); strings.Contains(string(b), `msg="job received"`) {
+				time.Sleep(300 * time.Millisecond) // mid-upload
+				_ = a.cmd.Process.Kill()
+				killed = true
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !killed {
+		t.Fatal("no agent received the job")
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("mssqldump: %v\n%s", err, stderr.String())
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameBytes(t, got, synthetic(t, size))
 }

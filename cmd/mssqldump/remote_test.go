@@ -24,6 +24,7 @@ import (
 	"github.com/mssqldump/mssqldump/agent/seal"
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/blob/driver"
+	"github.com/mssqldump/mssqldump/blob/faultyblob"
 	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
 	"github.com/mssqldump/mssqldump/cmd/internal/drivers"
 	"github.com/mssqldump/mssqldump/scripter"
@@ -77,7 +78,9 @@ func (f *fleet) startAgent(t *testing.T, src agent.Source, wrap func(driver.Buck
 	}
 	a, err := agent.New(agent.Config{Queue: q, Bucket: b, Source: src, Key: key,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry(),
-		DrainTimeout: time.Second})
+		DrainTimeout: time.Second,
+		// Transient failures are retried once, quickly, then answered.
+		MaxAttempts: 2, RetryDelay: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,5 +404,25 @@ func TestRedirectedStdoutIsRolledBackOnIntegrityFailure(t *testing.T) {
 				t.Fatalf("after the failure the file holds %d bytes, want %q", len(got), tc.old)
 			}
 		})
+	}
+}
+
+func TestFailingBlobWritesExit6AndLeaveNoResultFile(t *testing.T) {
+	f := newFleet(t)
+	f.startAgent(t, agent.NewSyntheticSource(2<<20), func(d driver.Bucket) driver.Bucket {
+		// Every upload of a script fails part-way, as a dropped connection to
+		// the blob store would.
+		return faultyblob.New(d, faultyblob.Fault{Op: faultyblob.OpWrite, After: 3, Times: -1,
+			Err: syscall.ECONNRESET, Code: driver.Unavailable})
+	})
+	dir := t.TempDir()
+	r := mssqldump(t, nil, f.flags("--timeout", "2m", "-r", filepath.Join(dir, "db.sql"), "db")...)
+	wantCode(t, r, 6)
+	if names := dirEntries(t, dir); len(names) != 0 {
+		t.Errorf("a failed upload left %v", names)
+	}
+	objs, _ := filepath.Glob(filepath.Join(f.blobDir, "jobs", "*", "attempt-*", "*"))
+	if len(objs) != 0 {
+		t.Errorf("a failed upload left objects %v", objs)
 	}
 }
