@@ -195,7 +195,7 @@ func TestRemoteModeThroughSQSAndMinIO(t *testing.T) {
 }
 
 func TestAKilledAgentsJobIsFinishedByAnother(t *testing.T) {
-	const size = 768 << 20 // long enough to kill the first agent mid-job
+	const size = 400 << 20 // long enough to kill the first agent mid-job
 	f := newFleet(t)
 	a1, log1 := startAgentProcessLogging(t, f.brokerURL, f.blobURL, fmt.Sprintf("synthetic:%d", size), "info")
 	a2, log2 := startAgentProcessLogging(t, f.brokerURL, f.blobURL, fmt.Sprintf("synthetic:%d", size), "info")
