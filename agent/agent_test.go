@@ -307,6 +307,15 @@ func TestUnreachableSQLServerFailsFastNamingTheHost(t *testing.T) {
 	if exists(t, e.bucket, protocol.ManifestKey(job.ID)) {
 		t.Fatal("a failed job has a manifest")
 	}
+	// The outcome stays in the blob store for `mssqldump wait JOBID`.
+	b, err := e.bucket.ReadAll(context.Background(), protocol.FailureKey(job.ID))
+	if err != nil {
+		t.Fatalf("no failure record: %v", err)
+	}
+	rec, err := protocol.DecodeReply(b)
+	if err != nil || rec.Status != protocol.StatusFailed || rec.Error.Code != protocol.ErrCodeUnreachable || strings.Contains(string(b), "Pa55word") {
+		t.Fatalf("failure record %s: %v", b, err)
+	}
 }
 
 func TestCancelMarkerStopsARunningJobWithinOneHeartbeat(t *testing.T) {

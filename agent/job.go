@@ -294,6 +294,7 @@ func (r *run) canceled(ctx context.Context) string {
 // went away, a malformed address) is not retried: the job is acked, and its
 // result stays in the blob store for `mssqldump wait JOBID`.
 func (r *run) finish(ctx context.Context, rep *protocol.Reply, outcome string) string {
+	r.a.recordFailure(ctx, rep, r.log)
 	if err := r.a.reply(ctx, r.job.ReplyTo, rep); err != nil {
 		if errors.Is(err, broker.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
 			r.log.Warn("final reply not sent; handing the job back", "err", err)
@@ -319,6 +320,7 @@ func (r *run) transient(ctx context.Context, err error) string {
 		msg := fmt.Sprintf("failed after %d attempts: %v", r.d.Attempt(), err)
 		rep := &protocol.Reply{JobID: r.job.ID, Attempt: r.d.Attempt(), Status: protocol.StatusFailed,
 			Error: &protocol.Error{Code: code, Message: msg}}
+		r.a.recordFailure(ctx, rep, r.log)
 		if rerr := r.a.reply(ctx, r.job.ReplyTo, rep); rerr != nil {
 			r.log.Warn("final reply not sent", "err", rerr)
 		}
@@ -369,6 +371,26 @@ func (a *Agent) retryDelay(attempt int) time.Duration {
 
 // reply sends an envelope to a reply inbox, retrying while the broker is
 // unavailable. An empty address (a job nobody waits for) sends nothing.
+// recordFailure stores a final non-ok reply at protocol.FailureKey, where
+// `mssqldump wait` finds it once the submitting CLI and its inbox are gone.
+// It is best effort: the reply itself is the primary channel, and the
+// first recorded outcome wins.
+func (a *Agent) recordFailure(ctx context.Context, rep *protocol.Reply, log *slog.Logger) {
+	if rep.Status == protocol.StatusOK {
+		return
+	}
+	body, err := protocol.Encode(rep)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
+		defer cancel()
+		err = a.cfg.Bucket.WriteAll(ctx, protocol.FailureKey(rep.JobID), body,
+			&blob.WriterOptions{IfNotExists: true, ContentType: "application/json"})
+	}
+	if err != nil && !errors.Is(err, blob.ErrExists) {
+		log.Warn("failure record not stored; `mssqldump wait` will not see this outcome", "err", err)
+	}
+}
+
 func (a *Agent) reply(ctx context.Context, address string, rep *protocol.Reply) error {
 	if address == "" {
 		return nil

@@ -12,6 +12,12 @@ const FleetPublicKeyKey = "fleet/public-key"
 // ManifestKey is the manifest of job id; written create-if-absent.
 func ManifestKey(jobID string) string { return "jobs/" + jobID + "/manifest.json" }
 
+// FailureKey holds the final reply of a job that ended without a script
+// (failed or canceled), written create-if-absent, so that `mssqldump wait
+// JOBID` learns the outcome after the CLI that submitted the job is gone.
+// A manifest, when there is one, takes precedence.
+func FailureKey(jobID string) string { return "jobs/" + jobID + "/failure.json" }
+
 // CancelKey exists once the user canceled job id (first Ctrl-C).
 func CancelKey(jobID string) string { return "jobs/" + jobID + "/cancel" }
 

@@ -426,3 +426,26 @@ func TestFailingBlobWritesExit6AndLeaveNoResultFile(t *testing.T) {
 		t.Errorf("a failed upload left objects %v", objs)
 	}
 }
+
+// TestWaitReportsTheOutcomeOfAFailedJob: a job that failed on the server
+// side leaves a failure record, so a CLI reattaching with `wait` exits 3
+// with the agent's message instead of polling until its timeout (exit 4).
+func TestWaitReportsTheOutcomeOfAFailedJob(t *testing.T) {
+	f := newFleet(t)
+	f.startAgent(t, agent.NewSQLServerSource(), nil)
+	port := closedPort(t)
+	r := mssqldump(t, nil, f.flags("-v", "-h", "127.0.0.1", "-P", fmt.Sprint(port), "-u", "backup", "-pS3cret!", "db")...)
+	wantCode(t, r, 3)
+	m := jobSentRE.FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("no job id on stderr:\n%s", r.stderr)
+	}
+	r = mssqldump(t, nil, f.flags("--timeout", "20s", "wait", m[1])...)
+	wantCode(t, r, 3)
+	if want := fmt.Sprintf("127.0.0.1:%d", port); !strings.Contains(r.stderr, want) {
+		t.Errorf("wait's stderr does not name %s:\n%s", want, r.stderr)
+	}
+	if strings.Contains(r.stderr, "S3cret!") || r.stdout != "" {
+		t.Errorf("wait leaked the password or wrote stdout: %q / %q", r.stderr, r.stdout)
+	}
+}

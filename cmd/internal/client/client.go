@@ -306,7 +306,23 @@ func (c *Client) ReadManifest(ctx context.Context, jobID string) (*protocol.Mani
 	return m, nil
 }
 
-// WaitManifest polls for the manifest of jobID until it exists, deadline
+// readFailure reads the failure record an agent leaves for a job that
+// ended without a script, as the *JobError its reply would have given
+// (blob.ErrNotFound while there is none).
+func (c *Client) readFailure(ctx context.Context, jobID string) (*protocol.Manifest, error) {
+	b, err := c.Bucket.ReadAll(ctx, protocol.FailureKey(jobID))
+	if err != nil {
+		return nil, err
+	}
+	r, err := protocol.DecodeReply(b)
+	if err != nil {
+		return nil, fmt.Errorf("failure record of job %s: %w: %v", jobID, ErrIntegrity, err)
+	}
+	return c.resultOf(ctx, r)
+}
+
+// WaitManifest polls for the manifest of jobID until it exists, the job's
+// failure record shows it ended without a script (*JobError), deadline
 // passes (ErrTimeout) or ctx is canceled (ErrInterrupted). It is how a CLI
 // reattaches to a job whose reply inbox is gone.
 func (c *Client) WaitManifest(ctx context.Context, jobID string, deadline time.Time) (*protocol.Manifest, error) {
@@ -322,6 +338,11 @@ func (c *Client) WaitManifest(ctx context.Context, jobID string, deadline time.T
 		m, err := c.ReadManifest(waitCtx, jobID)
 		if err == nil {
 			return m, nil
+		}
+		if errors.Is(err, blob.ErrNotFound) {
+			if m, err = c.readFailure(waitCtx, jobID); !errors.Is(err, blob.ErrNotFound) {
+				return m, err
+			}
 		}
 		if !errors.Is(err, blob.ErrNotFound) && waitCtx.Err() == nil {
 			return nil, err
