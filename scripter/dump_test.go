@@ -235,6 +235,13 @@ func TestZipIsByteIdenticalAndListsRestoreOrder(t *testing.T) {
 	if !strings.Contains(files["data/dbo.Parent.sql"], "INSERT INTO [dbo].[Parent]") {
 		t.Error("data file without rows")
 	}
+	// Each file restores on a session of its own (sqlcmd -i per file starts
+	// with QUOTED_IDENTIFIER OFF), so each begins with its section's settings.
+	for _, n := range names {
+		if n != RestoreOrderFile && !strings.Contains(strings.SplitN(files[n], "GO\n", 2)[0], "SET QUOTED_IDENTIFIER ON;") {
+			t.Errorf("%s does not start with the session settings:\n%.200s", n, files[n])
+		}
+	}
 	for _, n := range names {
 		if strings.ContainsAny(n, "\\:*?\"<>|") || strings.Count(n, "/") != 1 && n != RestoreOrderFile {
 			t.Errorf("unsafe path %q", n)

@@ -59,6 +59,11 @@ type zipSink struct {
 	order []string
 	used  map[string]bool // lower-cased paths: unique on case-insensitive file systems too
 	hdr   string
+	// settings is the current section's session-settings batch. Every
+	// file starts with it, so that each file restores correctly on its own
+	// session too (sqlcmd -i per file starts with QUOTED_IDENTIFIER OFF,
+	// which filtered indexes and indexed views reject).
+	settings string
 }
 
 func newZipSink(w io.Writer) *zipSink {
@@ -115,6 +120,11 @@ func (z *zipSink) object(o ddl.Object) error {
 	if err != nil {
 		return err
 	}
+	if o.Type == ddl.TypeSettings {
+		z.settings = o.Text
+	} else if _, err := io.WriteString(fw, z.settings); err != nil {
+		return err
+	}
 	_, err = io.WriteString(fw, o.Text)
 	return err
 }
@@ -136,6 +146,9 @@ func (l *lazyEntry) Write(p []byte) (int, error) {
 	if l.w == nil {
 		w, err := l.z.create(l.z.unique(l.path))
 		if err != nil {
+			return 0, err
+		}
+		if _, err := io.WriteString(w, l.z.settings); err != nil {
 			return 0, err
 		}
 		l.w = w
