@@ -371,6 +371,14 @@ func (a *assembler) buildIndexes() {
 			for _, c := range byID {
 				ix.Columns = append(ix.Columns, model.IndexColumn{Name: c.Name})
 			}
+		case 3, 4:
+			// XML and spatial indexes have no key: sys.index_columns lists
+			// their one column with key_ordinal 0.
+			for _, c := range byID {
+				if !c.Included {
+					ix.Columns = append(ix.Columns, model.IndexColumn{Name: c.Name})
+				}
+			}
 		default:
 			for _, c := range keys {
 				if c.Included || c.KeyOrdinal == 0 {

@@ -304,3 +304,44 @@ func TestGeneratedAlwaysAndRetentionForms(t *testing.T) {
 		t.Error("retention forms")
 	}
 }
+
+// sys.index_columns lists an XML or spatial index's column with
+// key_ordinal 0 (they have no key); the column must still reach the model,
+// or the index is scripted as "ON [t] ()".
+func TestXMLAndSpatialIndexesKeepTheirColumn(t *testing.T) {
+	rows := fixtureRows()
+	rows.Indexes = append(rows.Indexes,
+		IndexRow{ObjectID: 102, IndexID: 3, Name: "PXML_doc", Type: 3, AllowRowLocks: true, AllowPageLocks: true},
+		IndexRow{ObjectID: 102, IndexID: 4, Name: "SXML_doc", Type: 3, AllowRowLocks: true, AllowPageLocks: true,
+			XMLPrimaryName: "PXML_doc", XMLSecondaryType: "PATH"},
+		IndexRow{ObjectID: 102, IndexID: 5, Name: "SIX_shape", Type: 4, AllowRowLocks: true, AllowPageLocks: true,
+			SpatialScheme: "GEOMETRY_AUTO_GRID", SpatialBox: []string{"0", "0", "10", "10"}, SpatialCellsPerOb: 16})
+	rows.IndexColumns = append(rows.IndexColumns,
+		IndexColumnRow{ObjectID: 102, IndexID: 3, KeyOrdinal: 0, IndexColumnID: 1, Name: "Doc"},
+		IndexColumnRow{ObjectID: 102, IndexID: 4, KeyOrdinal: 0, IndexColumnID: 1, Name: "Doc"},
+		IndexColumnRow{ObjectID: 102, IndexID: 5, KeyOrdinal: 0, IndexColumnID: 1, Name: "Shape"})
+	db, _ := Assemble(rows)
+	var customers *model.Table
+	for _, tb := range db.Tables {
+		if tb.Name == "Customers" {
+			customers = tb
+		}
+	}
+	if customers == nil {
+		t.Fatal("no Customers table")
+	}
+	want := map[string]string{"PXML_doc": "Doc", "SXML_doc": "Doc", "SIX_shape": "Shape"}
+	for _, ix := range customers.Indexes {
+		col, ok := want[ix.Name]
+		if !ok {
+			continue
+		}
+		delete(want, ix.Name)
+		if len(ix.Columns) != 1 || ix.Columns[0].Name != col || len(ix.Included) != 0 {
+			t.Errorf("%s (%s): columns %+v, included %v; want [%s]", ix.Name, ix.Kind, ix.Columns, ix.Included, col)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("indexes missing from the model: %v", want)
+	}
+}

@@ -29,7 +29,7 @@ func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Row
 		func() (e error) { r.Modules, e = readModules(ctx, q); return },
 		func() (e error) { r.Triggers, e = readTriggers(ctx, q); return },
 		func() (e error) { r.TriggerOrder, e = readTriggerEvents(ctx, q); return },
-		func() (e error) { r.ExtProps, e = readExtProps(ctx, q); return },
+		func() (e error) { r.ExtProps, e = readExtProps(ctx, q, s); return },
 		func() (e error) { r.Dependencies, e = readDependencies(ctx, q); return },
 	}
 	if permissions {
@@ -346,7 +346,29 @@ ORDER BY te.object_id, te.type`, func(rs *sql.Rows, r *TriggerEventRow) error {
 	})
 }
 
-func readExtProps(ctx context.Context, q Querier) ([]ExtPropRow, error) {
+// extPropValue renders a sql_variant property value as text the DDL writer
+// converts back to its base type without loss. CONVERT's default style 0
+// keeps 6 digits of a float, 2 decimals of money and whole minutes of a
+// datetime ("Jan  1 2024 12:00AM", read back by language); styles 3
+// (float/real, every value distinct: 2016+ and Azure, else 2), 2 (money)
+// and 126 (ISO 8601, language-neutral) keep every digit.
+func extPropValue(s *Server) string {
+	floatStyle := "2"
+	if s.MajorVersion >= 13 || s.IsAzure() {
+		floatStyle = "3"
+	}
+	return `CASE CONVERT(sysname, SQL_VARIANT_PROPERTY(ep.value, 'BaseType'))
+    WHEN 'float' THEN CONVERT(nvarchar(max), CONVERT(float, ep.value), ` + floatStyle + `)
+    WHEN 'real' THEN CONVERT(nvarchar(max), CONVERT(real, ep.value), ` + floatStyle + `)
+    WHEN 'money' THEN CONVERT(nvarchar(max), CONVERT(money, ep.value), 2)
+    WHEN 'smallmoney' THEN CONVERT(nvarchar(max), CONVERT(smallmoney, ep.value), 2)
+    WHEN 'datetime' THEN CONVERT(nvarchar(max), CONVERT(datetime, ep.value), 126)
+    WHEN 'smalldatetime' THEN CONVERT(nvarchar(max), CONVERT(smalldatetime, ep.value), 126)
+    ELSE CONVERT(nvarchar(max), ep.value)
+  END`
+}
+
+func readExtProps(ctx context.Context, q Querier, s *Server) ([]ExtPropRow, error) {
 	return query(ctx, q, "sys.extended_properties", `SELECT ep.class, ep.major_id, ep.minor_id,
   CASE ep.class
     WHEN 6 THEN (SELECT SCHEMA_NAME(t.schema_id) FROM sys.types AS t WHERE t.user_type_id = ep.major_id)
@@ -364,7 +386,7 @@ func readExtProps(ctx context.Context, q Querier) ([]ExtPropRow, error) {
     WHEN 7 THEN (SELECT i.name FROM sys.indexes AS i WHERE i.object_id = ep.major_id AND i.index_id = ep.minor_id)
   END,
   ep.name,
-  CONVERT(nvarchar(max), ep.value), CONVERT(nvarchar(128), SQL_VARIANT_PROPERTY(ep.value, 'BaseType')),
+  `+extPropValue(s)+`, CONVERT(nvarchar(128), SQL_VARIANT_PROPERTY(ep.value, 'BaseType')),
   CASE WHEN ep.value IS NULL THEN 1 ELSE 0 END
 FROM sys.extended_properties AS ep
 WHERE ep.class IN (0, 1, 2, 3, 4, 6, 7, 10)

@@ -107,3 +107,45 @@ func TestQueriesSelectOnlyColumnsTheServerHas(t *testing.T) {
 		}
 	}
 }
+
+func queryReading(t *testing.T, qs []string, view string) string {
+	t.Helper()
+	for _, q := range qs {
+		if strings.Contains(q, "FROM "+view+" ") {
+			return q
+		}
+	}
+	t.Fatalf("no query reads %s", view)
+	return ""
+}
+
+// CONVERT's default style keeps 6 digits of a float, 2 decimals of money and
+// whole minutes of a datetime; a property value must survive the round trip.
+func TestExtendedPropertyValuesAreReadWithLosslessStyles(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		s          *Server
+		floatStyle string
+	}{
+		{"SQL Server 2014", NewServer(12, 3, nil, nil), "2"},
+		{"SQL Server 2022", NewServer(16, 3, nil, nil), "3"},
+		{"Azure SQL Database", NewServer(12, EngineEditionAzureSQLDatabase, nil, nil), "3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := queryReading(t, recordQueries(t, tc.s), "sys.extended_properties")
+			for _, want := range []string{
+				"WHEN 'float' THEN CONVERT(nvarchar(max), CONVERT(float, ep.value), " + tc.floatStyle + ")",
+				"WHEN 'real' THEN CONVERT(nvarchar(max), CONVERT(real, ep.value), " + tc.floatStyle + ")",
+				"WHEN 'money' THEN CONVERT(nvarchar(max), CONVERT(money, ep.value), 2)",
+				"WHEN 'smallmoney' THEN CONVERT(nvarchar(max), CONVERT(smallmoney, ep.value), 2)",
+				"WHEN 'datetime' THEN CONVERT(nvarchar(max), CONVERT(datetime, ep.value), 126)",
+				"WHEN 'smalldatetime' THEN CONVERT(nvarchar(max), CONVERT(smalldatetime, ep.value), 126)",
+				"ELSE CONVERT(nvarchar(max), ep.value)",
+			} {
+				if !strings.Contains(q, want) {
+					t.Errorf("extended property query lacks %q:\n%s", want, q)
+				}
+			}
+		})
+	}
+}
