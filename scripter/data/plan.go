@@ -10,6 +10,7 @@
 package data
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/mssqldump/mssqldump/scripter/ddl"
@@ -123,8 +124,25 @@ func selectExpr(c *model.Column, et tsql.Type) (expr string, width int) {
 		return "CONVERT(nvarchar(max), " + q + ")", 1
 	case et.Name == "vector":
 		return "CAST(" + q + " AS nvarchar(max))", 1
+	case et.Name == "char", et.Name == "varchar", et.Name == "text":
+		// The server decodes the column's own code page (UTF-8 collations
+		// included) to UTF-16, with the same tables it uses to encode the
+		// N'...' literal back on restore. go-mssqldb's own decoding of
+		// varchar is lossy: it has no UTF-8 collation support (UTF-8 bytes
+		// come back as cp1252 mojibake) and turns bytes its tables leave
+		// undefined (cp1252 0x81, 0x8D, 0x8F, 0x90, 0x9D, ...) into U+FFFD.
+		// A varchar(n) value of n bytes never needs more than n UTF-16 units.
+		if et.MaxLength > 0 && et.MaxLength <= 4000 && et.Name != "text" {
+			return "CONVERT(nvarchar(" + strconv.Itoa(et.MaxLength) + "), " + q + ")", 1
+		}
+		return "CONVERT(nvarchar(max), " + q + ")", 1
+	case et.Name == "uniqueidentifier":
+		// The storage (wire) byte order whatever the connection's
+		// "guid conversion" setting, which reorders a uniqueidentifier's
+		// bytes but leaves binary alone.
+		return "CONVERT(binary(16), " + q + ")", 1
 	case et.Name == "sql_variant":
-		return q +
+		return variantValueExpr(q) +
 			", CONVERT(sysname, SQL_VARIANT_PROPERTY(" + q + ", 'BaseType'))" +
 			", CONVERT(int, SQL_VARIANT_PROPERTY(" + q + ", 'Precision'))" +
 			", CONVERT(int, SQL_VARIANT_PROPERTY(" + q + ", 'Scale'))" +
@@ -132,6 +150,19 @@ func selectExpr(c *model.Column, et tsql.Type) (expr string, width int) {
 			", CONVERT(sysname, SQL_VARIANT_PROPERTY(" + q + ", 'Collation'))", 6
 	}
 	return q, 1
+}
+
+// variantValueExpr reads a sql_variant's value. Two base types need the
+// same treatment as plain columns, and CASE keeps the result a sql_variant:
+// a uniqueidentifier comes back as its binary(16) storage bytes (immune to
+// "guid conversion"), and char/varchar is decoded by the server into
+// nvarchar (go-mssqldb's code-page decoding is lossy, see selectExpr) when
+// it fits nvarchar(4000); the base type columns still report the original.
+func variantValueExpr(q string) string {
+	base := "CONVERT(sysname, SQL_VARIANT_PROPERTY(" + q + ", 'BaseType'))"
+	return "CASE WHEN " + base + " = N'uniqueidentifier' THEN CONVERT(sql_variant, CONVERT(binary(16), " + q + "))" +
+		" WHEN " + base + " IN (N'char', N'varchar') AND DATALENGTH(" + q + ") <= 4000 THEN CONVERT(sql_variant, CONVERT(nvarchar(4000), " + q + "))" +
+		" ELSE " + q + " END"
 }
 
 // orderExpr is a column's ORDER BY form when no key orders the table: types
