@@ -307,3 +307,27 @@ func TestResetReusesTheWriterForAnotherTable(t *testing.T) {
 		t.Errorf("after Reset: %q (%d bytes reported)", b.String(), res.Bytes)
 	}
 }
+
+// A keyless table is ordered by every column. COLLATE Latin1_General_BIN2
+// on varchar re-encodes it to code page 1252, so Japanese or UTF-8 text
+// would sort as '?' and rows differing only there would tie in no fixed
+// order; json, like xml, cannot be sorted at all.
+func TestKeylessOrderDecodesVarcharAndConvertsJSON(t *testing.T) {
+	j := col("j", "varchar", 20, 0, 0)
+	j.Collation = "Japanese_CI_AS"
+	tb := &model.Table{QName: model.QName{Schema: "s", Name: "t"},
+		Columns: []*model.Column{j, col("c", "char", 10, 0, 0), col("m", "varchar", -1, 0, 0),
+			col("x", "text", 16, 0, 0), col("d", "json", -1, 0, 0)}}
+	p := NewPlan(tb, "", "Latin1_General_CI_AS")
+	want := "CONVERT(nvarchar(20), [j]) COLLATE Latin1_General_BIN2, DATALENGTH([j]), " +
+		"CONVERT(nvarchar(10), [c]) COLLATE Latin1_General_BIN2, DATALENGTH([c]), " +
+		"CONVERT(nvarchar(max), [m]) COLLATE Latin1_General_BIN2, DATALENGTH([m]), " +
+		"CONVERT(nvarchar(max), [x]) COLLATE Latin1_General_BIN2, DATALENGTH([x]), " +
+		"CONVERT(nvarchar(max), [d]) COLLATE Latin1_General_BIN2, DATALENGTH([d])"
+	if p.OrderSource != "all columns" || p.OrderBy != want {
+		t.Errorf("order by:\n got %s\nwant %s", p.OrderBy, want)
+	}
+	if got := p.Columns[4].Select; got != "CONVERT(nvarchar(max), [d])" {
+		t.Errorf("json column selected as %s", got)
+	}
+}

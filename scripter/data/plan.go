@@ -120,7 +120,9 @@ func selectExpr(c *model.Column, et tsql.Type) (expr string, width int) {
 	case et.IsUserDefinedCLR, et.Name == "hierarchyid", et.Name == "geometry", et.Name == "geography":
 		// The CLR serialization; the INSERT converts it back implicitly.
 		return "CAST(" + q + " AS varbinary(max))", 1
-	case et.Name == "xml":
+	case et.Name == "xml", et.Name == "json":
+		// json reaches a TDS 7.4 client as varchar(max) in a UTF-8
+		// collation, which go-mssqldb decodes lossily (see char below).
 		return "CONVERT(nvarchar(max), " + q + ")", 1
 	case et.Name == "vector":
 		return "CAST(" + q + " AS nvarchar(max))", 1
@@ -172,13 +174,23 @@ func variantValueExpr(q string) string {
 func orderExpr(c *model.Column, et tsql.Type) []string {
 	q := tsql.QuoteIdent(c.Name)
 	switch et.Name {
-	case "xml", "ntext", "vector":
+	case "xml", "ntext", "vector", "json", "text":
+		// json, like xml, cannot be compared or sorted.
 		return []string{"CONVERT(nvarchar(max), " + q + ") COLLATE Latin1_General_BIN2", "DATALENGTH(" + q + ")"}
-	case "text":
-		return []string{"CONVERT(varchar(max), " + q + ") COLLATE Latin1_General_BIN2", "DATALENGTH(" + q + ")"}
 	case "image", "geometry", "geography":
 		return []string{"CAST(" + q + " AS varbinary(max))"}
-	case "char", "varchar", "nchar", "nvarchar", "sysname":
+	case "char", "varchar":
+		// COLLATE Latin1_General_BIN2 on varchar re-encodes it to code
+		// page 1252: text of another code page (Japanese_CI_AS, a UTF-8
+		// collation) turns to '?' and rows that differ only there would
+		// tie, in no fixed order. Decoded to nvarchar first, every
+		// character keeps its own code point.
+		n := "max"
+		if et.MaxLength > 0 && et.MaxLength <= 4000 {
+			n = strconv.Itoa(et.MaxLength)
+		}
+		return []string{"CONVERT(nvarchar(" + n + "), " + q + ") COLLATE Latin1_General_BIN2", "DATALENGTH(" + q + ")"}
+	case "nchar", "nvarchar", "sysname":
 		return []string{q + " COLLATE Latin1_General_BIN2", "DATALENGTH(" + q + ")"}
 	case "binary", "varbinary":
 		// Trailing zero bytes compare equal; the length tells them apart.
