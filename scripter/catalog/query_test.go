@@ -4,15 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
 	"testing"
 )
 
-// recordingDriver answers every query with zero rows and records its text:
-// enough to check which columns each catalog query selects on a given
-// server version, without a server.
+// recordingDriver records every query's text and answers it with one row
+// of zeros, one per item of the query's SELECT list: every scan target
+// (string, integer, bool, float, nullable) accepts an int64 0, so a
+// mismatch between the SELECT list and its rows.Scan call ("expected N
+// destination arguments") fails ReadRows, as it would on a real server.
 type recordingDriver struct {
 	mu      sync.Mutex
 	queries []string
@@ -29,14 +32,89 @@ func (c *recordingConn) QueryContext(_ context.Context, q string, _ []driver.Nam
 	c.d.mu.Lock()
 	c.d.queries = append(c.d.queries, q)
 	c.d.mu.Unlock()
-	return emptyRows{}, nil
+	n, err := selectListLen(q)
+	if err != nil {
+		return nil, err
+	}
+	return &zeroRow{n: n}, nil
 }
 
-type emptyRows struct{}
+type zeroRow struct {
+	n    int
+	done bool
+}
 
-func (emptyRows) Columns() []string              { return nil }
-func (emptyRows) Close() error                   { return nil }
-func (emptyRows) Next(dest []driver.Value) error { return io.EOF }
+func (r *zeroRow) Columns() []string {
+	cols := make([]string, r.n)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("c%d", i+1)
+	}
+	return cols
+}
+func (r *zeroRow) Close() error { return nil }
+func (r *zeroRow) Next(dest []driver.Value) error {
+	if r.done {
+		return io.EOF
+	}
+	r.done = true
+	for i := range dest {
+		dest[i] = int64(0)
+	}
+	return nil
+}
+
+// selectListLen counts the items of a query's outermost SELECT list: the
+// commas at parenthesis depth 0 between the first SELECT and the FROM at
+// depth 0, outside string literals and [bracketed] names.
+func selectListLen(q string) (int, error) {
+	i := strings.Index(q, "SELECT")
+	if i < 0 {
+		return 0, fmt.Errorf("no SELECT in %q", q)
+	}
+	depth, items := 0, 1
+	for j := i + len("SELECT"); j < len(q); j++ {
+		switch c := q[j]; {
+		case c == '\'':
+			k := strings.IndexByte(q[j+1:], '\'')
+			for k >= 0 && j+1+k+1 < len(q) && q[j+1+k+1] == '\'' { // '' inside a literal
+				j += k + 2
+				k = strings.IndexByte(q[j+1:], '\'')
+			}
+			if k < 0 {
+				return 0, fmt.Errorf("unterminated literal in %q", q)
+			}
+			j += k + 1
+		case c == '[':
+			k := strings.IndexByte(q[j:], ']')
+			if k < 0 {
+				return 0, fmt.Errorf("unterminated [name] in %q", q)
+			}
+			j += k
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ',' && depth == 0:
+			items++
+		case depth == 0 && (c == '\n' || c == ' ') && strings.HasPrefix(q[j+1:], "FROM "):
+			return items, nil
+		}
+	}
+	return 0, fmt.Errorf("no FROM at depth 0 in %q", q)
+}
+
+func TestSelectListLenCountsTopLevelItems(t *testing.T) {
+	for q, want := range map[string]int{
+		"SELECT a FROM t": 1,
+		"SELECT a, CONVERT(int, b), 'x, y', [c,d] FROM t":        4,
+		"SELECT (SELECT x, y FROM u), N'it''s, fine', z\nFROM t": 3,
+		"SELECT CASE WHEN a IN (1, 2) THEN 1 END, b FROM t":      2,
+	} {
+		if got, err := selectListLen(q); err != nil || got != want {
+			t.Errorf("selectListLen(%q) = %d, %v; want %d", q, got, err, want)
+		}
+	}
+}
 
 var registerOnce sync.Once
 var recorder = &recordingDriver{}
@@ -147,5 +225,17 @@ func TestExtendedPropertyValuesAreReadWithLosslessStyles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestDetectServerScansEveryItemItSelects(t *testing.T) {
+	registerOnce.Do(func() { sql.Register("catalog-recorder", recorder) })
+	db, err := sql.Open("catalog-recorder", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := DetectServer(context.Background(), db); err != nil {
+		t.Fatal(err)
 	}
 }
