@@ -288,48 +288,11 @@ func (b *Bucket) NewTypedWriter(ctx context.Context, key string, opts *driver.Wr
 		// Integrity comes from the trailing CRC32C (see OpenBucket).
 		DisableContentSha256: true,
 	}
-	pr, pw := io.Pipe()
-	w := &writer{ctx: ctx, pw: pw, done: make(chan struct{})}
-	go func() {
-		var err error
+	return driver.NewPipeWriter(ctx, func(ctx context.Context, body io.Reader) error {
 		if opts.IfNotExists {
-			err = b.putIfAbsent(ctx, b.key(key), pr, popts)
-		} else {
-			_, err = b.client.PutObject(ctx, b.name, b.key(key), pr, -1, popts)
+			return b.putIfAbsent(ctx, b.key(key), body, popts)
 		}
-		w.err = err
-		if err == nil {
-			err = io.ErrClosedPipe
-		}
-		pr.CloseWithError(err)
-		close(w.done)
-	}()
-	go func() {
-		select {
-		case <-ctx.Done():
-			pw.CloseWithError(ctx.Err())
-		case <-w.done:
-		}
-	}()
-	return w, nil
-}
-
-type writer struct {
-	ctx  context.Context
-	pw   *io.PipeWriter
-	done chan struct{}
-	err  error
-}
-
-func (w *writer) Write(p []byte) (int, error) { return w.pw.Write(p) }
-
-// Close ends the body: EOF commits the object; a canceled context aborts.
-func (w *writer) Close() error {
-	if err := w.ctx.Err(); err != nil {
-		w.pw.CloseWithError(err)
-	} else {
-		w.pw.Close()
-	}
-	<-w.done
-	return w.err
+		_, err := b.client.PutObject(ctx, b.name, b.key(key), body, -1, popts)
+		return err
+	}), nil
 }
