@@ -26,7 +26,7 @@ func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Row
 		func() (e error) { r.ForeignKeys, e = readForeignKeys(ctx, q); return },
 		func() (e error) { r.FKColumns, e = readFKColumns(ctx, q); return },
 		func() (e error) { r.Checks, e = readChecks(ctx, q); return },
-		func() (e error) { r.Modules, e = readModules(ctx, q); return },
+		func() (e error) { r.Modules, e = readModules(ctx, q, s); return },
 		func() (e error) { r.Triggers, e = readTriggers(ctx, q); return },
 		func() (e error) { r.TriggerOrder, e = readTriggerEvents(ctx, q); return },
 		func() (e error) { r.ExtProps, e = readExtProps(ctx, q, s); return },
@@ -309,14 +309,24 @@ ORDER BY cc.parent_object_id, cc.object_id`, func(rs *sql.Rows, r *CheckRow) err
 	})
 }
 
-func readModules(ctx context.Context, q Querier) ([]ModuleRow, error) {
+func readModules(ctx context.Context, q Querier, s *Server) ([]ModuleRow, error) {
+	// A ledger table's ledger view (2022+) is created by SQL Server with the
+	// table (CREATE TABLE ... LEDGER = ON): scripting it again would fail
+	// with "There is already an object named ...". Dropped ledger views
+	// stay behind under generated names, like dropped ledger tables.
+	ledgerViews := ""
+	if s.Has("views", "ledger_view_type") && s.Has("views", "is_dropped_ledger_view") {
+		ledgerViews = `
+  AND NOT EXISTS (SELECT 1 FROM sys.views AS lv WHERE lv.object_id = o.object_id
+    AND (lv.ledger_view_type <> 0 OR lv.is_dropped_ledger_view = 1))`
+	}
 	return query(ctx, q, "sys.sql_modules", `SELECT o.object_id, SCHEMA_NAME(o.schema_id), o.name, RTRIM(o.type), m.definition,
   m.uses_ansi_nulls, m.uses_quoted_identifier, m.is_schema_bound,
   CONVERT(bit, ISNULL(OBJECTPROPERTY(o.object_id, 'IsEncrypted'), 0)),
   CASE WHEN m.object_id IS NULL THEN 0 ELSE 1 END
 FROM sys.objects AS o
 LEFT JOIN sys.sql_modules AS m ON m.object_id = o.object_id
-WHERE o.type IN ('V', 'P', 'FN', 'IF', 'TF', 'PC', 'FS', 'FT', 'AF', 'RF', 'X') AND o.is_ms_shipped = 0
+WHERE o.type IN ('V', 'P', 'FN', 'IF', 'TF', 'PC', 'FS', 'FT', 'AF', 'RF', 'X') AND o.is_ms_shipped = 0`+ledgerViews+`
 ORDER BY o.object_id`, func(rs *sql.Rows, r *ModuleRow) error {
 		return rs.Scan(&r.ObjectID, &r.Schema, &r.Name, &r.Type, nptr{&r.Definition}, nbool{&r.AnsiNulls},
 			nbool{&r.QuotedIdent}, nbool{&r.SchemaBound}, nbool{&r.IsEncrypted}, nbool{&r.HasSQLModule})

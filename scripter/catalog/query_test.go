@@ -147,6 +147,8 @@ var newer = []struct{ view, col, text string }{
 	{"columns", "graph_type_desc", "c.graph_type_desc"},
 	{"columns", "generated_always_type_desc", "c.generated_always_type_desc"},
 	{"sequences", "last_used_value", "s.last_used_value"},
+	{"views", "ledger_view_type", "lv.ledger_view_type <> 0"},
+	{"views", "is_dropped_ledger_view", "lv.is_dropped_ledger_view = 1"},
 }
 
 func TestQueriesSelectOnlyColumnsTheServerHas(t *testing.T) {
