@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/mssqldump/mssqldump/blob/driver"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // Scheme is the URL scheme this driver is registered under.
@@ -61,17 +62,10 @@ type URLOpener struct{}
 
 // OpenBucketURL implements blob.BucketURLOpener.
 func (URLOpener) OpenBucketURL(ctx context.Context, u *url.URL) (driver.Bucket, error) {
-	q := u.Query()
-	if err := driver.CheckParams(Scheme, q, "create_dir"); err != nil {
-		return nil, err
-	}
-	var opts Options
-	if v := q.Get("create_dir"); v != "" {
-		b, err := driver.ParseBool("create_dir", v)
-		if err != nil {
-			return nil, err
-		}
-		opts.CreateDir = b
+	q := openurl.New(u)
+	opts := Options{CreateDir: q.Bool("create_dir", false)}
+	if err := q.Err(); err != nil {
+		return nil, fmt.Errorf("file URL: %w", err)
 	}
 	if u.Host != "" && u.Host != "localhost" {
 		return nil, fmt.Errorf("file URL: host %q not supported; use file:///absolute/path", u.Host)

@@ -41,6 +41,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/mssqldump/mssqldump/blob/driver"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // Scheme is the URL scheme this driver is registered under.
@@ -79,13 +80,18 @@ type Options struct {
 // URLOpener opens minio:// URLs.
 type URLOpener struct{}
 
-var urlParams = []string{"secure", "region", "prefix", "part_size", "concurrency"}
-
 // OpenBucketURL implements blob.BucketURLOpener.
 func (URLOpener) OpenBucketURL(ctx context.Context, u *url.URL) (driver.Bucket, error) {
-	q := u.Query()
-	if err := driver.CheckParams(Scheme, q, urlParams...); err != nil {
-		return nil, err
+	q := openurl.New(u)
+	opts := Options{
+		Secure:      q.Bool("secure", true),
+		Region:      q.String("region", ""),
+		Prefix:      q.String("prefix", ""),
+		PartSize:    q.Size("part_size", 0),
+		Concurrency: q.Int("concurrency", 0),
+	}
+	if err := q.Err(); err != nil {
+		return nil, fmt.Errorf("minio URL: %w", err)
 	}
 	if u.User != nil {
 		return nil, errors.New("minio URL: credentials in the URL are not accepted; set MINIO_ACCESS_KEY/MINIO_SECRET_KEY or the AWS variables")
@@ -96,28 +102,6 @@ func (URLOpener) OpenBucketURL(ctx context.Context, u *url.URL) (driver.Bucket, 
 	bucket := strings.Trim(u.Path, "/")
 	if bucket == "" || strings.Contains(bucket, "/") {
 		return nil, fmt.Errorf("minio URL: path %q must be exactly one bucket name; use ?prefix= for a key prefix", u.Path)
-	}
-	opts := Options{Secure: true, Region: q.Get("region"), Prefix: q.Get("prefix")}
-	if v := q.Get("secure"); v != "" {
-		b, err := driver.ParseBool("secure", v)
-		if err != nil {
-			return nil, err
-		}
-		opts.Secure = b
-	}
-	if v := q.Get("part_size"); v != "" {
-		n, err := driver.ParseSize("part_size", v)
-		if err != nil {
-			return nil, err
-		}
-		opts.PartSize = n
-	}
-	if v := q.Get("concurrency"); v != "" {
-		n, err := driver.ParsePositiveInt("concurrency", v)
-		if err != nil {
-			return nil, err
-		}
-		opts.Concurrency = n
 	}
 	return OpenBucket(u.Host, bucket, &opts)
 }

@@ -46,6 +46,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/mssqldump/mssqldump/blob/driver"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // Scheme is the URL scheme this driver is registered under.
@@ -85,41 +86,25 @@ type Options struct {
 // URLOpener opens s3:// URLs.
 type URLOpener struct{}
 
-var urlParams = []string{"region", "endpoint", "path_style", "prefix", "part_size", "concurrency"}
-
 // OpenBucketURL implements blob.BucketURLOpener.
 func (URLOpener) OpenBucketURL(ctx context.Context, u *url.URL) (driver.Bucket, error) {
-	q := u.Query()
-	if err := driver.CheckParams(Scheme, q, urlParams...); err != nil {
-		return nil, err
+	q := openurl.New(u)
+	opts := Options{
+		Region:      q.String("region", ""),
+		Endpoint:    q.String("endpoint", ""),
+		Prefix:      q.String("prefix", ""),
+		PathStyle:   q.OptionalBool("path_style"),
+		PartSize:    q.Size("part_size", 0),
+		Concurrency: q.Int("concurrency", 0),
+	}
+	if err := q.Err(); err != nil {
+		return nil, fmt.Errorf("s3 URL: %w", err)
 	}
 	if u.Host == "" {
 		return nil, errors.New("s3 URL: missing bucket name (want s3://BUCKET?...)")
 	}
 	if u.Path != "" && u.Path != "/" {
 		return nil, fmt.Errorf("s3 URL: unexpected path %q after the bucket; use ?prefix= for a key prefix", u.Path)
-	}
-	opts := Options{Region: q.Get("region"), Endpoint: q.Get("endpoint"), Prefix: q.Get("prefix")}
-	if v := q.Get("path_style"); v != "" {
-		b, err := driver.ParseBool("path_style", v)
-		if err != nil {
-			return nil, err
-		}
-		opts.PathStyle = &b
-	}
-	if v := q.Get("part_size"); v != "" {
-		n, err := driver.ParseSize("part_size", v)
-		if err != nil {
-			return nil, err
-		}
-		opts.PartSize = n
-	}
-	if v := q.Get("concurrency"); v != "" {
-		n, err := driver.ParsePositiveInt("concurrency", v)
-		if err != nil {
-			return nil, err
-		}
-		opts.Concurrency = n
 	}
 	return OpenBucket(ctx, u.Host, &opts)
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
-	"github.com/mssqldump/mssqldump/broker/internal/openurl"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // ErrorCode implements driver.Queue.

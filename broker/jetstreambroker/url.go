@@ -11,7 +11,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
-	"github.com/mssqldump/mssqldump/broker/internal/openurl"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // Scheme is the URL scheme this driver is usually registered under.

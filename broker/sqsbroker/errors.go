@@ -10,7 +10,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
-	"github.com/mssqldump/mssqldump/broker/internal/openurl"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // ErrorCode implements driver.Queue.

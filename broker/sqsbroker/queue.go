@@ -20,7 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
-	"github.com/mssqldump/mssqldump/broker/internal/openurl"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // Defaults for Options fields left zero.

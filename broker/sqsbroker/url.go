@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
-	"github.com/mssqldump/mssqldump/broker/internal/openurl"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // Schemes this driver is usually registered under.

@@ -1,5 +1,6 @@
-// Package openurl parses the query parameters of broker URLs, so that every
-// driver rejects unknown parameters the same way: with an error naming them.
+// Package openurl parses the query parameters of broker and blob URLs, so
+// that every driver rejects unknown parameters the same way: with an error
+// naming them (a typo such as "?part-size=" must not be silently ignored).
 package openurl
 
 import (
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dustin/go-humanize"
 )
 
 // Params consumes the query parameters of a URL. Each getter marks its
@@ -70,6 +73,31 @@ func (p *Params) Int(name string, def int) int {
 		return def
 	}
 	return n
+}
+
+// Size parses a positive byte size ("16MiB", "16777216", "64 MB").
+func (p *Params) Size(name string, def int64) int64 {
+	v, ok := p.get(name)
+	if !ok {
+		return def
+	}
+	n, err := humanize.ParseBytes(v)
+	if err != nil || n == 0 || n > 1<<40 {
+		p.fail(fmt.Errorf("query parameter %s=%q: want a positive byte size such as 16MiB", name, v))
+		return def
+	}
+	return int64(n)
+}
+
+// OptionalBool is Bool for a setting whose absence means "decide later"
+// (nil).
+func (p *Params) OptionalBool(name string) *bool {
+	if _, ok := p.q[name]; !ok {
+		p.known[name] = true
+		return nil
+	}
+	b := p.Bool(name, false)
+	return &b
 }
 
 // Bool parses true/false/1/0.
