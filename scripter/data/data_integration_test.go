@@ -86,6 +86,7 @@ func TestPlanRoundTripsThroughSQLServer(t *testing.T) {
 		sc("ch", "char(5)", "char", 5, 0, 0, ""),
 		sc("tx", "text", "text", 16, 0, 0, ""),
 		sc("nv", "nvarchar(20)", "nvarchar", 40, 0, 0, ""),
+		sc("ntx", "ntext", "ntext", 16, 0, 0, ""),
 		sc("g", "uniqueidentifier", "uniqueidentifier", 16, 0, 0, ""),
 		sc("dt", "datetime", "datetime", 8, 23, 3, ""),
 		sc("t7", "time(7)", "time", 5, 16, 7, ""),
@@ -97,13 +98,13 @@ func TestPlanRoundTripsThroughSQLServer(t *testing.T) {
 	vals := [][]string{
 		{"CONVERT(varchar(20), 0x818D8F909D41E980)", "CAST(N'αβγΩ' AS varchar(10))", "CAST(N'日本語ｶﾅ' AS varchar(30))",
 			"CAST(REPLICATE(CONVERT(nvarchar(max), N'Привет'), 2000) AS varchar(max))", "'ab'", "CONVERT(varchar(max), 0x81E9)",
-			"N'Ω😀'", "'6F9619FF-8B86-D011-B42D-00C04FC964FF'", "'1753-01-01T00:00:00.003'", "'23:59:59.9999999'",
+			"N'Ω😀' + CONVERT(nvarchar(1), 0x00D8)", "N'ü' + CONVERT(nvarchar(1), 0x00DC) + N'\\'", "'6F9619FF-8B86-D011-B42D-00C04FC964FF'", "'1753-01-01T00:00:00.003'", "'23:59:59.9999999'",
 			"'0001-01-01T00:00:00.0000000-14:00'", "-1234567890123456789012345678.0123456789", "-922337203685477.5808",
 			"CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier)"},
 	}
 	variants := []string{
 		"CAST(N'αβγ' COLLATE Greek_CI_AS AS varchar(5))", "CONVERT(varchar(8), 0x818D41)", "CAST('ab' AS char(4))",
-		"CAST(N'Ω' AS nvarchar(3))", "CAST(N'x' AS nchar(2))", "CAST(1.50 AS decimal(5,2))", "CAST(-0.0001 AS money)",
+		"CAST(N'Ω' AS nvarchar(3))", "CAST(N'a' + CONVERT(nvarchar(1), 0x00D8) AS nvarchar(5))", "CAST(N'x' AS nchar(2))", "CAST(1.50 AS decimal(5,2))", "CAST(-0.0001 AS money)",
 		"CAST(1.2345 AS smallmoney)", "CAST(0.1 AS float)", "CAST(0.1 AS real)", "CAST(1 AS bit)", "CAST(255 AS tinyint)",
 		"CAST(-32768 AS smallint)", "CAST(5 AS int)", "CAST(-9223372036854775808 AS bigint)",
 		"CAST('2000-01-01T00:00:00.007' AS datetime)", "CAST('2079-06-06T23:59:00' AS smalldatetime)", "CAST('0001-01-01' AS date)",
@@ -204,6 +205,8 @@ func TestPlanRoundTripsThroughSQLServer(t *testing.T) {
 			switch c.col.Type.Name {
 			case "text":
 				same = "CONVERT(varbinary(max), CONVERT(varchar(max), s." + q + ")) = CONVERT(varbinary(max), CONVERT(varchar(max), d." + q + "))"
+			case "ntext":
+				same = "CONVERT(varbinary(max), CONVERT(nvarchar(max), s." + q + ")) = CONVERT(varbinary(max), CONVERT(nvarchar(max), d." + q + "))"
 			case "sql_variant":
 				same = "CONVERT(varbinary(8000), s." + q + ") = CONVERT(varbinary(8000), d." + q + ")"
 				for _, prop := range []string{"BaseType", "Precision", "Scale", "MaxLength", "Collation"} {

@@ -48,8 +48,9 @@ func TestPlanSelectsExactValuesAndSkipsGeneratedColumns(t *testing.T) {
 	if !p.Identity || p.OrderSource != "primary key" || p.OrderBy != "[Id] DESC" || len(p.KeyColumns) != 1 || p.KeyColumns[0] != 0 {
 		t.Errorf("plan = %+v", p)
 	}
-	want := "SELECT [Id], [Name], [Phone], CAST([Node] AS varbinary(max)), CONVERT(nvarchar(max), [Doc]), " +
+	want := "SELECT [Id], CAST([Name] AS varbinary(100)), CAST([Phone] AS varbinary(40)), CAST([Node] AS varbinary(max)), CONVERT(nvarchar(max), [Doc]), " +
 		"CASE WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([Any], 'BaseType')) = N'uniqueidentifier' THEN CONVERT(sql_variant, CONVERT(binary(16), [Any])) " +
+		"WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([Any], 'BaseType')) IN (N'nchar', N'nvarchar') THEN CONVERT(sql_variant, CONVERT(varbinary(8000), [Any])) " +
 		"WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([Any], 'BaseType')) IN (N'char', N'varchar') AND DATALENGTH([Any]) <= 4000 " +
 		"THEN CONVERT(sql_variant, CONVERT(nvarchar(4000), [Any])) ELSE [Any] END, " +
 		"CONVERT(sysname, SQL_VARIANT_PROPERTY([Any], 'BaseType')), CONVERT(int, SQL_VARIANT_PROPERTY([Any], 'Precision')), " +

@@ -447,7 +447,7 @@ func TestCharacterColumnsAreDecodedByTheServer(t *testing.T) {
 		col("m", "varchar", -1, 0, 0), col("x", "text", 16, 0, 0), col("n", "nvarchar", 20, 0, 0)}}
 	p := NewPlan(tb, "", "")
 	want := []string{"CONVERT(nvarchar(10), [c])", "CONVERT(nvarchar(4000), [v])", "CONVERT(nvarchar(max), [w])",
-		"CONVERT(nvarchar(max), [m])", "CONVERT(nvarchar(max), [x])", "[n]"}
+		"CONVERT(nvarchar(max), [m])", "CONVERT(nvarchar(max), [x])", "CAST([n] AS varbinary(20))"}
 	for i, c := range p.Columns {
 		if c.Select != want[i] {
 			t.Errorf("%s: select %s, want %s", c.Name, c.Select, want[i])
@@ -456,7 +456,7 @@ func TestCharacterColumnsAreDecodedByTheServer(t *testing.T) {
 	// What the server's cp1252 -> UTF-16 conversion gives for 0xE9 0x80 0x81 0x20
 	// (é, €, the C1 control U+0081, the char(n) padding) reaches the
 	// literal unchanged, and converts back to the same bytes on INSERT.
-	lits := literals(t, p, [][]any{{"é€\u0081 ", "a$(b)", "x", "y", "z", "n"}})
+	lits := literals(t, p, [][]any{{"é€\u0081 ", "a$(b)", "x", "y", "z", []byte{'n', 0}}})
 	if !strings.HasPrefix(lits[0], "N'é€\u0081 ', N'a$'+N'(b)', N'x', N'y', N'z', N'n'") {
 		t.Errorf("row = %s", lits[0])
 	}
@@ -472,6 +472,7 @@ func TestVariantOfEveryBaseType(t *testing.T) {
 	sel := p.Columns[0].Select
 	for _, part := range []string{
 		"CASE WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([v], 'BaseType')) = N'uniqueidentifier' THEN CONVERT(sql_variant, CONVERT(binary(16), [v]))",
+		"WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([v], 'BaseType')) IN (N'nchar', N'nvarchar') THEN CONVERT(sql_variant, CONVERT(varbinary(8000), [v]))",
 		"WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([v], 'BaseType')) IN (N'char', N'varchar') AND DATALENGTH([v]) <= 4000 THEN CONVERT(sql_variant, CONVERT(nvarchar(4000), [v]))",
 		"ELSE [v] END, CONVERT(sysname, SQL_VARIANT_PROPERTY([v], 'BaseType'))",
 	} {
@@ -510,8 +511,10 @@ func TestVariantOfEveryBaseType(t *testing.T) {
 		{[]any{guid, "uniqueidentifier", int64(0), int64(0), int64(16), nil}, "CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier)"},
 		{[]any{"é€", "varchar", int64(0), int64(0), int64(10), "Latin1_General_CI_AS"}, "CAST(N'é€' AS varchar(10))"},
 		{[]any{"ab ", "char", int64(0), int64(0), int64(3), "Greek_CS_AS"}, "CAST((N'ab ') COLLATE Greek_CS_AS AS char(3))"},
-		{[]any{"Ω", "nvarchar", int64(0), int64(0), int64(20), "Latin1_General_CI_AS"}, "CAST(N'Ω' AS nvarchar(10))"},
-		{[]any{"😀", "nchar", int64(0), int64(0), int64(4), "Japanese_XJIS_140_CI_AS_SC"}, "CAST((N'😀') COLLATE Japanese_XJIS_140_CI_AS_SC AS nchar(2))"},
+		// nchar/nvarchar: UTF-16LE bytes (the plan's CONVERT(varbinary(8000), ...)).
+		{[]any{[]byte{0xA9, 0x03}, "nvarchar", int64(0), int64(0), int64(20), "Latin1_General_CI_AS"}, "CAST(N'Ω' AS nvarchar(10))"},
+		{[]any{[]byte{0x3D, 0xD8, 0x00, 0xDE}, "nchar", int64(0), int64(0), int64(4), "Japanese_XJIS_140_CI_AS_SC"}, "CAST((N'😀') COLLATE Japanese_XJIS_140_CI_AS_SC AS nchar(2))"},
+		{[]any{[]byte{0x00, 0xD8}, "nvarchar", int64(0), int64(0), int64(8), "Latin1_General_CI_AS"}, "CAST(CONVERT(nvarchar(1),0x00D8) AS nvarchar(4))"},
 	}
 	for _, tc := range cases {
 		lits := literals(t, p, [][]any{tc.row})
@@ -520,7 +523,11 @@ func TestVariantOfEveryBaseType(t *testing.T) {
 			continue
 		}
 		back, ok := mustParse(t, lits[0], EncodeType(c)).(tsql.Variant)
-		if !ok || back.BaseType.Name != tc.row[1] || !tsql.Equal(back.Value, tc.row[0]) {
+		want := tc.row[0]
+		if b, isBytes := want.([]byte); isBytes && (tc.row[1] == "nvarchar" || tc.row[1] == "nchar") {
+			want = tsql.UTF16(b)
+		}
+		if !ok || back.BaseType.Name != tc.row[1] || !tsql.Equal(back.Value, want) {
 			t.Errorf("%s: %s parses to %#v", tc.row[1], lits[0], back)
 		}
 	}
@@ -539,5 +546,33 @@ func TestXMLAndCLRTypesFromTheDriver(t *testing.T) {
 	}
 	if got := oneColumn(t, col("b", "varbinary", -1, 0, 0), []byte{})[0]; got != "0x" {
 		t.Errorf("empty varbinary: %s", got)
+	}
+}
+
+// TestUnicodeColumnsKeepUnpairedSurrogates: nchar/nvarchar/ntext/sysname
+// are read as varbinary, so the writer sees the stored UTF-16 units;
+// go-mssqldb's decodeNChar (utf16.Decode) would have turned the lone
+// surrogates below into U+FFFD.
+func TestUnicodeColumnsKeepUnpairedSurrogates(t *testing.T) {
+	units := []byte{'a', 0, 0x00, 0xD8, 0x3D, 0xD8, 0x00, 0xDE, 0xFF, 0xDF, '\\', 0} // a, lone high, 😀, lone low, backslash
+	want := "N'a'+CONVERT(nvarchar(1),0x00D8)+N'😀'+CONVERT(nvarchar(1),0xFFDF)+NCHAR(92)"
+	for _, c := range []*model.Column{col("nv", "nvarchar", 40, 0, 0), col("nc", "nchar", 12, 0, 0),
+		col("nt", "ntext", 16, 0, 0), col("nm", "nvarchar", -1, 0, 0), col("sn", "sysname", 256, 0, 0)} {
+		tb := &model.Table{QName: model.QName{Schema: "dbo", Name: "t"}, Columns: []*model.Column{c}}
+		p := NewPlan(tb, "", "")
+		if !p.Columns[0].UTF16 || !strings.HasPrefix(p.Columns[0].Select, "CAST([") || !strings.Contains(p.Columns[0].Select, " AS varbinary(") {
+			t.Errorf("%s: select %s, UTF16 %v", c.Type.Name, p.Columns[0].Select, p.Columns[0].UTF16)
+		}
+		lit := literals(t, p, [][]any{{units}})[0]
+		if lit != want {
+			t.Errorf("%s: %s, want %s", c.Type.Name, lit, want)
+		}
+		if back := mustParse(t, lit, EncodeType(c)); !tsql.Equal(back, tsql.UTF16(units)) {
+			t.Errorf("%s: %s parses to %q", c.Type.Name, lit, back)
+		}
+	}
+	// Fixtures (and any reader that scans text) may still pass strings.
+	if got := oneColumn(t, col("nv", "nvarchar", 40, 0, 0), "it's")[0]; got != "N'it''s'" {
+		t.Errorf("string value: %s", got)
 	}
 }

@@ -32,6 +32,9 @@ type Column struct {
 	Width int
 	// Variant marks a sql_variant column.
 	Variant bool
+	// UTF16 marks a Unicode column read as varbinary: a []byte value holds
+	// its UTF-16LE units (a string, as fixtures give, is text).
+	UTF16 bool
 
 	fast fastKind
 }
@@ -138,6 +141,14 @@ func selectExpr(c *model.Column, et tsql.Type) (expr string, width int) {
 			return "CONVERT(nvarchar(" + strconv.Itoa(et.MaxLength) + "), " + q + ")", 1
 		}
 		return "CONVERT(nvarchar(max), " + q + ")", 1
+	case et.Name == "nchar", et.Name == "nvarchar", et.Name == "ntext", et.Name == "sysname":
+		// The stored UTF-16 units as they are: go-mssqldb decodes nvarchar
+		// with unicode/utf16, which turns an unpaired surrogate (SQL Server
+		// keeps any 16-bit unit) into U+FFFD. The writer encodes the units.
+		if et.MaxLength > 0 && et.MaxLength <= 8000 && et.Name != "ntext" {
+			return "CAST(" + q + " AS varbinary(" + strconv.Itoa(et.MaxLength) + "))", 1
+		}
+		return "CAST(" + q + " AS varbinary(max))", 1
 	case et.Name == "uniqueidentifier":
 		// The storage (wire) byte order whatever the connection's
 		// "guid conversion" setting, which reorders a uniqueidentifier's
@@ -154,15 +165,17 @@ func selectExpr(c *model.Column, et tsql.Type) (expr string, width int) {
 	return q, 1
 }
 
-// variantValueExpr reads a sql_variant's value. Two base types need the
+// variantValueExpr reads a sql_variant's value. Three base types need the
 // same treatment as plain columns, and CASE keeps the result a sql_variant:
 // a uniqueidentifier comes back as its binary(16) storage bytes (immune to
-// "guid conversion"), and char/varchar is decoded by the server into
-// nvarchar (go-mssqldb's code-page decoding is lossy, see selectExpr) when
-// it fits nvarchar(4000); the base type columns still report the original.
+// "guid conversion"), nchar/nvarchar as its UTF-16 bytes, and char/varchar
+// is decoded by the server into nvarchar (go-mssqldb's code-page decoding
+// is lossy, see selectExpr) when it fits nvarchar(4000); the base type
+// columns still report the original type.
 func variantValueExpr(q string) string {
 	base := "CONVERT(sysname, SQL_VARIANT_PROPERTY(" + q + ", 'BaseType'))"
 	return "CASE WHEN " + base + " = N'uniqueidentifier' THEN CONVERT(sql_variant, CONVERT(binary(16), " + q + "))" +
+		" WHEN " + base + " IN (N'nchar', N'nvarchar') THEN CONVERT(sql_variant, CONVERT(varbinary(8000), " + q + "))" +
 		" WHEN " + base + " IN (N'char', N'varchar') AND DATALENGTH(" + q + ") <= 4000 THEN CONVERT(sql_variant, CONVERT(nvarchar(4000), " + q + "))" +
 		" ELSE " + q + " END"
 }
@@ -219,7 +232,8 @@ func NewPlan(t *model.Table, where, dbCollation string) *Plan {
 		et := EncodeType(c)
 		expr, width := selectExpr(c, et)
 		pos[c.Name] = len(p.Columns)
-		p.Columns = append(p.Columns, Column{Name: c.Name, Type: et, Select: expr, Width: width, Variant: et.Name == "sql_variant", fast: fastKindOf(et)})
+		p.Columns = append(p.Columns, Column{Name: c.Name, Type: et, Select: expr, Width: width, Variant: et.Name == "sql_variant",
+			UTF16: et.Name == "nchar" || et.Name == "nvarchar" || et.Name == "ntext" || et.Name == "sysname", fast: fastKindOf(et)})
 		cols = append(cols, c)
 		if c.Identity != nil {
 			p.Identity = true

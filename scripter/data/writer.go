@@ -144,6 +144,9 @@ func (w *Writer) encodeRow(p *Plan, vals []any) error {
 			var lit any
 			if v[0] != nil {
 				vt := tsql.Variant{BaseType: tsql.Type{Name: asString(v[1]), Precision: asInt(v[2]), Scale: asInt(v[3]), MaxLength: asInt(v[4])}, Value: v[0]}
+				if b, ok := v[0].([]byte); ok && (vt.BaseType.Name == "nvarchar" || vt.BaseType.Name == "nchar") {
+					vt.Value = tsql.UTF16(b) // the plan reads these as their UTF-16 bytes
+				}
 				if coll := asString(v[5]); coll != "" && coll != p.DBCollation {
 					vt.Collation = coll
 				}
@@ -183,6 +186,9 @@ func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 		// number; anything else goes to tsql, which rejects it.
 		if c.fast == fastDecimal && plainDecimal(x) {
 			return append(dst, x...), nil
+		}
+		if c.UTF16 {
+			return tsql.AppendUTF16Expr(dst, x)
 		}
 	case bool:
 		if c.fast == fastBit {

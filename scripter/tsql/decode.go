@@ -14,7 +14,9 @@ import (
 // expression of the forms AppendLiteral writes (not arbitrary T-SQL) and
 // returns the value in the Go shape go-mssqldb would return for a column of
 // type t (int64, bool, float64, decimal text as []byte, string, []byte,
-// uniqueidentifier bytes in wire order, time.Time, Variant). Date/time values
+// uniqueidentifier bytes in wire order, time.Time, Variant; an unpaired
+// surrogate of UTF16 data comes back inside the string as its 3-byte
+// generalized UTF-8 form, see UTF16String). Date/time values
 // without an offset come back in UTC. Tests and restore checks use it to
 // prove that an encoded value means exactly the original.
 func ParseLiteral(src string, t Type) (any, error) {
@@ -188,6 +190,19 @@ func (p *litParser) term() (pval, error) {
 		switch {
 		case p.word("nvarchar(max),N''"):
 			return pval{kind: 's'}, p.expect(")")
+		case p.word("nvarchar(1),"):
+			// One UTF-16 unit given as its little-endian bytes (an
+			// unpaired surrogate): its 3-byte generalized UTF-8 form.
+			v, err := p.term()
+			if err != nil || v.kind != 'b' || len(v.b) != 2 {
+				return pval{}, p.errf("want 2 bytes in CONVERT(nvarchar(1),...)")
+			}
+			u := rune(v.b[0]) | rune(v.b[1])<<8
+			s := string([]byte{byte(0xE0 | u>>12), byte(0x80 | (u>>6)&0x3F), byte(0x80 | u&0x3F)})
+			if u < 0x800 || u >= 0x10000 {
+				s = string(u)
+			}
+			return pval{kind: 's', s: s}, p.expect(")")
 		case p.word("varchar(max),"):
 			v, err := p.term()
 			if err != nil || v.kind != 'b' {
@@ -464,8 +479,42 @@ func Equal(a, b any) bool {
 		y, ok := b.(Variant)
 		return ok && x.BaseType == y.BaseType && x.Collation == y.Collation && Equal(x.Value, y.Value)
 	case string:
+		if y, ok := b.(UTF16); ok {
+			return x == UTF16String(y)
+		}
 		y, ok := b.(string)
 		return ok && x == y && utf8.ValidString(x) == utf8.ValidString(y)
+	case UTF16:
+		switch y := b.(type) {
+		case UTF16:
+			return string(x) == string(y)
+		case string:
+			return UTF16String(x) == y
+		}
+		return false
 	}
 	return a == b
+}
+
+// UTF16String is the string ParseLiteral returns for the UTF16 value b:
+// UTF-8, with each unpaired surrogate as its 3-byte generalized UTF-8 form
+// (so it is not valid UTF-8 exactly when b has one).
+func UTF16String(b UTF16) string {
+	var out []byte
+	for i := 0; i+1 < len(b); i += 2 {
+		u := rune(b[i]) | rune(b[i+1])<<8
+		if u >= 0xD800 && u < 0xDC00 && i+3 < len(b) {
+			if lo := rune(b[i+2]) | rune(b[i+3])<<8; lo >= 0xDC00 && lo <= 0xDFFF {
+				out = utf8.AppendRune(out, 0x10000+(u-0xD800)<<10+(lo-0xDC00))
+				i += 2
+				continue
+			}
+		}
+		if u >= 0xD800 && u <= 0xDFFF {
+			out = append(out, byte(0xE0|u>>12), byte(0x80|(u>>6)&0x3F), byte(0x80|u&0x3F))
+			continue
+		}
+		out = utf8.AppendRune(out, u)
+	}
+	return string(out)
 }

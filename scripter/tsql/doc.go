@@ -36,16 +36,21 @@
 //	                              are errors (SQL Server has none).
 //	decimal, numeric, money,      the driver's exact text ([]byte "-12.3400")
 //	smallmoney                    verbatim; never through float64
-//	nchar, nvarchar, ntext,       N'...' (see "Strings" below)
-//	sysname, json
-//	char, varchar, text           N'...' too: the driver decoded the column's
-//	                              bytes with the column collation's code page,
-//	                              and SQL Server converts the Unicode constant
-//	                              back with the target column's code page, so
-//	                              every character that came from that code page
-//	                              lands as the same bytes. Bytes the driver could
-//	                              not decode (not valid UTF-8) are written as
-//	                              CONVERT(varchar(max),0x...).
+//	nchar, nvarchar, ntext,       N'...' (see "Strings" below), from a string or
+//	sysname, json                 from UTF16 (the stored UTF-16LE units, which
+//	                              the data reader selects as varbinary because
+//	                              go-mssqldb's string decoding turns unpaired
+//	                              surrogates into U+FFFD); an unpaired
+//	                              surrogate is CONVERT(nvarchar(1),0xLLHH)
+//	char, varchar, text           N'...' too: the data reader has the server
+//	                              convert the column to nvarchar (go-mssqldb's
+//	                              own code-page decoding knows no UTF-8
+//	                              collation and maps undefined bytes to
+//	                              U+FFFD), and SQL Server converts the Unicode
+//	                              constant back with the target column's code
+//	                              page, so every character lands as the same
+//	                              bytes. Raw bytes that are not valid UTF-8 are
+//	                              written as CONVERT(varchar(max),0x...).
 //	binary, varbinary, image,     0x0A1B (upper-case hex; empty is 0x)
 //	timestamp
 //	hierarchyid, geometry,        CAST(0x0A1B AS geography): the binary

@@ -122,6 +122,8 @@ func appendLiteral(dst []byte, v any, t Type) ([]byte, error) {
 		}
 	case kindNChar:
 		switch x := v.(type) {
+		case UTF16:
+			return AppendUTF16Expr(dst, x)
 		case string:
 			if !utf8.ValidString(x) {
 				return dst, unsupported(v, t, "not valid UTF-8")
@@ -135,6 +137,10 @@ func appendLiteral(dst []byte, v any, t Type) ([]byte, error) {
 		}
 	case kindChar:
 		switch x := v.(type) {
+		case UTF16:
+			// Read through nvarchar: converted back to the column's code
+			// page on INSERT like any N'...' value.
+			return AppendUTF16Expr(dst, x)
 		case string:
 			if utf8.ValidString(x) {
 				return AppendStringExpr(dst, x), nil

@@ -1,8 +1,12 @@
 package tsql
 
 import (
+	"encoding/binary"
+	"fmt"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // plain marks the bytes an open N'...' chunk can take verbatim. Everything
@@ -98,6 +102,13 @@ func AppendStringExpr(dst []byte, s string) []byte {
 	}
 	start := len(dst)
 	e := strEnc{dst: dst}
+	e.text(s)
+	return e.finish(start, len(s))
+}
+
+// text appends the valid UTF-8 s. A piece written after it (an NCHAR call
+// or a unit) closes the open chunk, which text treats like the end of s.
+func (e *strEnc) text(s string) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if plain[c] {
@@ -158,9 +169,15 @@ func AppendStringExpr(dst []byte, s string) []byte {
 			i += size
 		}
 	}
+}
+
+// finish closes the expression that started at dst[start]; units bounds the
+// value's length in UTF-16 code units (a byte count of UTF-8 is an upper
+// bound).
+func (e *strEnc) finish(start, units int) []byte {
 	e.closeChunk()
-	dst = e.dst
-	if e.pieces > 1 && len(s) > maxNonMaxChars {
+	dst := e.dst
+	if e.pieces > 1 && units > maxNonMaxChars {
 		// More than 4000 UTF-16 units may be concatenated from non-max
 		// pieces, which T-SQL would truncate to nvarchar(4000). A leading
 		// nvarchar(max) operand makes the whole left-associative "+" max.
@@ -170,4 +187,93 @@ func AppendStringExpr(dst []byte, s string) []byte {
 		copy(dst[start:], prefix)
 	}
 	return dst
+}
+
+// unit writes one UTF-16 code unit that is not part of a valid pair (an
+// unpaired surrogate) as CONVERT(nvarchar(1),0xLLHH): the bytes are
+// reinterpreted as UTF-16LE whatever the collation, where NCHAR(n) of a
+// surrogate depends on the collation's SC flag.
+func (e *strEnc) unit(u uint16) {
+	e.closeChunk()
+	if e.pieces > 0 {
+		e.dst = append(e.dst, '+')
+	}
+	e.dst = append(e.dst, "CONVERT(nvarchar(1),"...)
+	e.dst = AppendHex(e.dst, []byte{byte(u), byte(u >> 8)})
+	e.dst = append(e.dst, ')')
+	e.pieces++
+}
+
+// UTF16 is nchar/nvarchar/ntext data as SQL Server stores it: UTF-16LE code
+// units, which may include unpaired surrogates (SQL Server accepts any
+// 16-bit unit; go-mssqldb's string decoding would turn them into U+FFFD).
+// The data reader selects Unicode columns as varbinary to get these bytes.
+type UTF16 []byte
+
+// AppendUTF16Expr appends the nvarchar expression whose value is exactly
+// the UTF-16LE units b: AppendStringExpr's form, with each unpaired
+// surrogate as CONVERT(nvarchar(1),0x...). An odd length is an error.
+func AppendUTF16Expr(dst []byte, b []byte) ([]byte, error) {
+	if len(b)%2 != 0 {
+		return dst, fmt.Errorf("%w: UTF-16 data of odd length %d", ErrUnsupported, len(b))
+	}
+	if len(b) == 0 {
+		return append(dst, "N''"...), nil
+	}
+	start := len(dst)
+	e := strEnc{dst: dst}
+	// UTF-8 takes at most 3 bytes per UTF-16 unit (4 per surrogate pair).
+	var stack [768]byte
+	run := stack[:0]
+	if 3*len(b)/2 > len(stack) {
+		run = make([]byte, 0, 3*len(b)/2)
+	}
+	flush := func() {
+		if len(run) > 0 {
+			// run is not modified while the string is in use.
+			e.text(unsafe.String(unsafe.SliceData(run), len(run)))
+			run = run[:0]
+		}
+	}
+	for i := 0; i < len(b); i += 2 {
+		if b[i+1] == 0 && b[i] < utf8.RuneSelf {
+			// ASCII runs, the common case, without per-unit decoding.
+			j, w := i, len(run)
+			run = run[:cap(run)]
+			for ; j+8 <= len(b); j += 8 {
+				x := binary.LittleEndian.Uint64(b[j:])
+				if x&0xFF80FF80FF80FF80 != 0 {
+					break
+				}
+				_ = run[w+3]
+				run[w], run[w+1], run[w+2], run[w+3] = byte(x), byte(x>>16), byte(x>>32), byte(x>>48)
+				w += 4
+			}
+			for ; j < len(b) && b[j+1] == 0 && b[j] < utf8.RuneSelf; j += 2 {
+				run[w] = b[j]
+				w++
+			}
+			run = run[:w]
+			i = j - 2
+			continue
+		}
+		u := uint16(b[i]) | uint16(b[i+1])<<8
+		switch {
+		case !utf16.IsSurrogate(rune(u)):
+			run = utf8.AppendRune(run, rune(u))
+		case u < 0xDC00 && i+3 < len(b):
+			lo := uint16(b[i+2]) | uint16(b[i+3])<<8
+			if lo >= 0xDC00 && lo <= 0xDFFF {
+				run = utf8.AppendRune(run, utf16.DecodeRune(rune(u), rune(lo)))
+				i += 2
+				continue
+			}
+			fallthrough
+		default:
+			flush()
+			e.unit(u)
+		}
+	}
+	flush()
+	return e.finish(start, len(b)/2), nil
 }
