@@ -374,6 +374,8 @@ func extPropValue(s *Server) string {
     WHEN 'smallmoney' THEN CONVERT(nvarchar(max), CONVERT(smallmoney, ep.value), 2)
     WHEN 'datetime' THEN CONVERT(nvarchar(max), CONVERT(datetime, ep.value), 126)
     WHEN 'smalldatetime' THEN CONVERT(nvarchar(max), CONVERT(smalldatetime, ep.value), 126)
+    WHEN 'varbinary' THEN CONVERT(nvarchar(max), CONVERT(varbinary(8000), ep.value), 1)
+    WHEN 'binary' THEN CONVERT(nvarchar(max), CONVERT(varbinary(8000), ep.value), 1)
     ELSE CONVERT(nvarchar(max), ep.value)
   END`
 }

@@ -220,6 +220,9 @@ func TestExtendedPropertyValuesAreReadWithLosslessStyles(t *testing.T) {
 				"WHEN 'smallmoney' THEN CONVERT(nvarchar(max), CONVERT(smallmoney, ep.value), 2)",
 				"WHEN 'datetime' THEN CONVERT(nvarchar(max), CONVERT(datetime, ep.value), 126)",
 				"WHEN 'smalldatetime' THEN CONVERT(nvarchar(max), CONVERT(smalldatetime, ep.value), 126)",
+				// Style 1: 0x-prefixed hex (style 0 would read the bytes as UTF-16 text).
+				"WHEN 'varbinary' THEN CONVERT(nvarchar(max), CONVERT(varbinary(8000), ep.value), 1)",
+				"WHEN 'binary' THEN CONVERT(nvarchar(max), CONVERT(varbinary(8000), ep.value), 1)",
 				"ELSE CONVERT(nvarchar(max), ep.value)",
 			} {
 				if !strings.Contains(q, want) {

@@ -1,8 +1,10 @@
 package ddl
 
 import (
+	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
 )
@@ -105,20 +107,39 @@ func (b *builder) extendedProperties() []Object {
 	return out
 }
 
-// extPropBaseType maps SQL_VARIANT_PROPERTY(value, 'BaseType') to a type
-// CONVERT can produce inside a sql_variant (no max types).
-func extPropBaseType(t string) string {
-	switch t {
-	case "varchar", "char":
-		return "varchar(8000)"
-	case "nchar":
-		return "nvarchar(4000)"
+// extPropValue is the expression that turns the property's text (as the
+// catalog reader reads it: CONVERT(nvarchar(max), value), with lossless
+// styles for float, money, datetime and binary) back into a value of its
+// base type, so that sql_variant keeps the base type and a re-dump is the
+// same. Lengths and scales come from the text itself: a sql_variant holds
+// no max types, and property values are at most 7,500 bytes.
+func extPropValue(baseType, text string) string {
+	lit, _ := strLit(text)
+	n := utf8.RuneCountInString(text)
+	switch baseType {
+	case "varchar", "char", "nchar":
+		return fmt.Sprintf("CONVERT(%s(%d), %s)", baseType, max(n, 1), lit)
 	case "varbinary", "binary":
-		return "varbinary(8000)"
+		// Style 1: the text is 0x-prefixed hex (read with style 1).
+		size := max((len(text)-2)/2, 1)
+		return fmt.Sprintf("CONVERT(%s(%d), %s, 1)", baseType, size, lit)
 	case "decimal", "numeric":
-		return "decimal(38, 10)"
+		digits, scale := decimalShape(text)
+		return fmt.Sprintf("CONVERT(%s(%d, %d), %s)", baseType, digits, scale, lit)
+	case "datetime", "smalldatetime":
+		// Style 126 (ISO 8601) reads back the same in every session language.
+		return "CONVERT(" + baseType + ", " + lit + ", 126)"
 	}
-	return t
+	return "CONVERT(" + baseType + ", " + lit + ")"
+}
+
+// decimalShape is the precision and scale that hold the decimal text
+// exactly ("-123.4500" → 7, 4).
+func decimalShape(text string) (precision, scale int) {
+	intPart, frac, _ := strings.Cut(strings.TrimLeft(text, "+-"), ".")
+	scale = len(frac)
+	precision = max(len(strings.TrimLeft(intPart, "0"))+scale, scale, 1)
+	return min(precision, 38), min(scale, 38)
 }
 
 // extProp renders one call. Arguments of EXEC must be literals or
@@ -150,8 +171,7 @@ func (b *builder) extProp(p *model.ExtendedProperty) (string, bool) {
 	case p.IsNull:
 		call.WriteString(", @value = NULL")
 	case p.BaseType != "" && p.BaseType != "nvarchar":
-		e, _ := strLit(p.Value)
-		decl.WriteString("DECLARE @value sql_variant = CONVERT(" + extPropBaseType(p.BaseType) + ", " + e + ");\n")
+		decl.WriteString("DECLARE @value sql_variant = " + extPropValue(p.BaseType, p.Value) + ";\n")
 		n++
 		call.WriteString(", @value = @value")
 	default:

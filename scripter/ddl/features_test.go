@@ -128,3 +128,29 @@ func TestTemporalTablesLoadExactPeriodsThenVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestExtendedPropertyValuesKeepTheirBaseTypeExactly: a sql_variant value
+// comes back with the same base type and the same value, so restoring and
+// dumping again gives the same bytes (binary from its 0x text, decimal with
+// its scale, char types with their length, datetime in ISO 8601).
+func TestExtendedPropertyValuesKeepTheirBaseTypeExactly(t *testing.T) {
+	for _, tc := range []struct{ base, value, want string }{
+		{"varbinary", "0x00FF10", "CONVERT(varbinary(3), N'0x00FF10', 1)"},
+		{"binary", "0x", "CONVERT(binary(1), N'0x', 1)"},
+		{"decimal", "-123.45000000000001", "CONVERT(decimal(17, 14), N'-123.45000000000001')"},
+		{"numeric", "0.5", "CONVERT(numeric(1, 1), N'0.5')"},
+		{"char", "ab ", "CONVERT(char(3), N'ab ')"},
+		{"nchar", "ü", "CONVERT(nchar(1), N'ü')"},
+		{"datetime", "2024-01-02T03:04:05.007", "CONVERT(datetime, N'2024-01-02T03:04:05.007', 126)"},
+		{"int", "3", "CONVERT(int, N'3')"},
+	} {
+		db := &model.Database{ExtendedProperties: []*model.ExtendedProperty{{Name: "p", Value: tc.value, BaseType: tc.base}}}
+		var buf bytes.Buffer
+		if err := Build(db, Options{}).Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if want := "DECLARE @value sql_variant = " + tc.want + ";\n"; !strings.Contains(buf.String(), want) {
+			t.Errorf("%s %q: got\n%s\nwant it to contain %s", tc.base, tc.value, buf.String(), want)
+		}
+	}
+}
