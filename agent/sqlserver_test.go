@@ -55,6 +55,8 @@ func TestSQLServerErrorsAreClassified(t *testing.T) {
 		{&scripter.ServerError{Kind: scripter.KindPermission, Number: 229, Message: "SELECT denied"}, protocol.ErrCodeDumpFailed, "permission denied"},
 		{&scripter.ServerError{Kind: scripter.KindUnreachable, Message: "connection reset"}, protocol.ErrCodeUnreachable, "cannot reach SQL Server at db.example.com:1433"},
 		{&scripter.ServerError{Kind: scripter.KindServer, Number: 1205, Message: "deadlock victim"}, "", ""},
+		// DDL on a table while the snapshot reads it: another attempt can succeed.
+		{&scripter.ServerError{Kind: scripter.KindServer, Number: 3961, Message: "Snapshot isolation transaction failed in database 'x' because the object accessed by the statement has been modified by a DDL statement"}, "", ""},
 		{&scripter.OptionError{Option: "IncludeObjects", Message: "bad regexp"}, protocol.ErrCodeInvalidJob, "IncludeObjects"},
 		{fmt.Errorf("snapshot: %w", scripter.ErrSnapshotUnavailable), protocol.ErrCodeDumpFailed, "SNAPSHOT"},
 		{&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, protocol.ErrCodeUnreachable, "db.example.com:1433"},
