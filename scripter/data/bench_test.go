@@ -6,12 +6,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
 )
 
 // mixedTable/mixedRows: a typical OLTP row (keys, text, money, dates,
-// floats, guids, bytes, flags, NULLs) in the driver's shapes.
+// floats, guids, bytes, flags, NULLs) in the driver's shapes for the
+// plan's SELECT (nvarchar as UTF-16 bytes, varchar as server-decoded text).
 func mixedTable() *model.Table {
 	return &model.Table{QName: model.QName{Schema: "dbo", Name: "Mixed"},
 		Columns: []*model.Column{
@@ -29,10 +31,10 @@ func mixedRows(n int) [][]any {
 	for i := range rows {
 		var note any
 		if i%3 != 0 {
-			note = fmt.Sprintf("Customer %d wrote: it's fine, delivered on time; order #%d. Ünïcödé ok.", i, i*7)
+			note = utf16Bytes(fmt.Sprintf("Customer %d wrote: it's fine, delivered on time; order #%d. Ünïcödé ok.", i, i*7))
 		}
 		rows[i] = []any{
-			int64(i), fmt.Sprintf("Name number %d O'Brien", i), fmt.Sprintf("C%06d", i),
+			int64(i), utf16Bytes(fmt.Sprintf("Name number %d O'Brien", i)), fmt.Sprintf("C%06d", i),
 			[]byte(fmt.Sprintf("%d.%04d", i*13, i%10000)), []byte(fmt.Sprintf("%d.%04d", i, i%7)), float64(i) / 7,
 			base.Add(time.Duration(i) * 1234567 * time.Microsecond).Add(time.Duration(i%10) * 100), time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%1000),
 			[]byte{byte(i), byte(i >> 8), 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
@@ -40,6 +42,15 @@ func mixedRows(n int) [][]any {
 		}
 	}
 	return rows
+}
+
+// utf16Bytes is nvarchar data as the plan reads it (CAST AS varbinary).
+func utf16Bytes(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
 }
 
 type countingDiscard struct{ n int64 }
