@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/Berlin on machines without a zoneinfo database
 
 	"github.com/mssqldump/mssqldump/scripter/model"
 	"github.com/mssqldump/mssqldump/scripter/tsql"
@@ -574,5 +575,56 @@ func TestUnicodeColumnsKeepUnpairedSurrogates(t *testing.T) {
 	// Fixtures (and any reader that scans text) may still pass strings.
 	if got := oneColumn(t, col("nv", "nvarchar", 40, 0, 0), "it's")[0]; got != "N'it''s'" {
 		t.Errorf("string value: %s", got)
+	}
+}
+
+// TestNonUTCConnectionTimeZoneNeverShiftsSilently: with the connection
+// string's timezone=Europe/Berlin, go-mssqldb's decodeDateTime2 builds
+// time.Date(1, 1, 1+days, 0, 0, sec, ns, loc), which moves a stored
+// 2024-03-31 02:30 (inside the spring-forward gap) to 03:30. The writer
+// must keep every other wall clock and refuse the ambiguous ones.
+func TestNonUTCConnectionTimeZoneNeverShiftsSilently(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decode := func(y int, m time.Month, d, h, mi int) time.Time { // decodeDateTime2 with loc
+		days := daysSince0001(y, m, d)
+		return time.Date(1, 1, 1+days, 0, 0, h*3600+mi*60, 0, berlin)
+	}
+	c := col("d", "datetime2", 8, 27, 0)
+	tb := &model.Table{QName: model.QName{Schema: "dbo", Name: "t"}, Columns: []*model.Column{c}}
+	p := NewPlan(tb, "", "")
+	for _, ok := range []struct {
+		v    time.Time
+		want string
+	}{
+		{decode(2024, 3, 31, 1, 59), "'2024-03-31T01:59:00'"},
+		{decode(2024, 3, 31, 4, 0), "'2024-03-31T04:00:00'"},
+		{decode(2024, 10, 27, 2, 30), "'2024-10-27T02:30:00'"}, // the autumn fold keeps its wall clock
+		{decode(2024, 7, 1, 12, 0), "'2024-07-01T12:00:00'"},
+	} {
+		if got := literals(t, p, [][]any{{ok.v}})[0]; got != ok.want {
+			t.Errorf("%v: %s, want %s", ok.v, got, ok.want)
+		}
+	}
+	for _, bad := range []time.Time{decode(2024, 3, 31, 2, 30), decode(2024, 3, 31, 3, 30)} {
+		var out strings.Builder
+		_, err := NewWriter(&out, Limits{}).WriteTable(p, &SliceRows{Rows: [][]any{{bad}}})
+		if err == nil || !strings.Contains(err.Error(), "timezone=UTC") {
+			t.Errorf("%v (wall clock %s) written without an error: %v", bad, bad.Format(time.DateTime), err)
+		}
+	}
+	if decode(2024, 3, 31, 2, 30).Hour() != 3 {
+		t.Errorf("time.Date no longer moves gap times; revisit checkWallClock")
+	}
+	// The same value in a sql_variant, and a datetimeoffset (FixedZone) is never checked.
+	vp := NewPlan(&model.Table{QName: model.QName{Schema: "dbo", Name: "t"}, Columns: []*model.Column{col("v", "sql_variant", 8016, 0, 0)}}, "", "")
+	if _, err := NewWriter(&strings.Builder{}, Limits{}).WriteTable(vp, &SliceRows{Rows: [][]any{{decode(2024, 3, 31, 2, 30), "datetime2", int64(19), int64(0), int64(6), nil}}}); err == nil {
+		t.Errorf("gap-shifted variant datetime2 written without an error")
+	}
+	dto := oneColumn(t, col("o", "datetimeoffset", 10, 34, 0), time.Date(2024, 3, 31, 3, 30, 0, 0, time.FixedZone("", 7200)))
+	if dto[0] != "'2024-03-31T03:30:00+02:00'" {
+		t.Errorf("datetimeoffset: %s", dto[0])
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/bits"
 	"strconv"
+	"time"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/mssqldump/mssqldump/scripter/tsql"
@@ -152,7 +153,12 @@ func (w *Writer) encodeRow(p *Plan, vals []any) error {
 				}
 				lit = vt
 			}
-			w.row, err = tsql.AppendLiteral(w.row, lit, c.Type)
+			if tm, ok := v[0].(time.Time); ok && asString(v[1]) != "datetimeoffset" {
+				err = checkWallClock(tm)
+			}
+			if err == nil {
+				w.row, err = tsql.AppendLiteral(w.row, lit, c.Type)
+			}
 		} else {
 			w.row, err = appendValue(w.row, vals[vi], c)
 		}
@@ -189,6 +195,12 @@ func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 		}
 		if c.UTF16 {
 			return tsql.AppendUTF16Expr(dst, x)
+		}
+	case time.Time:
+		if x.Location() != time.UTC && c.Type.Name != "datetimeoffset" {
+			if err := checkWallClock(x); err != nil {
+				return dst, err
+			}
 		}
 	case bool:
 		if c.fast == fastBit {
@@ -363,4 +375,36 @@ func asInt(v any) int {
 		return x
 	}
 	return 0
+}
+
+// checkWallClock guards date/time values without an offset read on a
+// connection whose go-mssqldb "timezone" parameter is not UTC. The driver
+// builds them with time.Date in that zone, which keeps the stored wall clock
+// except for a stored time inside a daylight-saving gap: time.Date moves it
+// forward by the gap. Such a result cannot be told apart from a stored time
+// just after the gap, so a value whose wall clock minus the preceding
+// forward shift would fall into a gap is refused rather than written with a
+// possibly shifted time.
+func checkWallClock(t time.Time) error {
+	loc := t.Location()
+	if loc == time.UTC {
+		return nil
+	}
+	_, now := t.Zone()
+	_, before := t.Add(-36 * time.Hour).Zone()
+	shift := now - before
+	if shift <= 0 {
+		return nil
+	}
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	wall := time.Date(y, mo, d, h, mi, s-shift, t.Nanosecond(), time.UTC)
+	wy, wmo, wd := wall.Date()
+	wh, wmi, ws := wall.Clock()
+	probe := time.Date(wy, wmo, wd, wh, wmi, ws, wall.Nanosecond(), loc)
+	if ph, pmi, ps := probe.Clock(); ph != wh || pmi != wmi || ps != ws {
+		return fmt.Errorf("%w: %s may have been moved out of a daylight-saving gap of time zone %q by go-mssqldb; connect with timezone=UTC (the default)",
+			tsql.ErrUnsupported, t.Format("2006-01-02T15:04:05.9999999"), loc.String())
+	}
+	return nil
 }
