@@ -37,6 +37,12 @@ const (
 	// doubles with each attempt up to MaxRetryDelay.
 	DefaultRetryDelay = 5 * time.Second
 	MaxRetryDelay     = 2 * time.Minute
+	// DefaultInboxMaxAge: reply inboxes older than this belong to CLIs that
+	// are gone (the CLI's default --timeout is 6 h) and are swept. It
+	// matches the deploy stack's ReplyQueueMaxAgeHours default.
+	DefaultInboxMaxAge = 12 * time.Hour
+	// DefaultSweepInterval is how often an agent sweeps abandoned inboxes.
+	DefaultSweepInterval = 15 * time.Minute
 )
 
 // Config configures an Agent. Queue, Bucket and Source are required.
@@ -62,6 +68,11 @@ type Config struct {
 	RetryDelay time.Duration
 	// ProgressInterval is the minimum time between progress messages.
 	ProgressInterval time.Duration
+	// InboxMaxAge and SweepInterval drive the sweeper of reply inboxes left
+	// by crashed CLIs (SQS reply queues; a no-op on JetStream). Zero means
+	// the defaults; a negative InboxMaxAge turns the sweeper off.
+	InboxMaxAge   time.Duration
+	SweepInterval time.Duration
 
 	// Key opens sealed credentials; its public half is published at
 	// protocol.FleetPublicKeyKey when Run starts. Nil: sealed credentials
@@ -112,6 +123,12 @@ func New(cfg Config) (*Agent, error) {
 	}
 	if cfg.ProgressInterval <= 0 {
 		cfg.ProgressInterval = DefaultProgressInterval
+	}
+	if cfg.InboxMaxAge == 0 {
+		cfg.InboxMaxAge = DefaultInboxMaxAge
+	}
+	if cfg.SweepInterval <= 0 {
+		cfg.SweepInterval = DefaultSweepInterval
 	}
 	lease := cfg.Queue.Lease()
 	if cfg.Heartbeat <= 0 {
@@ -167,6 +184,10 @@ func (a *Agent) Run(ctx context.Context) error {
 	a.log.Info("agent started", "concurrency", a.cfg.Concurrency, "lease", a.cfg.Queue.Lease(),
 		"heartbeat", a.cfg.Heartbeat, "sealing_key", keyID(a.cfg.Key))
 
+	if a.cfg.InboxMaxAge > 0 {
+		go a.sweepInboxes(ctx)
+	}
+
 	// Jobs run under workCtx, which outlives ctx by the drain timeout.
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
@@ -196,6 +217,31 @@ func (a *Agent) Run(ctx context.Context) error {
 	}
 	a.log.Info("agent stopped")
 	return nil
+}
+
+// sweepInboxes deletes reply inboxes abandoned by crashed CLIs, now and
+// every SweepInterval until ctx is canceled. Every agent sweeps; deleting
+// an inbox twice is harmless, and a sweep failure only costs a leftover
+// queue, so it is logged, not fatal.
+func (a *Agent) sweepInboxes(ctx context.Context) {
+	t := time.NewTicker(a.cfg.SweepInterval)
+	defer t.Stop()
+	for {
+		n, err := a.cfg.Queue.SweepInboxes(ctx, a.cfg.InboxMaxAge)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			a.log.Warn("sweeping abandoned reply inboxes failed", "err", err)
+		case n > 0:
+			a.log.Info("swept abandoned reply inboxes", "deleted", n, "older_than", a.cfg.InboxMaxAge)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func keyID(k *seal.PrivateKey) string {

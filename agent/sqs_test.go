@@ -82,3 +82,33 @@ func TestUndecodableMessageOnSQSIsDeadLettered(t *testing.T) {
 	}
 	d.Ack(ctx)
 }
+
+// TestAgentsSweepReplyQueuesLeftByCrashedCLIs: a CLI that dies leaves its
+// SQS reply queue behind; a running agent deletes it once it is older than
+// InboxMaxAge. (A reply prefix of its own keeps this sweep away from the
+// reply queues of tests running at the same time.)
+func TestAgentsSweepReplyQueuesLeftByCrashedCLIs(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	e.useSQS(t)
+	var r [4]byte
+	rand.Read(r[:])
+	e.url += "&reply_prefix=sweep-" + hex.EncodeToString(r[:]) + "-"
+	ctx := context.Background()
+	q := e.queue()
+	abandoned, err := q.OpenInbox(ctx) // never closed: its CLI "crashed"
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Reply(ctx, abandoned.Address(), []byte("{}")); err != nil {
+		t.Fatalf("reply to a live inbox: %v", err)
+	}
+	time.Sleep(1100 * time.Millisecond) // creation times have second resolution
+	e.start(agent.Config{Source: agent.NewSyntheticSource(10), InboxMaxAge: time.Second, SweepInterval: 200 * time.Millisecond})
+	deadline := time.Now().Add(30 * time.Second)
+	for q.Reply(ctx, abandoned.Address(), []byte("{}")) == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the abandoned reply queue still takes replies 30s after the agent started")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}

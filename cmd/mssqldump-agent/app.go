@@ -112,6 +112,8 @@ func agentFlags() []cli.Flag {
 			Usage: "lease extension and cancel check interval (0: a third of the broker's lease)"},
 		&cli.DurationFlag{Name: "drain-timeout", EnvVars: []string{"MSSQLDUMP_DRAIN_TIMEOUT"}, Value: agent.DefaultDrainTimeout,
 			Usage: "on SIGTERM, how long jobs in flight may finish before they are handed back"},
+		&cli.DurationFlag{Name: "inbox-max-age", EnvVars: []string{"MSSQLDUMP_INBOX_MAX_AGE"}, Value: agent.DefaultInboxMaxAge,
+			Usage: "delete SQS reply queues of crashed CLIs once they are this old (above the CLI's --timeout; negative: never)"},
 		&cli.IntFlag{Name: "max-attempts", EnvVars: []string{"MSSQLDUMP_MAX_ATTEMPTS"}, Value: agent.DefaultMaxAttempts,
 			Usage: "answer a transiently failing job \"failed\" on this attempt (keep equal to the broker's max deliveries)"},
 		&cli.StringFlag{Name: "agent-id", EnvVars: []string{"MSSQLDUMP_AGENT_ID"},
@@ -187,6 +189,7 @@ type settings struct {
 	AllowCredentials    []string
 	Heartbeat           time.Duration
 	DrainTimeout        time.Duration
+	InboxMaxAge         time.Duration
 	MaxAttempts         int
 	AgentID             string
 	LogFormat, LogLevel string
@@ -206,7 +209,8 @@ func load(c *cli.Context) (*settings, error) {
 		Listen: c.String("listen"), SealKeyFile: c.String("seal-key-file"), SealKey: c.String("seal-key"),
 		Credentials: c.String("credentials"), AllowCredentials: splitList(c.StringSlice("allow-credentials")),
 		Heartbeat: c.Duration("heartbeat"), DrainTimeout: c.Duration("drain-timeout"), MaxAttempts: c.Int("max-attempts"),
-		AgentID: c.String("agent-id"), LogFormat: c.String("log-format"), LogLevel: c.String("log-level"),
+		InboxMaxAge: c.Duration("inbox-max-age"),
+		AgentID:     c.String("agent-id"), LogFormat: c.String("log-format"), LogLevel: c.String("log-level"),
 		Source: c.String("source"),
 	}
 	var missing []string
@@ -363,7 +367,8 @@ func (s *settings) run(ctx context.Context, stderr io.Writer) error {
 	a, err := agent.New(agent.Config{
 		Queue: q, Bucket: b, Source: source,
 		Concurrency: s.Concurrency, Heartbeat: s.Heartbeat, DrainTimeout: s.DrainTimeout, MaxAttempts: s.MaxAttempts,
-		Key: key, DefaultCredentials: s.Credentials,
+		InboxMaxAge: s.InboxMaxAge,
+		Key:         key, DefaultCredentials: s.Credentials,
 		Credentials: &agent.RefResolver{Allow: s.AllowCredentials, Default: s.Credentials},
 		Logger:      log, AgentID: s.AgentID,
 	})
@@ -426,6 +431,7 @@ func configCommand(c *cli.Context) error {
 		s.Broker, s.Blob, s.Concurrency, s.Listen, s.SealKeyFile, hidden(s.SealKey))
 	fmt.Fprintf(w, "credentials=%s\nallow-credentials=%s\nheartbeat=%s\ndrain-timeout=%s\nmax-attempts=%d\n",
 		s.Credentials, strings.Join(s.AllowCredentials, ","), s.Heartbeat, s.DrainTimeout, s.MaxAttempts)
+	fmt.Fprintf(w, "inbox-max-age=%s\n", s.InboxMaxAge)
 	fmt.Fprintf(w, "agent-id=%s\nlog-format=%s\nlog-level=%s\n", s.AgentID, s.LogFormat, s.LogLevel)
 	return nil
 }
