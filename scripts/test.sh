@@ -35,6 +35,11 @@ free_port() {
 }
 
 
+step "tools (curl, for the services' health checks)"
+if ! command -v curl >/dev/null; then
+	apt-get install -y -qq curl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq curl; }
+fi
+
 step "install MinIO server (pinned)"
 scripts/minio.sh install
 
