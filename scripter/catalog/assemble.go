@@ -195,7 +195,8 @@ func (a *assembler) buildTables(db *model.Database) {
 	// Table-type bodies hang off their type_table_object_id.
 	for _, tr := range r.Types {
 		if tr.IsTableType && tr.TypeTableObjectID != 0 {
-			a.tables[tr.TypeTableObjectID] = &model.Table{QName: model.QName{Schema: tr.Schema, Name: tr.Name}}
+			a.tables[tr.TypeTableObjectID] = &model.Table{QName: model.QName{Schema: tr.Schema, Name: tr.Name},
+				MemoryOptimized: tr.IsMemoryOptimized}
 		}
 	}
 	a.buildColumns()
@@ -353,8 +354,9 @@ func (a *assembler) buildIndexes() {
 		if ir.HasFilter {
 			ix.Filter = ir.Filter
 		}
-		if ix.Kind == "HASH" {
-			// Memory-optimized indexes have no row/page locks to speak of.
+		if t := a.tables[ir.ObjectID]; ix.Kind == "HASH" || (t != nil && t.MemoryOptimized) {
+			// Memory-optimized indexes (of tables and table types) have no
+			// row/page locks to speak of, and reject the options.
 			ix.DisallowRowLocks, ix.DisallowPageLocks = false, false
 		}
 		cs := cols[key{ir.ObjectID, ir.IndexID}]

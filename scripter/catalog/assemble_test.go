@@ -345,3 +345,34 @@ func TestXMLAndSpatialIndexesKeepTheirColumn(t *testing.T) {
 		t.Errorf("indexes missing from the model: %v", want)
 	}
 }
+
+// sys.table_types.is_memory_optimized reaches the table type's body, whose
+// indexes then carry no lock options (memory-optimized indexes reject them).
+func TestMemoryOptimizedTableTypeKeepsItsFlag(t *testing.T) {
+	rows := fixtureRows()
+	for i := range rows.Types {
+		if rows.Types[i].Name == "IdList" {
+			rows.Types[i].IsMemoryOptimized = true
+		}
+	}
+	rows.Indexes = append(rows.Indexes,
+		IndexRow{ObjectID: 900, IndexID: 2, Name: "PK_IdList", Type: 7, IsUnique: true, IsPrimaryKey: true, BucketCount: 64},
+		IndexRow{ObjectID: 900, IndexID: 3, Name: "IX_IdList", Type: 2, AllowRowLocks: true})
+	rows.IndexColumns = append(rows.IndexColumns,
+		IndexColumnRow{ObjectID: 900, IndexID: 2, KeyOrdinal: 1, IndexColumnID: 1, Name: "Id"},
+		IndexColumnRow{ObjectID: 900, IndexID: 3, KeyOrdinal: 1, IndexColumnID: 1, Name: "Id"})
+	db, _ := Assemble(rows)
+	if len(db.TableTypes) != 1 {
+		t.Fatalf("%d table types, want 1", len(db.TableTypes))
+	}
+	body := db.TableTypes[0].Table
+	if !body.MemoryOptimized {
+		t.Fatal("memory-optimized table type lost its flag")
+	}
+	if body.PrimaryKey == nil || body.PrimaryKey.Kind != "HASH" || body.PrimaryKey.BucketCount != 64 {
+		t.Errorf("primary key %+v", body.PrimaryKey)
+	}
+	if len(body.Indexes) != 1 || body.Indexes[0].DisallowPageLocks || body.Indexes[0].DisallowRowLocks {
+		t.Errorf("indexes %+v: a memory-optimized index takes no lock options", body.Indexes)
+	}
+}

@@ -15,7 +15,7 @@ func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Row
 	steps := []func() error{
 		func() (e error) { r.Objects, e = readObjects(ctx, q); return },
 		func() (e error) { r.Schemas, e = readSchemas(ctx, q); return },
-		func() (e error) { r.Types, e = readTypes(ctx, q); return },
+		func() (e error) { r.Types, e = readTypes(ctx, q, s); return },
 		func() (e error) { r.XMLSchemas, e = readXMLSchemas(ctx, q); return },
 		func() (e error) { r.Sequences, e = readSequences(ctx, q, s); return },
 		func() (e error) { r.Synonyms, e = readSynonyms(ctx, q); return },
@@ -71,15 +71,19 @@ ORDER BY s.schema_id`, func(rs *sql.Rows, r *SchemaRow) error {
 	})
 }
 
-func readTypes(ctx context.Context, q Querier) ([]TypeRow, error) {
+func readTypes(ctx context.Context, q Querier, s *Server) ([]TypeRow, error) {
+	// A memory-optimized table type (2014+) needs WITH (MEMORY_OPTIMIZED =
+	// ON): without it its hash and inline indexes would not be valid.
 	return query(ctx, q, "sys.types", `SELECT t.user_type_id, t.system_type_id, SCHEMA_NAME(t.schema_id), t.name,
   t.max_length, t.precision, t.scale, t.is_nullable, t.is_user_defined, t.is_assembly_type, t.is_table_type,
-  tt.type_table_object_id
+  tt.type_table_object_id,
+  `+s.col("table_types", "is_memory_optimized", "tt.is_memory_optimized", "bit")+`
 FROM sys.types AS t
 LEFT JOIN sys.table_types AS tt ON tt.user_type_id = t.user_type_id
 ORDER BY t.user_type_id`, func(rs *sql.Rows, r *TypeRow) error {
 		return rs.Scan(&r.UserTypeID, &r.SystemTypeID, nstr{&r.Schema}, &r.Name, &r.MaxLength, &r.Precision, &r.Scale,
-			nbool{&r.IsNullable}, nbool{&r.IsUserDefined}, nbool{&r.IsAssemblyType}, nbool{&r.IsTableType}, nint64{&r.TypeTableObjectID})
+			nbool{&r.IsNullable}, nbool{&r.IsUserDefined}, nbool{&r.IsAssemblyType}, nbool{&r.IsTableType}, nint64{&r.TypeTableObjectID},
+			nbool{&r.IsMemoryOptimized})
 	})
 }
 

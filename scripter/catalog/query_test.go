@@ -149,6 +149,7 @@ var newer = []struct{ view, col, text string }{
 	{"sequences", "last_used_value", "s.last_used_value"},
 	{"views", "ledger_view_type", "lv.ledger_view_type <> 0"},
 	{"views", "is_dropped_ledger_view", "lv.is_dropped_ledger_view = 1"},
+	{"table_types", "is_memory_optimized", "tt.is_memory_optimized"},
 }
 
 func TestQueriesSelectOnlyColumnsTheServerHas(t *testing.T) {

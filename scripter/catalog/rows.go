@@ -65,6 +65,8 @@ type TypeRow struct {
 	// TypeTableObjectID is sys.table_types.type_table_object_id for a table
 	// type: its columns and constraints hang off that object id.
 	TypeTableObjectID int64
+	// IsMemoryOptimized is sys.table_types.is_memory_optimized (2014+).
+	IsMemoryOptimized bool
 }
 
 // XMLSchemaRow is one XML schema collection with its XML_SCHEMA_NAMESPACE text.

@@ -84,7 +84,7 @@ func NewServer(major, edition int, columns, views []string) *Server {
 var gatedViews = []string{
 	"tables", "columns", "indexes", "sequences", "masked_columns", "database_principals",
 	"hash_indexes", "xml_indexes", "spatial_index_tessellations", "change_tracking_tables",
-	"index_columns", "views",
+	"index_columns", "views", "table_types",
 }
 
 // DetectServer reads the server's version, edition, database settings and

@@ -154,3 +154,32 @@ func TestExtendedPropertyValuesKeepTheirBaseTypeExactly(t *testing.T) {
 		}
 	}
 }
+
+// A memory-optimized table type is created WITH (MEMORY_OPTIMIZED = ON) and
+// every index inline: a hash index on a disk-based type is an error.
+func TestMemoryOptimizedTableTypeIsCreatedMemoryOptimized(t *testing.T) {
+	body := &model.Table{
+		QName:           dbo("HotIds"),
+		Columns:         []*model.Column{intCol("Id"), intCol("v")},
+		PrimaryKey:      &model.Index{Name: "PK_x", Kind: "HASH", IsPrimaryKey: true, Columns: []model.IndexColumn{{Name: "Id"}}, BucketCount: 64},
+		Indexes:         []*model.Index{{Name: "IX_v", Kind: "NONCLUSTERED", Columns: []model.IndexColumn{{Name: "v"}}}},
+		MemoryOptimized: true,
+	}
+	s := Build(&model.Database{TableTypes: []*model.TableType{{QName: dbo("HotIds"), Table: body}}}, Options{})
+	var buf bytes.Buffer
+	if err := s.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := "CREATE TYPE [dbo].[HotIds] AS TABLE (\n" +
+		"\t[Id] int NOT NULL,\n" +
+		"\t[v] int NOT NULL,\n" +
+		"\tPRIMARY KEY NONCLUSTERED HASH ([Id]) WITH (BUCKET_COUNT = 64),\n" +
+		"\tINDEX [IX_v] NONCLUSTERED ([v] ASC)\n" +
+		")\nWITH (MEMORY_OPTIMIZED = ON);\nGO\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("got\n%s\nwant it to contain\n%s", buf.String(), want)
+	}
+	if strings.Contains(buf.String(), "CREATE NONCLUSTERED INDEX") {
+		t.Error("table-type index scripted outside the type")
+	}
+}
