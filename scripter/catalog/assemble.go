@@ -322,6 +322,10 @@ func (a *assembler) buildIndexes() {
 	}
 	a.views = map[int64]*model.Module{}
 	for _, ir := range a.rows.Indexes {
+		if ir.Type == 3 && ir.XMLIndexType >= 2 {
+			a.warnSelectiveXML(ir)
+			continue
+		}
 		ix := &model.Index{
 			Name:               ir.Name,
 			Kind:               indexKinds[ir.Type],
@@ -417,6 +421,21 @@ func (a *assembler) buildIndexes() {
 			t.Indexes = append(t.Indexes, ix)
 		}
 	}
+}
+
+// warnSelectiveXML reports a selective XML index (or a secondary one on
+// it), which is left out: scripting it as an ordinary XML index would be
+// wrong DDL, and its promoted paths are not in the model.
+func (a *assembler) warnSelectiveXML(ir IndexRow) {
+	table := fmt.Sprintf("object#%d", ir.ObjectID)
+	if o := a.objects[ir.ObjectID]; o != nil {
+		table = qname(o.Schema, o.Name)
+	}
+	kind := "selective XML index"
+	if ir.XMLIndexType == 3 {
+		kind = "secondary selective XML index"
+	}
+	a.warn("selective_xml_index", table+"."+ir.Name, "%s %s on %s is not scripted (its promoted paths are not read); recreate it after restore", kind, ir.Name, table)
 }
 
 // spatialOptions renders a spatial index's USING ... WITH (...) clause.

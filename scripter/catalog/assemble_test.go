@@ -376,3 +376,39 @@ func TestMemoryOptimizedTableTypeKeepsItsFlag(t *testing.T) {
 		t.Errorf("indexes %+v: a memory-optimized index takes no lock options", body.Indexes)
 	}
 }
+
+// A selective XML index (xml_index_type 2) and a secondary one on it (3)
+// would script as ordinary XML indexes, which is wrong DDL: they are left
+// out with a warning each, and plain XML indexes stay.
+func TestSelectiveXMLIndexesAreSkippedWithAWarning(t *testing.T) {
+	rows := fixtureRows()
+	rows.Indexes = append(rows.Indexes,
+		IndexRow{ObjectID: 102, IndexID: 3, Name: "PXML_doc", Type: 3, AllowRowLocks: true, AllowPageLocks: true},
+		IndexRow{ObjectID: 102, IndexID: 4, Name: "SXI_doc", Type: 3, XMLIndexType: 2, AllowRowLocks: true, AllowPageLocks: true},
+		IndexRow{ObjectID: 102, IndexID: 5, Name: "SXI2_doc", Type: 3, XMLIndexType: 3, XMLPrimaryName: "SXI_doc", AllowRowLocks: true, AllowPageLocks: true})
+	rows.IndexColumns = append(rows.IndexColumns,
+		IndexColumnRow{ObjectID: 102, IndexID: 3, KeyOrdinal: 0, IndexColumnID: 1, Name: "Doc"},
+		IndexColumnRow{ObjectID: 102, IndexID: 4, KeyOrdinal: 0, IndexColumnID: 1, Name: "Doc"},
+		IndexColumnRow{ObjectID: 102, IndexID: 5, KeyOrdinal: 0, IndexColumnID: 1, Name: "Doc"})
+	db, warns := Assemble(rows)
+	var names []string
+	for _, tb := range db.Tables {
+		if tb.Name == "Customers" {
+			for _, ix := range tb.Indexes {
+				names = append(names, ix.Name)
+			}
+		}
+	}
+	if !reflect.DeepEqual(names, []string{"PXML_doc"}) {
+		t.Errorf("Customers indexes %v, want only the primary XML index", names)
+	}
+	got := map[string]bool{}
+	for _, w := range warns {
+		if w.Code == "selective_xml_index" {
+			got[w.Object] = true
+		}
+	}
+	if !got["dbo.Customers.SXI_doc"] || !got["dbo.Customers.SXI2_doc"] || len(got) != 2 {
+		t.Errorf("selective_xml_index warnings %v", got)
+	}
+}

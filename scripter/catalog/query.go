@@ -203,10 +203,13 @@ func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) 
 		bucket = "hi.bucket_count"
 		joins += "LEFT JOIN sys.hash_indexes AS hi ON hi.object_id = i.object_id AND hi.index_id = i.index_id\n"
 	}
-	xmlPrimary, xmlSecondary := "CAST(NULL AS sysname)", "CAST(NULL AS nvarchar(60))"
+	xmlPrimary, xmlSecondary, xmlType := "CAST(NULL AS sysname)", "CAST(NULL AS nvarchar(60))", "CAST(NULL AS tinyint)"
 	if s.HasView("xml_indexes") {
 		xmlPrimary = "(SELECT px.name FROM sys.indexes AS px WHERE px.object_id = xi.object_id AND px.index_id = xi.using_xml_index_id)"
 		xmlSecondary = "xi.secondary_type_desc"
+		// xml_index_type 2 and 3 are selective XML indexes, which a plain
+		// CREATE [PRIMARY] XML INDEX would not reproduce.
+		xmlType = s.col("xml_indexes", "xml_index_type", "xi.xml_index_type", "tinyint")
 		joins += "LEFT JOIN sys.xml_indexes AS xi ON xi.object_id = i.object_id AND xi.index_id = i.index_id\n"
 	}
 	spatial := "CAST(NULL AS nvarchar(60)), CAST(NULL AS float), CAST(NULL AS float), CAST(NULL AS float), CAST(NULL AS float), " +
@@ -228,7 +231,7 @@ func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) 
   stats.no_recompute,
   (SELECT TOP (1) p.data_compression_desc FROM sys.partitions AS p
    WHERE p.object_id = i.object_id AND p.index_id = i.index_id ORDER BY p.partition_number),
-  `+bucket+`, `+xmlPrimary+`, `+xmlSecondary+`,
+  `+bucket+`, `+xmlPrimary+`, `+xmlSecondary+`, `+xmlType+`,
   `+spatial+`
 FROM sys.indexes AS i
 JOIN sys.objects AS o ON o.object_id = i.object_id
@@ -242,7 +245,7 @@ ORDER BY i.object_id, i.index_id`, func(rs *sql.Rows, r *row) error {
 			nbool{&r.IsUniqueCons}, nbool{&r.IgnoreDupKey}, &r.FillFactor, nbool{&r.IsPadded}, nbool{&r.IsDisabled}, nbool{&r.AllowRowLocks},
 			nbool{&r.AllowPageLocks}, nbool{&r.HasFilter}, nstr{&r.Filter}, nstr{&r.FileGroup}, nbool{&r.Partitioned}, nbool{&r.IsSystemNamed},
 			nbool{&r.NoRecompute}, nstr{&r.Compression}, nint64{&r.BucketCount}, nstr{&r.XMLPrimaryName},
-			nstr{&r.XMLSecondaryType}, nstr{&r.SpatialScheme}, &r.box[0], &r.box[1], &r.box[2], &r.box[3],
+			nstr{&r.XMLSecondaryType}, nint{&r.XMLIndexType}, nstr{&r.SpatialScheme}, &r.box[0], &r.box[1], &r.box[2], &r.box[3],
 			nstr{&r.grids[0]}, nstr{&r.grids[1]}, nstr{&r.grids[2]}, nstr{&r.grids[3]}, nint{&r.SpatialCellsPerOb})
 	})
 	if err != nil {

@@ -150,6 +150,7 @@ var newer = []struct{ view, col, text string }{
 	{"views", "ledger_view_type", "lv.ledger_view_type <> 0"},
 	{"views", "is_dropped_ledger_view", "lv.is_dropped_ledger_view = 1"},
 	{"table_types", "is_memory_optimized", "tt.is_memory_optimized"},
+	{"xml_indexes", "xml_index_type", "xi.xml_index_type"},
 }
 
 func TestQueriesSelectOnlyColumnsTheServerHas(t *testing.T) {

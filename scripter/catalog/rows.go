@@ -189,6 +189,9 @@ type IndexRow struct {
 	BucketCount       int64
 	XMLPrimaryName    string
 	XMLSecondaryType  string // VALUE, PATH, PROPERTY ("" for a primary XML index)
+	// XMLIndexType is sys.xml_indexes.xml_index_type: 0 primary, 1
+	// secondary, 2 selective, 3 secondary selective.
+	XMLIndexType int
 	SpatialScheme     string // GEOMETRY_GRID, GEOGRAPHY_GRID, ..._AUTO_GRID
 	SpatialBox        []string
 	SpatialGrids      []string
