@@ -166,32 +166,32 @@ type ColumnRow struct {
 
 // IndexRow is one index (heaps excluded) with its constraint flags.
 type IndexRow struct {
-	ObjectID          int64
-	IndexID           int
-	Name              string
-	Type              int // 1 clustered, 2 nonclustered, 3 xml, 4 spatial, 5 CCI, 6 NCCI, 7 hash
-	IsUnique          bool
-	IsPrimaryKey      bool
-	IsUniqueCons      bool
-	IgnoreDupKey      bool
-	FillFactor        int
-	IsPadded          bool
-	IsDisabled        bool
-	AllowRowLocks     bool
-	AllowPageLocks    bool
-	HasFilter         bool
-	Filter            string
-	FileGroup         string
-	Partitioned       bool
-	IsSystemNamed     bool
-	NoRecompute       bool
-	Compression       string
-	BucketCount       int64
-	XMLPrimaryName    string
-	XMLSecondaryType  string // VALUE, PATH, PROPERTY ("" for a primary XML index)
+	ObjectID         int64
+	IndexID          int
+	Name             string
+	Type             int // 1 clustered, 2 nonclustered, 3 xml, 4 spatial, 5 CCI, 6 NCCI, 7 hash
+	IsUnique         bool
+	IsPrimaryKey     bool
+	IsUniqueCons     bool
+	IgnoreDupKey     bool
+	FillFactor       int
+	IsPadded         bool
+	IsDisabled       bool
+	AllowRowLocks    bool
+	AllowPageLocks   bool
+	HasFilter        bool
+	Filter           string
+	FileGroup        string
+	Partitioned      bool
+	IsSystemNamed    bool
+	NoRecompute      bool
+	Compression      string
+	BucketCount      int64
+	XMLPrimaryName   string
+	XMLSecondaryType string // VALUE, PATH, PROPERTY ("" for a primary XML index)
 	// XMLIndexType is sys.xml_indexes.xml_index_type: 0 primary, 1
 	// secondary, 2 selective, 3 secondary selective.
-	XMLIndexType int
+	XMLIndexType      int
 	SpatialScheme     string // GEOMETRY_GRID, GEOGRAPHY_GRID, ..._AUTO_GRID
 	SpatialBox        []string
 	SpatialGrids      []string
