@@ -88,6 +88,7 @@ func (o *Options) ddlOptions() ddl.Options {
 		SkipTriggers:           o.SkipTriggers,
 		SkipExtendedProperties: o.SkipExtendedProperties,
 		Permissions:            o.Permissions,
+		DataOnly:               o.NoCreateInfo,
 	}
 }
 
@@ -152,7 +153,7 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 			if o.Section != sec {
 				continue
 			}
-			if opts.NoCreateInfo && o.Type != ddl.TypeSettings {
+			if opts.NoCreateInfo && !dataOnlyObject(o) {
 				continue
 			}
 			if err := s.object(o); err != nil {
@@ -202,6 +203,19 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 	progress.Object = ""
 	report()
 	return st, nil
+}
+
+// dataOnlyObject reports the objects a NoCreateInfo script keeps: the
+// session settings, and the batches that switch system versioning off
+// around the data of temporal tables (which SQL Server would otherwise
+// refuse: GENERATED ALWAYS period columns and the history table take no
+// inserts while versioning is on) and back on after it.
+func dataOnlyObject(o ddl.Object) bool {
+	switch o.Type {
+	case ddl.TypeSettings, ddl.TypeVersioningOff, ddl.TypeSystemVersioning:
+		return true
+	}
+	return false
 }
 
 // dumpTable streams one table's rows and its identity reseed.

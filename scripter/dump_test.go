@@ -347,3 +347,38 @@ func TestSnapshotLevelFallsBackWithAReason(t *testing.T) {
 		t.Errorf("memory-optimized tables: %v %q", l, why)
 	}
 }
+
+// A data-only script inserts exact period values and history rows into the
+// existing temporal tables, which SQL Server refuses while SYSTEM_VERSIONING
+// is on: versioning is switched off (and the period dropped) before any row
+// and put back, as the full dump does, after all of them.
+func TestNoCreateInfoSwitchesTemporalVersioningOffAroundTheData(t *testing.T) {
+	out, _ := dump(t, newMemReader(t, "torture", 2), Options{NoCreateInfo: true})
+	if strings.Contains(out, "CREATE TABLE") {
+		t.Fatal("NoCreateInfo wrote CREATE TABLE")
+	}
+	off := strings.Index(out, "ALTER TABLE [dbo].[Account] SET (SYSTEM_VERSIONING = OFF);")
+	drop := strings.Index(out, "ALTER TABLE [dbo].[Account] DROP PERIOD FOR SYSTEM_TIME;")
+	history := strings.Index(out, "INSERT INTO [dbo].[AccountHistory]")
+	current := strings.Index(out, "INSERT INTO [dbo].[Account] ")
+	add := strings.Index(out, "ALTER TABLE [dbo].[Account] ADD PERIOD FOR SYSTEM_TIME ([ValidFrom], [ValidTo]);")
+	hidden := strings.Index(out, "ALTER TABLE [dbo].[Account] ALTER COLUMN [ValidFrom] ADD HIDDEN;")
+	on := strings.Index(out, "ALTER TABLE [dbo].[Account] SET (SYSTEM_VERSIONING = ON (HISTORY_TABLE = [dbo].[AccountHistory], HISTORY_RETENTION_PERIOD = 6 MONTHS, DATA_CONSISTENCY_CHECK = ON));")
+	for name, i := range map[string]int{"versioning off": off, "drop period": drop, "history rows": history,
+		"current rows": current, "add period": add, "hidden": hidden, "versioning on": on} {
+		if i < 0 {
+			t.Fatalf("data-only script lacks %s:\n%s", name, out)
+		}
+	}
+	if !(off < drop && drop < history && drop < current && history < add && current < add && add < hidden && hidden < on) {
+		t.Errorf("order: off %d, drop %d, history rows %d, current rows %d, add period %d, hidden %d, on %d",
+			off, drop, history, current, add, hidden, on)
+	}
+	if !strings.Contains(out, "IF OBJECTPROPERTY(OBJECT_ID(N'[dbo].[Account]'), 'TableTemporalType') = 2\n") {
+		t.Error("versioning switched off without checking the existing table is versioned")
+	}
+	full, _ := dump(t, newMemReader(t, "torture", 2), Options{})
+	if strings.Contains(full, "SYSTEM_VERSIONING = OFF") {
+		t.Error("the full dump switches versioning off: it creates the table without it")
+	}
+}

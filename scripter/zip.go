@@ -49,6 +49,7 @@ var zipFolders = map[string]string{
 	ddl.TypeCheck:               "constraints",
 	ddl.TypeTrigger:             "triggers",
 	ddl.TypeSystemVersioning:    "system_versioning",
+	ddl.TypeVersioningOff:       "system_versioning",
 	ddl.TypeExtendedProperty:    "extended_properties",
 	ddl.TypeRoleMember:          "role_members",
 	ddl.TypePermission:          "permissions",

@@ -53,6 +53,9 @@ func Build(db *model.Database, opts Options) *Script {
 	pre = append(pre, b.tableTypes()...)
 	pre = append(pre, b.sequences()...)
 	pre = append(pre, b.ordered()...)
+	if opts.DataOnly {
+		pre = append(pre, b.versioningOff()...)
+	}
 
 	post = append(post, b.settings(PostData))
 	post = append(post, b.tableIndexes()...)

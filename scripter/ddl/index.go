@@ -303,24 +303,82 @@ func (b *builder) systemVersioning() []Object {
 		}
 		var sb strings.Builder
 		header(&sb, "SYSTEM_VERSIONING", qn(t.QName))
-		var st strings.Builder
-		st.WriteString("ALTER TABLE " + qn(t.QName) + " ADD PERIOD FOR SYSTEM_TIME (" + ident(tp.PeriodStart) + ", " + ident(tp.PeriodEnd) + ");\n")
-		for _, c := range t.Columns {
-			if periodColumn(c) && c.Hidden {
-				st.WriteString("ALTER TABLE " + qn(t.QName) + " ALTER COLUMN " + ident(c.Name) + " ADD HIDDEN;\n")
+		if b.opts.DataOnly {
+			batch(&sb, versioningOnGuarded(t))
+		} else {
+			stmt := versioningOn(t)
+			if b.opts.IfNotExists {
+				stmt = "IF OBJECTPROPERTY(OBJECT_ID(" + nlit(qn(t.QName)) + "), 'TableTemporalType') <> 2\nBEGIN\n" + stmt + "\nEND;"
 			}
+			batch(&sb, stmt)
 		}
-		st.WriteString("ALTER TABLE " + qn(t.QName) + " SET (SYSTEM_VERSIONING = ON (HISTORY_TABLE = " + qn(tp.History))
-		if tp.RetentionPeriod != "" && tp.RetentionPeriod != "INFINITE" {
-			st.WriteString(", HISTORY_RETENTION_PERIOD = " + tp.RetentionPeriod)
-		}
-		st.WriteString(", DATA_CONSISTENCY_CHECK = ON));")
-		stmt := st.String()
-		if b.opts.IfNotExists {
-			stmt = "IF OBJECTPROPERTY(OBJECT_ID(" + nlit(qn(t.QName)) + "), 'TableTemporalType') <> 2\nBEGIN\n" + stmt + "\nEND;"
-		}
-		batch(&sb, stmt)
 		out = append(out, Object{Type: TypeSystemVersioning, QName: t.QName, Parent: t.QName, Text: sb.String()})
+	}
+	return out
+}
+
+// versioningOn is the full dump's post-data statement list for t.
+func versioningOn(t *model.Table) string {
+	var st strings.Builder
+	st.WriteString("ALTER TABLE " + qn(t.QName) + " ADD PERIOD FOR SYSTEM_TIME (" + ident(t.Temporal.PeriodStart) + ", " + ident(t.Temporal.PeriodEnd) + ");\n")
+	for _, c := range t.Columns {
+		if periodColumn(c) && c.Hidden {
+			st.WriteString("ALTER TABLE " + qn(t.QName) + " ALTER COLUMN " + ident(c.Name) + " ADD HIDDEN;\n")
+		}
+	}
+	st.WriteString(setVersioningOn(t))
+	return st.String()
+}
+
+// setVersioningOn is ALTER TABLE ... SET (SYSTEM_VERSIONING = ON (...)).
+func setVersioningOn(t *model.Table) string {
+	tp := t.Temporal
+	s := "ALTER TABLE " + qn(t.QName) + " SET (SYSTEM_VERSIONING = ON (HISTORY_TABLE = " + qn(tp.History)
+	if tp.RetentionPeriod != "" && tp.RetentionPeriod != "INFINITE" {
+		s += ", HISTORY_RETENTION_PERIOD = " + tp.RetentionPeriod
+	}
+	return s + ", DATA_CONSISTENCY_CHECK = ON));"
+}
+
+// versioningOnGuarded is versioningOn for a data-only script: each step runs
+// only where the existing table needs it, so the batch also restores over a
+// table whose versioning the pre-data batch found already off.
+func versioningOnGuarded(t *model.Table) string {
+	id := "OBJECT_ID(" + nlit(qn(t.QName)) + ")"
+	var st strings.Builder
+	st.WriteString("IF NOT EXISTS (SELECT 1 FROM sys.periods WHERE object_id = " + id + ")\n")
+	st.WriteString("\tALTER TABLE " + qn(t.QName) + " ADD PERIOD FOR SYSTEM_TIME (" + ident(t.Temporal.PeriodStart) + ", " + ident(t.Temporal.PeriodEnd) + ");\n")
+	for _, c := range t.Columns {
+		if periodColumn(c) && c.Hidden {
+			st.WriteString("IF EXISTS (SELECT 1 FROM sys.columns WHERE object_id = " + id + " AND name = " + nlit(c.Name) + " AND is_hidden = 0)\n")
+			st.WriteString("\tALTER TABLE " + qn(t.QName) + " ALTER COLUMN " + ident(c.Name) + " ADD HIDDEN;\n")
+		}
+	}
+	st.WriteString("IF OBJECTPROPERTY(" + id + ", 'TableTemporalType') <> 2\n")
+	st.WriteString("\t" + setVersioningOn(t))
+	return st.String()
+}
+
+// versioningOff is the data-only script's pre-data object per
+// system-versioned table: with versioning on, SQL Server rejects explicit
+// values for GENERATED ALWAYS period columns and any insert into the
+// history table; without the period the columns are plain, as in the full
+// dump's data section, and the post-data SYSTEM_VERSIONING object puts both
+// back with DATA_CONSISTENCY_CHECK = ON.
+func (b *builder) versioningOff() []Object {
+	var out []Object
+	for _, t := range b.orderedTables() {
+		if t.Temporal == nil {
+			continue
+		}
+		id := "OBJECT_ID(" + nlit(qn(t.QName)) + ")"
+		var sb strings.Builder
+		header(&sb, "SYSTEM_VERSIONING OFF", qn(t.QName))
+		batch(&sb, "IF OBJECTPROPERTY("+id+", 'TableTemporalType') = 2\n"+
+			"\tALTER TABLE "+qn(t.QName)+" SET (SYSTEM_VERSIONING = OFF);\n"+
+			"IF EXISTS (SELECT 1 FROM sys.periods WHERE object_id = "+id+")\n"+
+			"\tALTER TABLE "+qn(t.QName)+" DROP PERIOD FOR SYSTEM_TIME;")
+		out = append(out, Object{Type: TypeVersioningOff, QName: t.QName, Parent: t.QName, Text: sb.String()})
 	}
 	return out
 }

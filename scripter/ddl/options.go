@@ -20,6 +20,14 @@ type Options struct {
 	SkipExtendedProperties bool
 	// Permissions scripts users, roles, role memberships and GRANT/DENY.
 	Permissions bool
+	// DataOnly is scripter's NoCreateInfo: the caller keeps only settings,
+	// TypeVersioningOff and TypeSystemVersioning objects around the data.
+	// Build then adds, for each system-versioned table, a pre-data object
+	// that switches versioning off and drops the period (so the exact period
+	// values and the history rows can be inserted into the existing tables),
+	// and scripts the post-data SYSTEM_VERSIONING objects guarded, since the
+	// target's state is not the script's to know.
+	DataOnly bool
 }
 
 // Warning reports something skipped or approximated. scripter maps it to
@@ -87,6 +95,7 @@ const (
 	TypeCheck               = "check"
 	TypeTrigger             = "trigger"
 	TypeSystemVersioning    = "system_versioning"
+	TypeVersioningOff       = "system_versioning_off"
 	TypeChangeTracking      = "change_tracking"
 	TypeExtendedProperty    = "extended_property"
 	TypeRoleMember          = "role_member"
