@@ -24,10 +24,12 @@ const (
 	TypeSchema              = "schema"
 	TypeRole                = "role"
 	TypeUser                = "user"
+	TypeDefault             = "default" // stand-alone CREATE DEFAULT
+	TypeRule                = "rule"    // CREATE RULE
 )
 
 var knownTypes = []string{TypeTable, TypeView, TypeProcedure, TypeFunction, TypeTrigger, TypeSequence, TypeSynonym,
-	TypeType, TypeXMLSchemaCollection, TypeSchema, TypeRole, TypeUser}
+	TypeType, TypeXMLSchemaCollection, TypeSchema, TypeRole, TypeUser, TypeDefault, TypeRule}
 
 // matcher is a list of exact names and /regexp/ patterns.
 type matcher struct {
@@ -350,6 +352,36 @@ func (f *filters) apply(db *model.Database, permissions bool) error {
 	db.XMLSchemaCollections = slices.DeleteFunc(db.XMLSchemaCollections, func(x *model.XMLSchemaCollection) bool {
 		return !neededXML[x.QName] && !f.keep(TypeXMLSchemaCollection, x.QName)
 	})
+	// Stand-alone defaults and rules: kept by their own filters, or because
+	// a kept table's column or a kept alias type is bound to them.
+	neededBound := map[model.QName]bool{}
+	need := func(q *model.QName) {
+		if q != nil {
+			neededBound[*q] = true
+		}
+	}
+	for _, t := range db.Tables {
+		for _, c := range t.Columns {
+			need(c.BoundDefault)
+			need(c.BoundRule)
+		}
+	}
+	for _, u := range db.Types {
+		need(u.BoundDefault)
+		need(u.BoundRule)
+	}
+	db.Defaults = slices.DeleteFunc(db.Defaults, func(m *model.Module) bool {
+		return !neededBound[m.QName] && !f.keep(TypeDefault, m.QName)
+	})
+	db.Rules = slices.DeleteFunc(db.Rules, func(m *model.Module) bool {
+		return !neededBound[m.QName] && !f.keep(TypeRule, m.QName)
+	})
+	for _, m := range db.Defaults {
+		kept[m.QName] = true
+	}
+	for _, m := range db.Rules {
+		kept[m.QName] = true
+	}
 	for _, u := range db.Types {
 		kept[u.QName] = true
 	}

@@ -290,7 +290,10 @@ func (a *assembler) buildColumns() {
 		}
 		if c.HasDefaultObject && c.DefaultName != "" {
 			col.Default = &model.Default{Name: c.DefaultName, Definition: c.DefaultDef, IsSystemNamed: c.DefaultSysNamed}
+		} else {
+			col.BoundDefault = a.bound(c.DefaultObjectID, "D")
 		}
+		col.BoundRule = a.bound(c.RuleObjectID, "R")
 		switch col.GeneratedAlways {
 		case "ROW START":
 			if t.Temporal != nil {
@@ -513,7 +516,8 @@ func (a *assembler) buildTypes(db *model.Database) {
 			a.warn("clr_type", qname(t.Schema, t.Name), "CLR user-defined type %s is not scripted (its assembly is not part of the dump)", qname(t.Schema, t.Name))
 		default:
 			base := a.typeOf(t.SystemTypeID, t.MaxLength, t.Precision, t.Scale)
-			db.Types = append(db.Types, &model.UserType{QName: model.QName{Schema: t.Schema, Name: t.Name}, Base: base, Nullable: t.IsNullable})
+			db.Types = append(db.Types, &model.UserType{QName: model.QName{Schema: t.Schema, Name: t.Name}, Base: base, Nullable: t.IsNullable,
+				BoundDefault: a.bound(t.DefaultObjectID, "D"), BoundRule: a.bound(t.RuleObjectID, "R")})
 		}
 	}
 }
@@ -555,6 +559,10 @@ func (a *assembler) buildModules(db *model.Database) {
 		typ := strings.TrimSpace(m.Type)
 		name := qname(m.Schema, m.Name)
 		kind := moduleKind(typ)
+		if typ == "D" || typ == "R" {
+			a.buildBindable(db, m, typ)
+			continue
+		}
 		if kind == "" || (!m.HasSQLModule && !m.IsEncrypted) {
 			a.warn("clr_module", name, "%s (type %s) is a CLR or extended procedure/function and is not scripted", name, typ)
 			continue
@@ -573,6 +581,37 @@ func (a *assembler) buildModules(db *model.Database) {
 		}
 		db.Modules = append(db.Modules, mod)
 	}
+}
+
+// buildBindable adds a stand-alone default (D) or rule (R).
+func (a *assembler) buildBindable(db *model.Database, m ModuleRow, typ string) {
+	mod := &model.Module{
+		QName: model.QName{Schema: m.Schema, Name: m.Name}, Kind: model.KindDefault, TypeCode: typ,
+		Definition: m.Definition, UsesAnsiNulls: m.AnsiNulls, UsesQuotedIdentifier: m.QuotedIdent,
+	}
+	if m.IsEncrypted || m.Definition == nil {
+		mod.Encrypted = true
+		mod.Definition = nil
+	}
+	if typ == "R" {
+		mod.Kind = model.KindRule
+		db.Rules = append(db.Rules, mod)
+		return
+	}
+	db.Defaults = append(db.Defaults, mod)
+}
+
+// bound names the stand-alone default (typ D) or rule (R) with object id
+// id, or nil: a DEFAULT constraint (whose parent is its table) is not one.
+func (a *assembler) bound(id int64, typ string) *model.QName {
+	if id == 0 {
+		return nil
+	}
+	o := a.objects[id]
+	if o == nil || o.Type != typ || o.ParentObjectID != 0 {
+		return nil
+	}
+	return &model.QName{Schema: o.Schema, Name: o.Name}
 }
 
 func (a *assembler) buildTriggers(db *model.Database) {
@@ -901,6 +940,8 @@ func sortDatabase(db *model.Database) {
 	for _, m := range db.Modules {
 		sortIndexes(m.Indexes)
 	}
+	slices.SortStableFunc(db.Defaults, func(x, y *model.Module) int { return cmpQName(x.QName, y.QName) })
+	slices.SortStableFunc(db.Rules, func(x, y *model.Module) int { return cmpQName(x.QName, y.QName) })
 	slices.SortStableFunc(db.Principals, func(x, y *model.Principal) int { return strings.Compare(x.Name, y.Name) })
 	slices.SortStableFunc(db.RoleMembers, func(x, y model.RoleMember) int {
 		return cmp.Or(strings.Compare(x.Role, y.Role), strings.Compare(x.Member, y.Member))

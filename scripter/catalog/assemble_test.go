@@ -412,3 +412,65 @@ func TestSelectiveXMLIndexesAreSkippedWithAWarning(t *testing.T) {
 		t.Errorf("selective_xml_index warnings %v", got)
 	}
 }
+
+// Stand-alone defaults (type D without a parent) and rules reach the model
+// with their text, and the columns and alias types bound to them name them;
+// a DEFAULT constraint (type D with its table as parent) is not mistaken
+// for a bound default.
+func TestBoundDefaultsAndRulesAreReadWithTheirBindings(t *testing.T) {
+	def := func(s string) *string { return &s }
+	rows := fixtureRows()
+	rows.Objects = append(rows.Objects,
+		ObjectRow{ObjectID: 500, Schema: "dbo", Name: "Zero", Type: "D "},
+		ObjectRow{ObjectID: 501, Schema: "dbo", Name: "Positive", Type: "R "})
+	rows.Modules = append(rows.Modules,
+		ModuleRow{ObjectID: 500, Schema: "dbo", Name: "Zero", Type: "D ", Definition: def("CREATE DEFAULT dbo.Zero AS 0"), AnsiNulls: true, QuotedIdent: true, HasSQLModule: true},
+		ModuleRow{ObjectID: 501, Schema: "dbo", Name: "Positive", Type: "R ", Definition: def("CREATE RULE dbo.Positive AS @v > 0"), AnsiNulls: true, QuotedIdent: true, HasSQLModule: true})
+	for i := range rows.Columns {
+		c := &rows.Columns[i]
+		switch {
+		case c.ObjectID == 102 && c.Name == "LastOrder":
+			c.HasDefaultObject, c.DefaultObjectID, c.RuleObjectID = true, 500, 501
+		case c.ObjectID == 100 && c.Name == "Note":
+			c.DefaultObjectID = 204 // its DEFAULT constraint
+		}
+	}
+	for i := range rows.Types {
+		if rows.Types[i].Name == "Phone" {
+			rows.Types[i].DefaultObjectID, rows.Types[i].RuleObjectID = 500, 501
+		}
+	}
+	db, warns := Assemble(rows)
+	for _, w := range warns {
+		if w.Object == "dbo.Zero" || w.Object == "dbo.Positive" {
+			t.Errorf("unexpected warning %+v", w)
+		}
+	}
+	if len(db.Defaults) != 1 || db.Defaults[0].Name != "Zero" || db.Defaults[0].Kind != model.KindDefault || *db.Defaults[0].Definition != "CREATE DEFAULT dbo.Zero AS 0" {
+		t.Errorf("defaults %+v", db.Defaults)
+	}
+	if len(db.Rules) != 1 || db.Rules[0].Name != "Positive" || db.Rules[0].Kind != model.KindRule {
+		t.Errorf("rules %+v", db.Rules)
+	}
+	for _, m := range db.Modules {
+		if m.Name == "Zero" || m.Name == "Positive" {
+			t.Errorf("%s listed with the modules", m.Name)
+		}
+	}
+	zero, positive := model.QName{Schema: "dbo", Name: "Zero"}, model.QName{Schema: "dbo", Name: "Positive"}
+	for _, tb := range db.Tables {
+		for _, c := range tb.Columns {
+			switch {
+			case tb.Name == "Customers" && c.Name == "LastOrder":
+				if c.Default != nil || c.BoundDefault == nil || *c.BoundDefault != zero || c.BoundRule == nil || *c.BoundRule != positive {
+					t.Errorf("LastOrder: default %+v, bound default %v, bound rule %v", c.Default, c.BoundDefault, c.BoundRule)
+				}
+			case c.BoundDefault != nil || c.BoundRule != nil:
+				t.Errorf("%s.%s bound to %v / %v", tb.Name, c.Name, c.BoundDefault, c.BoundRule)
+			}
+		}
+	}
+	if len(db.Types) != 1 || db.Types[0].BoundDefault == nil || *db.Types[0].BoundDefault != zero || *db.Types[0].BoundRule != positive {
+		t.Errorf("alias type bindings %+v", db.Types)
+	}
+}

@@ -77,13 +77,14 @@ func readTypes(ctx context.Context, q Querier, s *Server) ([]TypeRow, error) {
 	return query(ctx, q, "sys.types", `SELECT t.user_type_id, t.system_type_id, SCHEMA_NAME(t.schema_id), t.name,
   t.max_length, t.precision, t.scale, t.is_nullable, t.is_user_defined, t.is_assembly_type, t.is_table_type,
   tt.type_table_object_id,
-  `+s.col("table_types", "is_memory_optimized", "tt.is_memory_optimized", "bit")+`
+  `+s.col("table_types", "is_memory_optimized", "tt.is_memory_optimized", "bit")+`,
+  t.default_object_id, t.rule_object_id
 FROM sys.types AS t
 LEFT JOIN sys.table_types AS tt ON tt.user_type_id = t.user_type_id
 ORDER BY t.user_type_id`, func(rs *sql.Rows, r *TypeRow) error {
 		return rs.Scan(&r.UserTypeID, &r.SystemTypeID, nstr{&r.Schema}, &r.Name, &r.MaxLength, &r.Precision, &r.Scale,
 			nbool{&r.IsNullable}, nbool{&r.IsUserDefined}, nbool{&r.IsAssemblyType}, nbool{&r.IsTableType}, nint64{&r.TypeTableObjectID},
-			nbool{&r.IsMemoryOptimized})
+			nbool{&r.IsMemoryOptimized}, nint64{&r.DefaultObjectID}, nint64{&r.RuleObjectID})
 	})
 }
 
@@ -178,7 +179,8 @@ func readColumns(ctx context.Context, q Querier, s *Server) ([]ColumnRow, error)
   CONVERT(nvarchar(64), ic.seed_value), CONVERT(nvarchar(64), ic.increment_value),
   CONVERT(nvarchar(64), ic.last_value), ic.is_not_for_replication,
   cc.definition, cc.is_persisted,
-  dc.name, dc.definition, dc.is_system_named, CASE WHEN c.default_object_id <> 0 THEN 1 ELSE 0 END
+  dc.name, dc.definition, dc.is_system_named, CASE WHEN c.default_object_id <> 0 THEN 1 ELSE 0 END,
+  c.default_object_id, c.rule_object_id
 FROM sys.columns AS c
 JOIN sys.objects AS o ON o.object_id = c.object_id
 LEFT JOIN sys.identity_columns AS ic ON ic.object_id = c.object_id AND ic.column_id = c.column_id
@@ -192,7 +194,8 @@ ORDER BY c.object_id, c.column_id`, func(rs *sql.Rows, r *ColumnRow) error {
 			nstr{&r.GeneratedAlways}, nbool{&r.IsHidden}, nstr{&r.GraphType}, nstr{&r.MaskingFunction},
 			nstr{&r.IdentitySeed}, nstr{&r.IdentityIncr}, nstr{&r.IdentityLast}, nbool{&r.IdentityNFR},
 			nstr{&r.ComputedDef}, nbool{&r.ComputedPersist},
-			nstr{&r.DefaultName}, nstr{&r.DefaultDef}, nbool{&r.DefaultSysNamed}, nbool{&r.HasDefaultObject})
+			nstr{&r.DefaultName}, nstr{&r.DefaultDef}, nbool{&r.DefaultSysNamed}, nbool{&r.HasDefaultObject},
+			nint64{&r.DefaultObjectID}, nint64{&r.RuleObjectID})
 	})
 }
 
@@ -317,6 +320,9 @@ ORDER BY cc.parent_object_id, cc.object_id`, func(rs *sql.Rows, r *CheckRow) err
 }
 
 func readModules(ctx context.Context, q Querier, s *Server) ([]ModuleRow, error) {
+	// Stand-alone defaults (type D without a parent; DEFAULT constraints
+	// have their table as parent) and rules (R) have their CREATE DEFAULT /
+	// CREATE RULE text in sys.sql_modules too.
 	// A ledger table's ledger view (2022+) is created by SQL Server with the
 	// table (CREATE TABLE ... LEDGER = ON): scripting it again would fail
 	// with "There is already an object named ...". Dropped ledger views
@@ -333,7 +339,9 @@ func readModules(ctx context.Context, q Querier, s *Server) ([]ModuleRow, error)
   CASE WHEN m.object_id IS NULL THEN 0 ELSE 1 END
 FROM sys.objects AS o
 LEFT JOIN sys.sql_modules AS m ON m.object_id = o.object_id
-WHERE o.type IN ('V', 'P', 'FN', 'IF', 'TF', 'PC', 'FS', 'FT', 'AF', 'RF', 'X') AND o.is_ms_shipped = 0`+ledgerViews+`
+WHERE (o.type IN ('V', 'P', 'FN', 'IF', 'TF', 'PC', 'FS', 'FT', 'AF', 'RF', 'X', 'R')
+    OR (o.type = 'D' AND o.parent_object_id = 0))
+  AND o.is_ms_shipped = 0`+ledgerViews+`
 ORDER BY o.object_id`, func(rs *sql.Rows, r *ModuleRow) error {
 		return rs.Scan(&r.ObjectID, &r.Schema, &r.Name, &r.Type, nptr{&r.Definition}, nbool{&r.AnsiNulls},
 			nbool{&r.QuotedIdent}, nbool{&r.SchemaBound}, nbool{&r.IsEncrypted}, nbool{&r.HasSQLModule})

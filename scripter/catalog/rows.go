@@ -67,6 +67,10 @@ type TypeRow struct {
 	TypeTableObjectID int64
 	// IsMemoryOptimized is sys.table_types.is_memory_optimized (2014+).
 	IsMemoryOptimized bool
+	// DefaultObjectID / RuleObjectID are the stand-alone default and rule
+	// bound to an alias type (0 when none).
+	DefaultObjectID int64
+	RuleObjectID    int64
 }
 
 // XMLSchemaRow is one XML schema collection with its XML_SCHEMA_NAMESPACE text.
@@ -162,6 +166,11 @@ type ColumnRow struct {
 	DefaultDef       string
 	DefaultSysNamed  bool
 	HasDefaultObject bool
+	// DefaultObjectID is sys.columns.default_object_id: a DEFAULT
+	// constraint or a bound stand-alone default; RuleObjectID is the bound
+	// rule.
+	DefaultObjectID int64
+	RuleObjectID    int64
 }
 
 // IndexRow is one index (heaps excluded) with its constraint flags.

@@ -49,6 +49,7 @@ func Build(db *model.Database, opts Options) *Script {
 	}
 	pre = append(pre, b.schemas()...)
 	pre = append(pre, b.xmlSchemaCollections()...)
+	pre = append(pre, b.bindables()...)
 	pre = append(pre, b.aliasTypes()...)
 	pre = append(pre, b.tableTypes()...)
 	pre = append(pre, b.sequences()...)
@@ -63,6 +64,7 @@ func Build(db *model.Database, opts Options) *Script {
 	post = append(post, b.foreignKeys()...)
 	post = append(post, b.checks()...)
 	post = append(post, b.disabledKeys()...)
+	post = append(post, b.bindings()...)
 	if !opts.SkipTriggers {
 		post = append(post, b.triggers()...)
 	}
@@ -164,6 +166,14 @@ func (b *builder) index() {
 	for _, x := range b.db.XMLSchemaCollections {
 		b.present[x.QName] = TypeXMLSchemaCollection
 		b.checkName(x.QName)
+	}
+	for _, d := range b.db.Defaults {
+		b.present[d.QName] = TypeDefault
+		b.checkName(d.QName)
+	}
+	for _, r := range b.db.Rules {
+		b.present[r.QName] = TypeRule
+		b.checkName(r.QName)
 	}
 }
 

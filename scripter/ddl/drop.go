@@ -71,6 +71,17 @@ func (b *builder) drops() []Object {
 	for _, t := range reverse(sortedQNames(b.db.Types, func(t *model.UserType) model.QName { return t.QName })) {
 		batch(&sb, "DROP TYPE IF EXISTS "+qn(t.QName)+";")
 	}
+	// Dropping the tables and types above unbinds them; a default or rule
+	// still bound elsewhere (a table the script leaves out) makes DROP fail
+	// loudly rather than leave a stale binding.
+	for _, kind := range [][]*model.Module{b.db.Rules, b.db.Defaults} {
+		for _, m := range reverse(sortedQNames(kind, func(m *model.Module) model.QName { return m.QName })) {
+			if m.Definition == nil {
+				continue
+			}
+			batch(&sb, "DROP "+m.Kind+" IF EXISTS "+qn(m.QName)+";")
+		}
+	}
 	for _, x := range reverse(sortedQNames(b.db.XMLSchemaCollections, func(x *model.XMLSchemaCollection) model.QName { return x.QName })) {
 		batch(&sb, "IF EXISTS (SELECT 1 FROM sys.xml_schema_collections WHERE schema_id = SCHEMA_ID("+nlit(x.Schema)+") AND name = "+nlit(x.Name)+")\n\tDROP XML SCHEMA COLLECTION "+qn(x.QName)+";")
 	}

@@ -48,6 +48,12 @@ const (
 	WarnLedgerTable        = "ledger_table"
 	WarnGraphTable         = "graph_table"
 	WarnCLRModule          = "clr_module"
+	// WarnBoundDefault / WarnBoundRule: a stand-alone default or rule bound
+	// where sp_bindefault / sp_bindrule cannot bind it again (a table
+	// type's column, which inherits it from its alias type only when the
+	// type was bound first), or bound to a default or rule not scripted.
+	WarnBoundDefault = "bound_default"
+	WarnBoundRule    = "bound_rule"
 )
 
 // Section is where an object goes in a restore.
@@ -96,6 +102,9 @@ const (
 	TypeTrigger             = "trigger"
 	TypeSystemVersioning    = "system_versioning"
 	TypeVersioningOff       = "system_versioning_off"
+	TypeDefault             = "default" // stand-alone CREATE DEFAULT
+	TypeRule                = "rule"    // CREATE RULE
+	TypeBinding             = "binding" // sp_bindefault / sp_bindrule calls
 	TypeChangeTracking      = "change_tracking"
 	TypeExtendedProperty    = "extended_property"
 	TypeRoleMember          = "role_member"

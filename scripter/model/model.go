@@ -36,6 +36,12 @@ type Database struct {
 	// their table (Table.Triggers); database DDL triggers are here with
 	// Kind TRIGGER and no Parent.
 	Modules []*Module `json:"modules,omitempty"`
+	// Defaults and Rules are stand-alone CREATE DEFAULT / CREATE RULE
+	// objects (Kind DEFAULT / RULE), bound with sp_bindefault / sp_bindrule
+	// to columns (Column.BoundDefault, BoundRule) and alias types
+	// (UserType.BoundDefault, BoundRule).
+	Defaults []*Module `json:"defaults,omitempty"`
+	Rules    []*Module `json:"rules,omitempty"`
 
 	Principals         []*Principal        `json:"principals,omitempty"`
 	RoleMembers        []RoleMember        `json:"role_members,omitempty"`
@@ -77,6 +83,10 @@ type UserType struct {
 	QName
 	Base     Type `json:"base"`
 	Nullable bool `json:"nullable"`
+	// BoundDefault / BoundRule name the stand-alone default and rule bound
+	// to the type (sys.types.default_object_id / rule_object_id).
+	BoundDefault *QName `json:"bound_default,omitempty"`
+	BoundRule    *QName `json:"bound_rule,omitempty"`
 }
 
 // TableType is a user-defined table type; its body is a table definition
@@ -175,6 +185,11 @@ type Column struct {
 	Identity *Identity `json:"identity,omitempty"`
 	Computed *Computed `json:"computed,omitempty"`
 	Default  *Default  `json:"default,omitempty"`
+	// BoundDefault / BoundRule name a stand-alone default or rule bound to
+	// the column (sp_bindefault / sp_bindrule), directly or through its
+	// alias type.
+	BoundDefault *QName `json:"bound_default,omitempty"`
+	BoundRule    *QName `json:"bound_rule,omitempty"`
 
 	Sparse     bool `json:"sparse,omitempty"`
 	ColumnSet  bool `json:"column_set,omitempty"` // xml COLUMN_SET FOR ALL_SPARSE_COLUMNS
@@ -285,6 +300,8 @@ const (
 	KindProcedure = "PROCEDURE"
 	KindFunction  = "FUNCTION"
 	KindTrigger   = "TRIGGER"
+	KindDefault   = "DEFAULT" // stand-alone CREATE DEFAULT (Database.Defaults)
+	KindRule      = "RULE"    // CREATE RULE (Database.Rules)
 )
 
 // Module is a view, procedure, function or trigger, scripted exactly as

@@ -1,0 +1,56 @@
+package scripter
+
+import (
+	"testing"
+
+	"github.com/mssqldump/mssqldump/scripter/model"
+)
+
+// A table filter keeps the stand-alone defaults and rules that the kept
+// tables' columns (and their alias types) are bound to, and drops the rest;
+// a full dump keeps every one, bound or not.
+func TestTablesFilterKeepsTheDefaultsAndRulesKeptColumnsAreBoundTo(t *testing.T) {
+	q := func(n string) model.QName { return model.QName{Schema: "dbo", Name: n} }
+	build := func() *model.Database {
+		zero, pos, unused := q("Zero"), q("Positive"), q("Unused")
+		def := "CREATE DEFAULT x AS 0"
+		return &model.Database{
+			Defaults: []*model.Module{{QName: zero, Kind: model.KindDefault, Definition: &def}, {QName: unused, Kind: model.KindDefault, Definition: &def}},
+			Rules:    []*model.Module{{QName: pos, Kind: model.KindRule, Definition: &def}},
+			Tables: []*model.Table{
+				{QName: q("Kept"), Columns: []*model.Column{{Name: "a", Type: model.Type{Name: "int"}, BoundDefault: &zero, BoundRule: &pos}}},
+				{QName: q("Other"), Columns: []*model.Column{{Name: "a", Type: model.Type{Name: "int"}}}},
+			},
+		}
+	}
+	names := func(ms []*model.Module) (out []string) {
+		for _, m := range ms {
+			out = append(out, m.Name)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		opts            Options
+		defaults, rules []string
+	}{
+		{Options{Tables: []string{"Kept"}}, []string{"Zero"}, []string{"Positive"}},
+		{Options{Tables: []string{"Other"}}, nil, nil},
+		{Options{}, []string{"Zero", "Unused"}, []string{"Positive"}},
+		{Options{ExcludeTypes: []string{TypeDefault}}, []string{"Zero"}, []string{"Positive"}},
+	} {
+		f, err := compileFilters(&tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := build()
+		if err := f.apply(db, false); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(db.Defaults); len(got) != len(tc.defaults) || (len(got) > 0 && got[0] != tc.defaults[0]) {
+			t.Errorf("%+v: defaults %v, want %v", tc.opts, got, tc.defaults)
+		}
+		if got := names(db.Rules); len(got) != len(tc.rules) {
+			t.Errorf("%+v: rules %v, want %v", tc.opts, got, tc.rules)
+		}
+	}
+}
