@@ -182,7 +182,21 @@ func (a *assembler) buildTables(db *model.Database) {
 		case "APPEND_ONLY_LEDGER_TABLE":
 			mt.Ledger = "APPEND_ONLY"
 		}
-		if t.TemporalType == 2 {
+		if mt.Ledger != "" {
+			if t.LedgerViewName != "" {
+				mt.LedgerView = &model.LedgerView{QName: model.QName{Schema: t.LedgerViewSchema, Name: t.LedgerViewName},
+					TransactionIDColumn: t.LedgerTxColumn, SequenceNumberColumn: t.LedgerSeqColumn,
+					OperationTypeColumn: t.LedgerOpColumn, OperationTypeDescColumn: t.LedgerOpDescColumn}
+			}
+			// An updatable ledger table's history table comes with it
+			// (and a temporal ledger table shares it): it is named in
+			// CREATE TABLE, never created or switched on separately.
+			if h, ok := names[t.HistoryTableID]; ok && t.HistoryTableID != 0 {
+				mt.LedgerHistory = &h
+				mt.LedgerRetention = retention(t.RetentionPeriod, t.RetentionUnit)
+			}
+		}
+		if t.TemporalType == 2 && mt.Ledger == "" {
 			mt.Temporal = &model.Temporal{History: names[t.HistoryTableID], RetentionPeriod: retention(t.RetentionPeriod, t.RetentionUnit)}
 		}
 		if q, ok := historyOf[t.ObjectID]; ok {
@@ -251,7 +265,9 @@ func (a *assembler) buildColumns() {
 	}
 	for _, c := range a.rows.Columns {
 		t := a.tables[c.ObjectID]
-		if t == nil {
+		if t == nil || c.IsDroppedLedger {
+			// A column dropped from a ledger table stays behind hidden,
+			// renamed; it is not part of the table's definition.
 			continue
 		}
 		col := &model.Column{
@@ -848,6 +864,18 @@ func (a *assembler) buildDependencies(db *model.Database) {
 			byName[model.QName{Schema: o.Schema, Name: o.Name}] = o
 		}
 	}
+	ledgerTables := map[int64]*ObjectRow{}
+	for _, t := range a.rows.Tables {
+		if t.LedgerViewName == "" {
+			continue
+		}
+		for i := range a.rows.Objects {
+			o := &a.rows.Objects[i]
+			if tbl := a.objects[t.ObjectID]; tbl != nil && o.Type == "V" && o.Schema == t.LedgerViewSchema && o.Name == t.LedgerViewName {
+				ledgerTables[o.ObjectID] = tbl
+			}
+		}
+	}
 	seen := map[model.Dependency]bool{}
 	for _, d := range a.rows.Dependencies {
 		from := a.objects[d.ReferencingID]
@@ -873,6 +901,11 @@ func (a *assembler) buildDependencies(db *model.Database) {
 					to = o
 					break
 				}
+			}
+		}
+		if to != nil {
+			if t := ledgerTables[to.ObjectID]; t != nil {
+				to = t // a ledger view is created with its table
 			}
 		}
 		if to == nil || to.ObjectID == from.ObjectID {

@@ -474,3 +474,62 @@ func TestBoundDefaultsAndRulesAreReadWithTheirBindings(t *testing.T) {
 		t.Errorf("alias type bindings %+v", db.Types)
 	}
 }
+
+// An updatable ledger table keeps its ledger view (with its column names)
+// and its history table's name; the history table and the view are not
+// objects of their own, a dropped ledger column is not a column, a temporal
+// ledger table is not scripted as an ordinary temporal table, and a view
+// reading the ledger view depends on the ledger table.
+func TestLedgerTablesKeepTheirViewAndHistoryNames(t *testing.T) {
+	rows := fixtureRows()
+	rows.Objects = append(rows.Objects,
+		ObjectRow{ObjectID: 600, Schema: "dbo", Name: "Balance", Type: "U"},
+		ObjectRow{ObjectID: 601, Schema: "dbo", Name: "BalanceHistory", Type: "U"},
+		ObjectRow{ObjectID: 602, Schema: "audit", Name: "Balance_Ledger", Type: "V"},
+		ObjectRow{ObjectID: 603, Schema: "dbo", Name: "vBalance", Type: "V"})
+	rows.Tables = append(rows.Tables,
+		TableRow{ObjectID: 600, Schema: "dbo", Name: "Balance", LedgerType: "UPDATABLE_LEDGER_TABLE", TemporalType: 2, HistoryTableID: 601,
+			RetentionPeriod: -1, RetentionUnit: "INFINITE",
+			LedgerViewSchema: "audit", LedgerViewName: "Balance_Ledger", LedgerTxColumn: "tx", LedgerSeqColumn: "seq", LedgerOpColumn: "op", LedgerOpDescColumn: "op_desc"},
+		TableRow{ObjectID: 601, Schema: "dbo", Name: "BalanceHistory", LedgerType: "HISTORY_TABLE", TemporalType: 1})
+	rows.Columns = append(rows.Columns,
+		ColumnRow{ObjectID: 600, ColumnID: 1, Name: "Id", UserTypeID: 56, MaxLength: 4},
+		ColumnRow{ObjectID: 600, ColumnID: 2, Name: "MSSQL_DroppedLedgerColumn_x", UserTypeID: 56, MaxLength: 4, IsNullable: true, IsHidden: true, IsDroppedLedger: true})
+	rows.Dependencies = append(rows.Dependencies, DependencyRow{ReferencingID: 603, ReferencedID: 602})
+	db, _ := Assemble(rows)
+	var bal *model.Table
+	for _, tb := range db.Tables {
+		switch tb.Name {
+		case "Balance":
+			bal = tb
+		case "BalanceHistory":
+			t.Error("the ledger history table is scripted as a table of its own")
+		}
+	}
+	if bal == nil {
+		t.Fatal("no Balance table")
+	}
+	want := &model.LedgerView{QName: model.QName{Schema: "audit", Name: "Balance_Ledger"}, TransactionIDColumn: "tx",
+		SequenceNumberColumn: "seq", OperationTypeColumn: "op", OperationTypeDescColumn: "op_desc"}
+	if !reflect.DeepEqual(bal.LedgerView, want) {
+		t.Errorf("ledger view %+v, want %+v", bal.LedgerView, want)
+	}
+	if bal.LedgerHistory == nil || *bal.LedgerHistory != (model.QName{Schema: "dbo", Name: "BalanceHistory"}) || bal.LedgerRetention != "" {
+		t.Errorf("ledger history %v retention %q", bal.LedgerHistory, bal.LedgerRetention)
+	}
+	if bal.Temporal != nil {
+		t.Error("a temporal ledger table is modelled as an ordinary temporal table")
+	}
+	if len(bal.Columns) != 1 {
+		t.Errorf("columns %d, want 1 (a dropped ledger column is not a column)", len(bal.Columns))
+	}
+	found := false
+	for _, d := range db.Dependencies {
+		if d.Referencing.Name == "vBalance" && d.Referenced == (model.QName{Schema: "dbo", Name: "Balance"}) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("a view reading the ledger view does not depend on the ledger table: %+v", db.Dependencies)
+	}
+}

@@ -131,6 +131,17 @@ func readTables(ctx context.Context, q Querier, s *Server) ([]TableRow, error) {
 	// Dropped ledger tables stay in sys.tables under a generated name; ledger
 	// history tables are created by SQL Server with their ledger table.
 	ledgerView := s.col("tables", "is_dropped_ledger_table", "t.is_dropped_ledger_table", "bit")
+	// A ledger table's view and the names of its four ledger columns
+	// (sys.columns.ledger_view_column_type 1..4 of the view, 2022+).
+	ledgerViewNames := "CAST(NULL AS sysname), CAST(NULL AS sysname), CAST(NULL AS sysname), CAST(NULL AS sysname), CAST(NULL AS sysname), CAST(NULL AS sysname)"
+	if s.Has("tables", "ledger_view_id") && s.Has("columns", "ledger_view_column_type") {
+		lvCol := func(n int) string {
+			return "(SELECT TOP (1) lc.name FROM sys.columns AS lc WHERE lc.object_id = t.ledger_view_id AND lc.ledger_view_column_type = " +
+				strconv.Itoa(n) + " ORDER BY lc.column_id DESC)"
+		}
+		ledgerViewNames = "OBJECT_SCHEMA_NAME(t.ledger_view_id), OBJECT_NAME(t.ledger_view_id), " +
+			lvCol(1) + ",\n  " + lvCol(2) + ",\n  " + lvCol(3) + ",\n  " + lvCol(4)
+	}
 	return query(ctx, q, "sys.tables", `SELECT t.object_id, SCHEMA_NAME(t.schema_id), t.name, t.lock_escalation_desc,
   `+s.col("tables", "is_memory_optimized", "t.is_memory_optimized", "bit")+`,
   `+s.col("tables", "durability_desc", "t.durability_desc", "nvarchar(60)")+`,
@@ -147,7 +158,8 @@ func readTables(ctx context.Context, q Querier, s *Server) ([]TableRow, error) {
    WHERE p.object_id = t.object_id AND p.index_id IN (0, 1) ORDER BY p.partition_number),
   `+ct+`,
   `+s.col("tables", "is_external", "t.is_external", "bit")+`,
-  `+s.col("tables", "is_filetable", "t.is_filetable", "bit")+`
+  `+s.col("tables", "is_filetable", "t.is_filetable", "bit")+`,
+  `+ledgerViewNames+`
 FROM sys.tables AS t
 LEFT JOIN sys.indexes AS i ON i.object_id = t.object_id AND i.index_id IN (0, 1)
 LEFT JOIN sys.data_spaces AS ds ON ds.data_space_id = i.data_space_id
@@ -158,7 +170,8 @@ ORDER BY t.object_id`, func(rs *sql.Rows, r *TableRow) error {
 			nstr{&r.Durability}, nint{&r.TemporalType}, nint64{&r.HistoryTableID}, nint{&r.RetentionPeriod},
 			nstr{&r.RetentionUnit}, nbool{&r.IsNode}, nbool{&r.IsEdge}, nstr{&r.LedgerType}, nbool{&r.LedgerView},
 			nstr{&r.FileGroup}, nbool{&r.Partitioned}, nstr{&r.TextImageOn}, nstr{&r.Compression}, nbool{&r.ChangeTracking},
-			nbool{&r.IsExternal}, nbool{&r.IsFileTable})
+			nbool{&r.IsExternal}, nbool{&r.IsFileTable}, nstr{&r.LedgerViewSchema}, nstr{&r.LedgerViewName},
+			nstr{&r.LedgerTxColumn}, nstr{&r.LedgerSeqColumn}, nstr{&r.LedgerOpColumn}, nstr{&r.LedgerOpDescColumn})
 	})
 }
 
@@ -175,6 +188,7 @@ func readColumns(ctx context.Context, q Querier, s *Server) ([]ColumnRow, error)
   `+s.col("columns", "generated_always_type_desc", "c.generated_always_type_desc", "nvarchar(60)")+`,
   `+s.col("columns", "is_hidden", "c.is_hidden", "bit")+`,
   `+s.col("columns", "graph_type_desc", "c.graph_type_desc", "nvarchar(60)")+`,
+  `+s.col("columns", "is_dropped_ledger_column", "c.is_dropped_ledger_column", "bit")+`,
   `+mask+`,
   CONVERT(nvarchar(64), ic.seed_value), CONVERT(nvarchar(64), ic.increment_value),
   CONVERT(nvarchar(64), ic.last_value), ic.is_not_for_replication,
@@ -191,7 +205,7 @@ ORDER BY c.object_id, c.column_id`, func(rs *sql.Rows, r *ColumnRow) error {
 		return rs.Scan(&r.ObjectID, &r.ColumnID, &r.Name, &r.UserTypeID, &r.MaxLength, &r.Precision, &r.Scale,
 			nstr{&r.Collation}, nbool{&r.IsNullable}, nbool{&r.IsIdentity}, nbool{&r.IsComputed}, nbool{&r.IsSparse}, nbool{&r.IsColumnSet}, nbool{&r.IsRowGUIDCol},
 			nbool{&r.IsFileStream}, nint64{&r.XMLCollectionID}, nbool{&r.IsXMLDocument},
-			nstr{&r.GeneratedAlways}, nbool{&r.IsHidden}, nstr{&r.GraphType}, nstr{&r.MaskingFunction},
+			nstr{&r.GeneratedAlways}, nbool{&r.IsHidden}, nstr{&r.GraphType}, nbool{&r.IsDroppedLedger}, nstr{&r.MaskingFunction},
 			nstr{&r.IdentitySeed}, nstr{&r.IdentityIncr}, nstr{&r.IdentityLast}, nbool{&r.IdentityNFR},
 			nstr{&r.ComputedDef}, nbool{&r.ComputedPersist},
 			nstr{&r.DefaultName}, nstr{&r.DefaultDef}, nbool{&r.DefaultSysNamed}, nbool{&r.HasDefaultObject},

@@ -151,6 +151,9 @@ var newer = []struct{ view, col, text string }{
 	{"views", "is_dropped_ledger_view", "lv.is_dropped_ledger_view = 1"},
 	{"table_types", "is_memory_optimized", "tt.is_memory_optimized"},
 	{"xml_indexes", "xml_index_type", "xi.xml_index_type"},
+	{"columns", "is_dropped_ledger_column", "c.is_dropped_ledger_column"},
+	{"tables", "ledger_view_id", "OBJECT_NAME(t.ledger_view_id)"},
+	{"columns", "ledger_view_column_type", "lc.ledger_view_column_type = 4"},
 }
 
 func TestQueriesSelectOnlyColumnsTheServerHas(t *testing.T) {

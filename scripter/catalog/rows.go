@@ -130,31 +130,41 @@ type TableRow struct {
 	Partitioned     bool // on a partition scheme: scripted on the default filegroup (warning)
 	IsExternal      bool // PolyBase external table: not scripted (warning)
 	IsFileTable     bool // FileTable: not scripted (warning)
+	// LedgerView*: a ledger table's ledger view and its ledger column names.
+	LedgerViewSchema   string
+	LedgerViewName     string
+	LedgerTxColumn     string
+	LedgerSeqColumn    string
+	LedgerOpColumn     string
+	LedgerOpDescColumn string
 }
 
 // ColumnRow is one column with its identity, computed, default and masking
 // details joined in.
 type ColumnRow struct {
-	ObjectID         int64
-	ColumnID         int
-	Name             string
-	UserTypeID       int64
-	MaxLength        int
-	Precision        int
-	Scale            int
-	Collation        string
-	IsNullable       bool
-	IsIdentity       bool
-	IsComputed       bool
-	IsSparse         bool
-	IsColumnSet      bool
-	IsRowGUIDCol     bool
-	IsFileStream     bool
-	XMLCollectionID  int64
-	IsXMLDocument    bool
-	GeneratedAlways  string // generated_always_type_desc: NOT_APPLICABLE, AS_ROW_START, ...
-	IsHidden         bool
-	GraphType        string // graph_type_desc
+	ObjectID        int64
+	ColumnID        int
+	Name            string
+	UserTypeID      int64
+	MaxLength       int
+	Precision       int
+	Scale           int
+	Collation       string
+	IsNullable      bool
+	IsIdentity      bool
+	IsComputed      bool
+	IsSparse        bool
+	IsColumnSet     bool
+	IsRowGUIDCol    bool
+	IsFileStream    bool
+	XMLCollectionID int64
+	IsXMLDocument   bool
+	GeneratedAlways string // generated_always_type_desc: NOT_APPLICABLE, AS_ROW_START, ...
+	IsHidden        bool
+	GraphType       string // graph_type_desc
+	// IsDroppedLedger is sys.columns.is_dropped_ledger_column: a column
+	// dropped from a ledger table, kept hidden under a generated name.
+	IsDroppedLedger  bool
 	MaskingFunction  string
 	IdentitySeed     string
 	IdentityIncr     string

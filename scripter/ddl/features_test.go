@@ -68,7 +68,8 @@ func TestGraphAndLedgerTablesAreScriptedAndWarned(t *testing.T) {
 	start := &model.Column{Name: "ledger_start_transaction_id", Type: model.Type{Name: "bigint"}, GeneratedAlways: "TRANSACTION_ID START", Hidden: true}
 	ledger := &model.Table{QName: dbo("Audit"), Ledger: "APPEND_ONLY", Columns: []*model.Column{intCol("Id"), start}}
 	got, warns = tableText(t, ledger)
-	if !strings.Contains(got, "CREATE TABLE [dbo].[Audit] (\n\t[Id] int NOT NULL\n)\nWITH (LEDGER = ON (APPEND_ONLY = ON));") {
+	if !strings.Contains(got, "CREATE TABLE [dbo].[Audit] (\n\t[Id] int NOT NULL,\n"+
+		"\t[ledger_start_transaction_id] bigint GENERATED ALWAYS AS TRANSACTION_ID START HIDDEN NOT NULL\n)\nWITH (LEDGER = ON (APPEND_ONLY = ON));") {
 		t.Errorf("ledger table:\n%s", got)
 	}
 	if len(warns) != 1 || warns[0].Code != WarnLedgerTable {
@@ -181,5 +182,63 @@ func TestMemoryOptimizedTableTypeIsCreatedMemoryOptimized(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "CREATE NONCLUSTERED INDEX") {
 		t.Error("table-type index scripted outside the type")
+	}
+}
+
+// A ledger table is created with its ledger view named, column for column,
+// its own GENERATED ALWAYS ledger columns declared under their names, and
+// (updatable) its history table named: otherwise SQL Server names the view
+// and history after the new object id, and a dump of the restored database
+// differs. A temporal ledger table keeps its period inline (SYSTEM_VERSIONING
+// cannot be switched on later on a ledger table).
+func TestLedgerTablesKeepTheirViewHistoryAndColumnNames(t *testing.T) {
+	big := model.Type{Name: "bigint"}
+	dt := model.Type{Name: "datetime2", Scale: 7}
+	tb := &model.Table{
+		QName:  dbo("Balance"),
+		Ledger: "UPDATABLE",
+		Columns: []*model.Column{
+			intCol("Id"),
+			{Name: "From", Type: dt, GeneratedAlways: "ROW START"},
+			{Name: "To", Type: dt, GeneratedAlways: "ROW END"},
+			{Name: "tx_start", Type: big, GeneratedAlways: "TRANSACTION_ID START", Hidden: true},
+			{Name: "tx_end", Type: big, Nullable: true, GeneratedAlways: "TRANSACTION_ID END", Hidden: true},
+			{Name: "seq_start", Type: big, GeneratedAlways: "SEQUENCE_NUMBER START", Hidden: true},
+			{Name: "seq_end", Type: big, Nullable: true, GeneratedAlways: "SEQUENCE_NUMBER END", Hidden: true},
+		},
+		PrimaryKey:      &model.Index{Name: "PK_Balance", Kind: "CLUSTERED", IsPrimaryKey: true, Columns: []model.IndexColumn{{Name: "Id"}}},
+		LedgerView:      &model.LedgerView{QName: model.QName{Schema: "audit", Name: "Balance]Ledger"}, TransactionIDColumn: "tx", SequenceNumberColumn: "seq no", OperationTypeColumn: "op", OperationTypeDescColumn: "op_desc"},
+		LedgerHistory:   &model.QName{Schema: "audit", Name: "BalanceHistory"},
+		LedgerRetention: "3 MONTHS",
+	}
+	got, _ := tableText(t, tb)
+	want := "CREATE TABLE [dbo].[Balance] (\n" +
+		"\t[Id] int NOT NULL,\n" +
+		"\t[From] datetime2(7) GENERATED ALWAYS AS ROW START NOT NULL,\n" +
+		"\t[To] datetime2(7) GENERATED ALWAYS AS ROW END NOT NULL,\n" +
+		"\t[tx_start] bigint GENERATED ALWAYS AS TRANSACTION_ID START HIDDEN NOT NULL,\n" +
+		"\t[tx_end] bigint GENERATED ALWAYS AS TRANSACTION_ID END HIDDEN NULL,\n" +
+		"\t[seq_start] bigint GENERATED ALWAYS AS SEQUENCE_NUMBER START HIDDEN NOT NULL,\n" +
+		"\t[seq_end] bigint GENERATED ALWAYS AS SEQUENCE_NUMBER END HIDDEN NULL,\n" +
+		"\tPERIOD FOR SYSTEM_TIME ([From], [To]),\n" +
+		"\tCONSTRAINT [PK_Balance] PRIMARY KEY CLUSTERED ([Id] ASC)\n" +
+		")\nWITH (SYSTEM_VERSIONING = ON (HISTORY_TABLE = [audit].[BalanceHistory], HISTORY_RETENTION_PERIOD = 3 MONTHS), " +
+		"LEDGER = ON (LEDGER_VIEW = [audit].[Balance]]Ledger] (TRANSACTION_ID_COLUMN_NAME = [tx], SEQUENCE_NUMBER_COLUMN_NAME = [seq no], " +
+		"OPERATION_TYPE_COLUMN_NAME = [op], OPERATION_TYPE_DESC_COLUMN_NAME = [op_desc])));\nGO\n"
+	if !strings.Contains(got, want) {
+		t.Errorf("got\n%s\nwant it to contain\n%s", got, want)
+	}
+	if strings.Contains(got, "ADD PERIOD") || strings.Contains(got, "SET (SYSTEM_VERSIONING") {
+		t.Error("versioning of a ledger table switched on after the data; SQL Server creates it with the table")
+	}
+	if cols := DataColumns(tb); len(cols) != 1 || cols[0].Name != "Id" {
+		t.Errorf("data columns %v: ledger and period columns are generated", cols)
+	}
+
+	appendOnly := &model.Table{QName: dbo("Log"), Ledger: "APPEND_ONLY", Columns: []*model.Column{intCol("Id")},
+		LedgerView: &model.LedgerView{QName: dbo("Log_Ledger")}}
+	got, _ = tableText(t, appendOnly)
+	if !strings.Contains(got, "WITH (LEDGER = ON (APPEND_ONLY = ON, LEDGER_VIEW = [dbo].[Log_Ledger]));") {
+		t.Errorf("append-only ledger table:\n%s", got)
 	}
 }

@@ -41,13 +41,15 @@ func (b *builder) table(t *model.Table) Object {
 			with = append(with, "DURABILITY = "+t.Durability)
 		}
 	}
-	switch t.Ledger {
-	case "":
-	case "APPEND_ONLY":
-		with = append(with, "LEDGER = ON (APPEND_ONLY = ON)")
-		b.warn(WarnLedgerTable, objName(t.QName), "ledger tables restore as new ledger tables: ledger history and digests are not reproduced")
-	default:
-		with = append(with, "LEDGER = ON")
+	if t.Ledger != "" {
+		if h := t.LedgerHistory; h != nil {
+			sv := "SYSTEM_VERSIONING = ON (HISTORY_TABLE = " + qn(*h)
+			if r := t.LedgerRetention; r != "" && r != "INFINITE" {
+				sv += ", HISTORY_RETENTION_PERIOD = " + r
+			}
+			with = append(with, sv+")")
+		}
+		with = append(with, ledgerOption(t))
 		b.warn(WarnLedgerTable, objName(t.QName), "ledger tables restore as new ledger tables: ledger history and digests are not reproduced")
 	}
 	if len(with) > 0 {
@@ -102,7 +104,41 @@ func periodColumn(c *model.Column) bool {
 	return c.GeneratedAlways == "ROW START" || c.GeneratedAlways == "ROW END"
 }
 
-// ledgerColumn reports columns SQL Server adds itself to ledger tables.
+// ledgerOption is the LEDGER = ON table option in SMO's form: APPEND_ONLY,
+// then the ledger view with the names of its ledger columns, so the
+// restored table has the same view, column for column.
+func ledgerOption(t *model.Table) string {
+	var opts []string
+	if t.Ledger == "APPEND_ONLY" {
+		opts = append(opts, "APPEND_ONLY = ON")
+	}
+	if v := t.LedgerView; v != nil && v.Name != "" {
+		s := "LEDGER_VIEW = " + qn(v.QName)
+		var cols []string
+		for _, c := range []struct{ opt, name string }{
+			{"TRANSACTION_ID_COLUMN_NAME", v.TransactionIDColumn},
+			{"SEQUENCE_NUMBER_COLUMN_NAME", v.SequenceNumberColumn},
+			{"OPERATION_TYPE_COLUMN_NAME", v.OperationTypeColumn},
+			{"OPERATION_TYPE_DESC_COLUMN_NAME", v.OperationTypeDescColumn},
+		} {
+			if c.name != "" {
+				cols = append(cols, c.opt+" = "+ident(c.name))
+			}
+		}
+		if len(cols) > 0 {
+			s += " (" + strings.Join(cols, ", ") + ")"
+		}
+		opts = append(opts, s)
+	}
+	if len(opts) == 0 {
+		return "LEDGER = ON"
+	}
+	return "LEDGER = ON (" + strings.Join(opts, ", ") + ")"
+}
+
+// ledgerColumn reports the GENERATED ALWAYS AS TRANSACTION_ID /
+// SEQUENCE_NUMBER columns of ledger tables: declared in CREATE TABLE (so
+// their names and order are the source's), never loaded with data.
 func ledgerColumn(t *model.Table, c *model.Column) bool {
 	return t.Ledger != "" && (strings.HasPrefix(c.GeneratedAlways, "TRANSACTION_ID") || strings.HasPrefix(c.GeneratedAlways, "SEQUENCE_NUMBER"))
 }
@@ -120,7 +156,7 @@ func (b *builder) tableBody(t *model.Table, inType bool) string {
 	var lines []string
 	var periodStart, periodEnd string
 	for _, c := range t.Columns {
-		if c.GraphType != "" || ledgerColumn(t, c) {
+		if c.GraphType != "" {
 			continue
 		}
 		switch c.GeneratedAlways {

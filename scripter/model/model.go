@@ -159,11 +159,32 @@ type Table struct {
 	IsNode          bool   `json:"is_node,omitempty"` // graph node table
 	IsEdge          bool   `json:"is_edge,omitempty"` // graph edge table
 	// Ledger: "", UPDATABLE or APPEND_ONLY (SQL Server 2022+).
-	Ledger         string `json:"ledger,omitempty"`
-	ChangeTracking bool   `json:"change_tracking,omitempty"`
+	Ledger string `json:"ledger,omitempty"`
+	// LedgerView is the ledger view SQL Server created with a ledger table;
+	// naming it (and its columns) in CREATE TABLE gives the restored table
+	// the same view.
+	LedgerView *LedgerView `json:"ledger_view,omitempty"`
+	// LedgerHistory is the history table of an updatable ledger table,
+	// created by SQL Server with it (SYSTEM_VERSIONING = ON (HISTORY_TABLE
+	// = ...)); without the name SQL Server would make one up from the new
+	// object id. LedgerRetention is its HISTORY_RETENTION_PERIOD ("" =
+	// INFINITE).
+	LedgerHistory   *QName `json:"ledger_history,omitempty"`
+	LedgerRetention string `json:"ledger_retention,omitempty"`
+	ChangeTracking  bool   `json:"change_tracking,omitempty"`
 	// HasIdentity is true when a column is IDENTITY (data needs
 	// SET IDENTITY_INSERT and a DBCC CHECKIDENT reseed).
 	HasIdentity bool `json:"has_identity,omitempty"`
+}
+
+// LedgerView names a ledger table's ledger view and its four ledger columns
+// (sys.columns.ledger_view_column_type 1..4 of the view).
+type LedgerView struct {
+	QName
+	TransactionIDColumn     string `json:"transaction_id_column,omitempty"`
+	SequenceNumberColumn    string `json:"sequence_number_column,omitempty"`
+	OperationTypeColumn     string `json:"operation_type_column,omitempty"`
+	OperationTypeDescColumn string `json:"operation_type_desc_column,omitempty"`
 }
 
 // Temporal describes SYSTEM_VERSIONING.
