@@ -19,7 +19,12 @@ func (b *builder) bindables() []Object {
 		for _, m := range sortedQNames(set.mods, func(m *model.Module) model.QName { return m.QName }) {
 			var sb strings.Builder
 			header(&sb, strings.ToUpper(set.typ), qn(m.QName))
-			b.moduleText(&sb, m, objectIDIsNull(m.QName, set.code))
+			// sys.sql_modules.uses_ansi_nulls is always 0 for rules and
+			// defaults, whatever the session's setting: SET ANSI_NULLS OFF
+			// would be noise, and the restored flag is 0 either way.
+			mod := *m
+			mod.UsesAnsiNulls = true
+			b.moduleText(&sb, &mod, objectIDIsNull(m.QName, set.code))
 			out = append(out, Object{Type: set.typ, QName: m.QName, Text: sb.String()})
 		}
 	}

@@ -68,6 +68,8 @@ func definitionIn(t *testing.T, batch string) string {
 
 func allModules(db *model.Database) []*model.Module {
 	mods := append([]*model.Module(nil), db.Modules...)
+	mods = append(mods, db.Defaults...)
+	mods = append(mods, db.Rules...)
 	for _, tb := range db.Tables {
 		mods = append(mods, tb.Triggers...)
 	}

@@ -49,6 +49,11 @@ CREATE TYPE [dbo].[OrderLines] AS TABLE (
 	[Qty] int NOT NULL DEFAULT ((1)) CHECK ([Qty]>(0)),
 	INDEX [IX_Qty] NONCLUSTERED ([Qty])
 );
+-- next: a stand-alone default and rule (sp_bindefault / sp_bindrule), bound below after the data
+GO
+CREATE DEFAULT [dbo].[DefZero] AS 0
+GO
+CREATE RULE [dbo].[RuleNonNegative] AS @value >= 0
 GO
 
 -- sequences (used ones are advanced below, with the data)
@@ -358,6 +363,12 @@ ALTER TABLE [dbo].[Legacy] WITH NOCHECK ADD CONSTRAINT [CK_Legacy_Positive] CHEC
 ALTER TABLE [dbo].[Legacy] WITH NOCHECK ADD CONSTRAINT [CK_Legacy_Small] CHECK NOT FOR REPLICATION ([Amount]<(1000));
 ALTER TABLE [dbo].[Legacy] NOCHECK CONSTRAINT [CK_Legacy_Small];
 ALTER INDEX [IX_Orders_Disabled] ON [sales].[Orders] DISABLE;
+GO
+-- the type is bound futureonly: [sales].[Orders].[Total] keeps no default or rule
+EXEC sys.sp_bindefault @defname = N'[dbo].[DefZero]', @objname = N'[dbo].[Money2]', @futureonly = 'futureonly';
+EXEC sys.sp_bindrule @rulename = N'[dbo].[RuleNonNegative]', @objname = N'[dbo].[Money2]', @futureonly = 'futureonly';
+EXEC sys.sp_bindefault @defname = N'[dbo].[DefZero]', @objname = N'[dbo].[Facts].[A]';
+EXEC sys.sp_bindrule @rulename = N'[dbo].[RuleNonNegative]', @objname = N'[dbo].[Facts].[B]';
 GO
 CREATE TRIGGER dbo.trg_Child_Audit ON dbo.Child AFTER INSERT, UPDATE
 AS

@@ -81,6 +81,10 @@ DROP TYPE IF EXISTS [dbo].[Phone];
 GO
 DROP TYPE IF EXISTS [dbo].[Money2];
 GO
+DROP RULE IF EXISTS [dbo].[RuleNonNegative];
+GO
+DROP DEFAULT IF EXISTS [dbo].[DefZero];
+GO
 IF EXISTS (SELECT 1 FROM sys.xml_schema_collections WHERE schema_id = SCHEMA_ID(N'dbo') AND name = N'OrderSchema')
 	DROP XML SCHEMA COLLECTION [dbo].[OrderSchema];
 GO
@@ -120,6 +124,26 @@ GO
 DECLARE @schema nvarchar(max) = N'<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:torture"><xsd:element name="order"><xsd:complexType><xsd:sequence><xsd:element name="line" type="xsd:string" minOccurs="0" maxOccurs="unbounded"/></xsd:sequence><xsd:attribute name="id" type="xsd:int"/></xsd:complexType></xsd:element></xsd:schema>';
 IF NOT EXISTS (SELECT 1 FROM sys.xml_schema_collections WHERE schema_id = SCHEMA_ID(N'dbo') AND name = N'OrderSchema')
 	CREATE XML SCHEMA COLLECTION [dbo].[OrderSchema] AS @schema;
+GO
+
+-- DEFAULT [dbo].[DefZero]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE DEFAULT [dbo].[DefZero] AS 0';
+IF OBJECT_ID(N'[dbo].[DefZero]', N'D') IS NULL
+	EXEC sys.sp_executesql @definition;
+GO
+
+-- RULE [dbo].[RuleNonNegative]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DECLARE @definition nvarchar(max) = N'';
+SET @definition += N'CREATE RULE [dbo].[RuleNonNegative] AS @value >= 0';
+IF OBJECT_ID(N'[dbo].[RuleNonNegative]', N'R') IS NULL
+	EXEC sys.sp_executesql @definition;
 GO
 
 -- TYPE [dbo].[Money2]
@@ -629,6 +653,18 @@ IF OBJECT_ID(N'[dbo].[CK_Legacy_Small]', N'C') IS NULL
 ALTER TABLE [dbo].[Legacy] WITH NOCHECK ADD CONSTRAINT [CK_Legacy_Small] CHECK NOT FOR REPLICATION ([Amount]<(1000));
 GO
 ALTER TABLE [dbo].[Legacy] NOCHECK CONSTRAINT [CK_Legacy_Small];
+GO
+
+-- BINDINGS [dbo].[Money2]
+EXEC sys.sp_bindefault @defname = N'[dbo].[DefZero]', @objname = N'[dbo].[Money2]', @futureonly = 'futureonly';
+GO
+EXEC sys.sp_bindrule @rulename = N'[dbo].[RuleNonNegative]', @objname = N'[dbo].[Money2]', @futureonly = 'futureonly';
+GO
+
+-- BINDINGS [dbo].[Facts]
+EXEC sys.sp_bindefault @defname = N'[dbo].[DefZero]', @objname = N'[dbo].[Facts].[A]';
+GO
+EXEC sys.sp_bindrule @rulename = N'[dbo].[RuleNonNegative]', @objname = N'[dbo].[Facts].[B]';
 GO
 
 -- TRIGGER [dbo].[trg_Child_Audit] ON [dbo].[Child]

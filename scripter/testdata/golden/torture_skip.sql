@@ -22,6 +22,20 @@ DECLARE @schema nvarchar(max) = N'<xsd:schema xmlns:xsd="http://www.w3.org/2001/
 CREATE XML SCHEMA COLLECTION [dbo].[OrderSchema] AS @schema;
 GO
 
+-- DEFAULT [dbo].[DefZero]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+CREATE DEFAULT [dbo].[DefZero] AS 0
+GO
+
+-- RULE [dbo].[RuleNonNegative]
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+CREATE RULE [dbo].[RuleNonNegative] AS @value >= 0
+GO
+
 -- TYPE [dbo].[Money2]
 CREATE TYPE [dbo].[Money2] FROM decimal(19, 4) NOT NULL;
 GO
@@ -386,6 +400,18 @@ GO
 ALTER TABLE [dbo].[Legacy] WITH NOCHECK ADD CONSTRAINT [CK_Legacy_Small] CHECK NOT FOR REPLICATION ([Amount]<(1000));
 GO
 ALTER TABLE [dbo].[Legacy] NOCHECK CONSTRAINT [CK_Legacy_Small];
+GO
+
+-- BINDINGS [dbo].[Money2]
+EXEC sys.sp_bindefault @defname = N'[dbo].[DefZero]', @objname = N'[dbo].[Money2]', @futureonly = 'futureonly';
+GO
+EXEC sys.sp_bindrule @rulename = N'[dbo].[RuleNonNegative]', @objname = N'[dbo].[Money2]', @futureonly = 'futureonly';
+GO
+
+-- BINDINGS [dbo].[Facts]
+EXEC sys.sp_bindefault @defname = N'[dbo].[DefZero]', @objname = N'[dbo].[Facts].[A]';
+GO
+EXEC sys.sp_bindrule @rulename = N'[dbo].[RuleNonNegative]', @objname = N'[dbo].[Facts].[B]';
 GO
 
 -- SYSTEM_VERSIONING [dbo].[Account]
