@@ -7,7 +7,8 @@
 // data while it loads:
 //
 //   - pre-data: principals (only with Options.Permissions, because schema
-//     owners must exist first), schemas, XML schema collections, alias types,
+//     owners must exist first), schemas, XML schema collections, stand-alone
+//     defaults and rules (CREATE DEFAULT / CREATE RULE), alias types,
 //     table types, sequences (restarted so the next value is the original's),
 //     then tables, synonyms, functions, views and procedures in one
 //     dependency order. Defaults are inline so rows loaded without them get
@@ -19,8 +20,9 @@
 //     tables in DataOrder (foreign-key parents first where acyclic), followed
 //     by ReseedStatements for identity tables.
 //   - post-data: UNIQUE constraints, the other indexes, indexed-view indexes,
-//     FOREIGN KEYs, CHECKs, triggers and their order, SYSTEM_VERSIONING,
-//     extended properties, role memberships and permissions.
+//     FOREIGN KEYs, CHECKs, sp_bindefault / sp_bindrule bindings, triggers
+//     and their order, SYSTEM_VERSIONING, extended properties, role
+//     memberships and permissions.
 //
 // Decisions a reader of the output should know:
 //
@@ -31,6 +33,24 @@
 //     (which makes the columns GENERATED ALWAYS again), restores HIDDEN and
 //     turns SYSTEM_VERSIONING on with the history table named explicitly.
 //     DataColumns therefore includes period columns.
+//   - Options.DataOnly (scripter's --no-create-info) loads rows into tables
+//     that already exist, where a system-versioned table refuses explicit
+//     period values and history rows: a pre-data object per temporal table
+//     switches SYSTEM_VERSIONING off and drops the period (each step only
+//     if the existing table needs it), and the post-data SYSTEM_VERSIONING
+//     object puts period, HIDDEN and versioning back, guarded the same way.
+//   - Ledger tables are created with their ledger view (and its column
+//     names), their GENERATED ALWAYS ledger columns under their own names
+//     and, when updatable, their history table named in SYSTEM_VERSIONING
+//     = ON (HISTORY_TABLE = ...), so the restore has the same names rather
+//     than ones SQL Server derives from new object ids. A temporal ledger
+//     table keeps its PERIOD inline: versioning cannot be switched on later,
+//     so its period values are regenerated (ledger_table warning).
+//   - Stand-alone defaults and rules are bound after the data (a rule bound
+//     then does not check the rows already loaded, as in the source): alias
+//     types with futureonly, then each column as sys.columns reports it. A
+//     table type's column cannot be bound, so a default or rule it inherited
+//     from its alias type is reported (bound_default / bound_rule).
 //   - Constraint and index names are always scripted, even system-generated
 //     ones: the source's names are kept exactly, and a dump of the restored
 //     database is byte-identical. Table-type constraints are the exception
