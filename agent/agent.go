@@ -101,7 +101,6 @@ type Agent struct {
 
 	running     atomic.Bool
 	brokerError atomic.Pointer[string] // last Receive failure, nil when healthy
-	startOnce   sync.Once
 }
 
 // New checks cfg and returns an Agent.

@@ -20,11 +20,10 @@ const repoRoot = ".."
 
 // pairing is one way to run the local stack.
 type pairing struct {
-	name        string
-	files       []string
-	broker      string // expected scheme of MSSQLDUMP_BROKER
-	blob        string // expected scheme of MSSQLDUMP_BLOB
-	brokerHosts []string
+	name   string
+	files  []string
+	broker string // expected scheme of MSSQLDUMP_BROKER
+	blob   string // expected scheme of MSSQLDUMP_BLOB
 }
 
 var pairings = []pairing{
@@ -51,7 +50,7 @@ func loadCompose(t *testing.T, files []string, envFile string) (*types.Project, 
 	if err != nil {
 		return nil, err
 	}
-	return cli.ProjectFromOptions(context.Background(), opts)
+	return opts.LoadProject(context.Background())
 }
 
 func mustLoad(t *testing.T, p pairing) *types.Project {

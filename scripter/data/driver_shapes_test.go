@@ -407,7 +407,7 @@ func TestScalarsOfTheDriver(t *testing.T) {
 			t.Errorf("real %v: %s parses to %v", f, lit, back)
 		}
 	}
-	for _, f := range []float64{0.1, math.MaxFloat64, 5e-324, -0.0, 1e22} {
+	for _, f := range []float64{0.1, math.MaxFloat64, 5e-324, math.Copysign(0, -1), 1e22} {
 		c := col("f", "float", 8, 53, 0)
 		lit := oneColumn(t, c, f)[0]
 		if back := mustParse(t, lit, EncodeType(c)); !tsql.Equal(back, f) {

@@ -81,7 +81,6 @@ type Writer struct {
 	buf    []byte
 	row    []byte // one encoded row, before it is placed into buf
 	keyOff []int  // start/end offsets of key literals inside row
-	vals   []any
 	digest *xxhash.Digest
 	// OnBatch, when set, is called after each statement with the running
 	// totals of the current table.

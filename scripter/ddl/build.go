@@ -24,7 +24,6 @@ type Script struct {
 type builder struct {
 	db    *model.Database
 	opts  Options
-	out   []Object
 	warns []Warning
 
 	present map[model.QName]string // every scripted schema object -> its type
@@ -203,12 +202,6 @@ func moduleType(m *model.Module) string {
 		return TypeTrigger
 	}
 	return TypeFunction
-}
-
-// isRoutine reports procedures and functions (SkipRoutines).
-func isRoutine(m *model.Module) bool {
-	t := moduleType(m)
-	return t == TypeProcedure || t == TypeFunction
 }
 
 // orderObjects sorts tables, synonyms and modules into one dependency order:

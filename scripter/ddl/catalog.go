@@ -2,7 +2,6 @@ package ddl
 
 import (
 	"math/big"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -202,11 +201,4 @@ func (b *builder) synonym(s *model.Synonym) Object {
 	// base_object_name is already bracket-quoted by SQL Server.
 	batch(&sb, b.guard(objectIDIsNull(s.QName, "SN"), "CREATE SYNONYM "+qn(s.QName)+" FOR "+s.Target+";"))
 	return Object{Type: TypeSynonym, QName: s.QName, Text: sb.String()}
-}
-
-// sortedStrings returns a sorted copy.
-func sortedStrings(in []string) []string {
-	out := append([]string(nil), in...)
-	sort.Strings(out)
-	return out
 }

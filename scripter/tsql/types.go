@@ -57,10 +57,8 @@ func (t Type) Append(dst []byte) []byte {
 		return AppendName(dst, t.Schema, t.Name)
 	}
 	name := t.Name
-	k := kindOf(name)
-	if k == kindUnknown {
+	if kindOf(name) == kindUnknown {
 		name = strings.ToLower(name)
-		k = kindOf(name)
 	}
 	dst = append(dst, name...)
 	switch name {
