@@ -21,7 +21,7 @@ type Options struct {
 	ExcludeSchemas []string `json:"exclude_schemas,omitempty"`
 	// IncludeTypes / ExcludeTypes filter by object type: table, view,
 	// procedure, function, trigger, sequence, synonym, type, xml_schema_collection,
-	// schema, role, user. Exact names or /regexp/.
+	// schema, role, user, default, rule. Exact names or /regexp/.
 	IncludeTypes []string `json:"include_types,omitempty"`
 	ExcludeTypes []string `json:"exclude_types,omitempty"`
 	// IncludeObjects / ExcludeObjects filter by "schema.name", exact or /regexp/.

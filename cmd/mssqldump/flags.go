@@ -88,7 +88,7 @@ func scriptFlags() []cli.Flag {
 		list("ignore-table", "skip this table: schema.table, table, or DATABASE.table / DATABASE.schema.table like mysqldump (repeatable)"),
 		list("include-schema", "only these schemas (exact name or /regexp/; repeatable)"),
 		list("exclude-schema", "skip these schemas (exact name or /regexp/; repeatable)"),
-		list("include-type", "only these object types: table, view, procedure, function, trigger, sequence, synonym, type, xml_schema_collection, schema, role, user (or /regexp/; repeatable)"),
+		list("include-type", "only these object types: table, view, procedure, function, trigger, sequence, synonym, type, xml_schema_collection, schema, role, user, default, rule (or /regexp/; repeatable)"),
 		list("exclude-type", "skip these object types (repeatable)"),
 		list("include-object", "only these objects, schema.name or /regexp/ (repeatable)"),
 		list("exclude-object", "skip these objects, schema.name or /regexp/ (repeatable)"),
