@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -73,4 +74,57 @@ func TestProgressGoesToTheTerminalOnly(t *testing.T) {
 	if strings.TrimSpace(shown) != "" {
 		t.Errorf("--quiet still showed %q", shown)
 	}
+}
+
+// TestDashPAlonePromptsOnTheTerminalWithoutEcho: like mysqldump, "-p" with
+// no value asks on the terminal; the typed password is not echoed, and the
+// dump goes on with it (it is sealed into the job, never shown).
+func TestDashPAlonePromptsOnTheTerminalWithoutEcho(t *testing.T) {
+	master, slave := openPTY(t)
+	var shown lockedBuffer
+	done := make(chan struct{})
+	go func() { defer close(done); _, _ = io.Copy(&shown, master) }()
+	cmd := command(t, nil, "-v", "--source", "synthetic:4KiB", "-u", "sa", "-p", "db")
+	var out bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, &out, slave
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(shown.String(), "Enter password:"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no password prompt; the terminal showed %q", shown.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := master.Write([]byte("S3cret!\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("mssqldump -p: %v; the terminal showed %q", err, shown.String())
+	}
+	slave.Close()
+	master.Close()
+	<-done
+	sameBytes(t, out.Bytes(), synthetic(t, 4<<10))
+	if strings.Contains(shown.String(), "S3cret!") {
+		t.Errorf("the password was echoed or logged: %q", shown.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for one writer and one reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
