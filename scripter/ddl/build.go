@@ -131,9 +131,8 @@ func objName(q model.QName) string {
 // index records what the model holds, for dependency checks and filtering.
 func (b *builder) index() {
 	for _, t := range b.db.Tables {
-		b.present[t.QName] = TypeTable
 		b.tables[t.QName] = t
-		b.checkName(t.QName)
+		b.register(t.QName, TypeTable)
 		for _, c := range t.Columns {
 			if unsafeName(c.Name) {
 				b.warn(WarnUnsafeIdentifier, objName(t.QName)+"."+c.Name, "column name contains \"$(\" or a line break; restore with sqlcmd -x or mssqldump restore")
@@ -142,41 +141,36 @@ func (b *builder) index() {
 	}
 	for _, m := range b.db.Modules {
 		if m.Kind != model.KindTrigger {
-			b.present[m.QName] = moduleType(m)
-			b.checkName(m.QName)
+			b.register(m.QName, moduleType(m))
 		}
 	}
 	for _, s := range b.db.Synonyms {
-		b.present[s.QName] = TypeSynonym
-		b.checkName(s.QName)
+		b.register(s.QName, TypeSynonym)
 	}
 	for _, s := range b.db.Sequences {
-		b.present[s.QName] = TypeSequence
-		b.checkName(s.QName)
+		b.register(s.QName, TypeSequence)
 	}
 	for _, t := range b.db.Types {
-		b.present[t.QName] = TypeAliasType
-		b.checkName(t.QName)
+		b.register(t.QName, TypeAliasType)
 	}
 	for _, t := range b.db.TableTypes {
-		b.present[t.QName] = TypeTableType
-		b.checkName(t.QName)
+		b.register(t.QName, TypeTableType)
 	}
 	for _, x := range b.db.XMLSchemaCollections {
-		b.present[x.QName] = TypeXMLSchemaCollection
-		b.checkName(x.QName)
+		b.register(x.QName, TypeXMLSchemaCollection)
 	}
 	for _, d := range b.db.Defaults {
-		b.present[d.QName] = TypeDefault
-		b.checkName(d.QName)
+		b.register(d.QName, TypeDefault)
 	}
 	for _, r := range b.db.Rules {
-		b.present[r.QName] = TypeRule
-		b.checkName(r.QName)
+		b.register(r.QName, TypeRule)
 	}
 }
 
-func (b *builder) checkName(q model.QName) {
+// register records a schema-scoped object as present and warns when its
+// name is one sqlcmd would corrupt.
+func (b *builder) register(q model.QName, typ string) {
+	b.present[q] = typ
 	if unsafeName(q.Schema) || unsafeName(q.Name) {
 		b.warn(WarnUnsafeIdentifier, objName(q), "name contains \"$(\" or a line break; restore with sqlcmd -x or mssqldump restore")
 	}
