@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mssqldump/mssqldump/scripter/ddl"
 	"github.com/mssqldump/mssqldump/scripter/model"
 	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
@@ -291,7 +292,7 @@ func (f *filters) apply(db *model.Database, permissions bool) error {
 		kept[q] = true
 	}
 	db.Modules = slices.DeleteFunc(db.Modules, func(m *model.Module) bool {
-		typ := moduleType(m)
+		typ := ddl.ModuleType(m)
 		if m.Kind == model.KindTrigger {
 			if m.Parent == nil {
 				// A database DDL trigger has no schema.
@@ -469,15 +470,3 @@ func (f *filters) apply(db *model.Database, permissions bool) error {
 }
 
 func fixedRole(name string) bool { return strings.HasPrefix(name, "db_") }
-
-func moduleType(m *model.Module) string {
-	switch m.Kind {
-	case model.KindView:
-		return TypeView
-	case model.KindProcedure:
-		return TypeProcedure
-	case model.KindFunction:
-		return TypeFunction
-	}
-	return TypeTrigger
-}

@@ -141,7 +141,7 @@ func (b *builder) index() {
 	}
 	for _, m := range b.db.Modules {
 		if m.Kind != model.KindTrigger {
-			b.register(m.QName, moduleType(m))
+			b.register(m.QName, ModuleType(m))
 		}
 	}
 	for _, s := range b.db.Synonyms {
@@ -176,7 +176,9 @@ func (b *builder) register(q model.QName, typ string) {
 	}
 }
 
-func moduleType(m *model.Module) string {
+// ModuleType is the object type (TypeView, TypeProcedure, TypeFunction or
+// TypeTrigger) of a module: from its Kind, else from its TypeCode.
+func ModuleType(m *model.Module) string {
 	switch m.Kind {
 	case model.KindView:
 		return TypeView
@@ -210,7 +212,7 @@ func (b *builder) orderObjects() {
 		g.add(s.QName, rankSynonym, s)
 	}
 	for _, m := range b.db.Modules {
-		switch moduleType(m) {
+		switch ModuleType(m) {
 		case TypeTrigger:
 			continue
 		case TypeView:

@@ -16,7 +16,7 @@ func (b *builder) drops() []Object {
 	if !b.opts.SkipTriggers {
 		var ddl []*model.Module
 		for _, m := range b.db.Modules {
-			if moduleType(m) == TypeTrigger && m.Parent == nil {
+			if ModuleType(m) == TypeTrigger && m.Parent == nil {
 				ddl = append(ddl, m)
 			}
 		}
@@ -59,7 +59,7 @@ func (b *builder) drops() []Object {
 			if o.Definition == nil {
 				continue // encrypted: the script could not create it again
 			}
-			batch(&sb, "DROP "+strings.ToUpper(moduleType(o))+" IF EXISTS "+qn(o.QName)+";")
+			batch(&sb, "DROP "+strings.ToUpper(ModuleType(o))+" IF EXISTS "+qn(o.QName)+";")
 		}
 	}
 	for _, s := range reverse(sortedQNames(b.db.Sequences, func(s *model.Sequence) model.QName { return s.QName })) {

@@ -16,7 +16,7 @@ func onOff(b bool) string {
 
 // module scripts a view, function or procedure exactly as defined.
 func (b *builder) module(m *model.Module) Object {
-	typ := moduleType(m)
+	typ := ModuleType(m)
 	var sb strings.Builder
 	header(&sb, strings.ToUpper(typ), qn(m.QName))
 	b.moduleText(&sb, m, objectIDIsNull(m.QName, ""))
@@ -117,7 +117,7 @@ func (b *builder) triggers() []Object {
 	}
 	var viewTriggers, ddlTriggers []*model.Module
 	for _, m := range b.db.Modules {
-		if moduleType(m) != TypeTrigger {
+		if ModuleType(m) != TypeTrigger {
 			continue
 		}
 		if m.Parent != nil {
