@@ -266,8 +266,8 @@ func TestFastPathsMatchTheLiteralEncoder(t *testing.T) {
 func TestMalformedDecimalTextIsRejected(t *testing.T) {
 	p := NewPlan(&model.Table{QName: model.QName{Schema: "s", Name: "t"}, Columns: []*model.Column{col("c", "decimal", 9, 18, 2)}}, "", "")
 	for _, bad := range []string{"1;DROP TABLE x", "", "-", "1.", ".5", "1e5", "1.2.3"} {
-		if plainDecimal([]byte(bad)) {
-			t.Errorf("plainDecimal(%q) = true", bad)
+		if tsql.ValidDecimal([]byte(bad)) {
+			t.Errorf("tsql.ValidDecimal(%q) = true", bad)
 		}
 		if out, err := appendValue(nil, []byte(bad), &p.Columns[0]); err == nil && bad != "1." {
 			t.Errorf("%q encoded as %q", bad, out)

@@ -189,7 +189,7 @@ func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 	case []byte:
 		// The driver's exact decimal text, verbatim when it is plainly a
 		// number; anything else goes to tsql, which rejects it.
-		if c.fast == fastDecimal && plainDecimal(x) {
+		if c.fast == fastDecimal && tsql.ValidDecimal(x) {
 			return append(dst, x...), nil
 		}
 		if c.UTF16 {
@@ -210,28 +210,6 @@ func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 		}
 	}
 	return tsql.AppendLiteral(dst, v, c.Type)
-}
-
-// plainDecimal accepts -?digits(.digits)?, the only form go-mssqldb
-// produces for decimal, numeric and money.
-func plainDecimal(b []byte) bool {
-	i := 0
-	if len(b) > 0 && b[0] == '-' {
-		i = 1
-	}
-	digits, dot := 0, false
-	for ; i < len(b); i++ {
-		switch c := b[i]; {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '.' && !dot && digits > 0:
-			dot = true
-			digits = 0
-		default:
-			return false
-		}
-	}
-	return digits > 0
 }
 
 func isKey(keys []int, i int) bool {

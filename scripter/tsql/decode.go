@@ -304,7 +304,7 @@ func convertParsed(v pval, t Type) (any, error) {
 		}
 		return f, nil
 	case kindDecimal:
-		if v.kind != 'd' || !validDecimal([]byte(v.s)) {
+		if v.kind != 'd' || !ValidDecimal([]byte(v.s)) {
 			return nil, bad("want decimal text")
 		}
 		return []byte(v.s), nil

@@ -106,12 +106,12 @@ func appendLiteral(dst []byte, v any, t Type) ([]byte, error) {
 	case kindDecimal:
 		switch x := v.(type) {
 		case []byte:
-			if !validDecimal(x) {
+			if !ValidDecimal(x) {
 				return dst, unsupported(v, t, fmt.Sprintf("malformed decimal text %q", x))
 			}
 			return append(dst, x...), nil
 		case string:
-			if !validDecimal([]byte(x)) {
+			if !ValidDecimal([]byte(x)) {
 				return dst, unsupported(v, t, fmt.Sprintf("malformed decimal text %q", x))
 			}
 			return append(dst, x...), nil
@@ -241,8 +241,9 @@ func appendFloat(dst []byte, f float64) []byte {
 	return strconv.AppendFloat(dst, f, 'e', -1, 64)
 }
 
-// validDecimal accepts -?digits(.digits)?, the driver's decimal and money text.
-func validDecimal(b []byte) bool {
+// ValidDecimal accepts -?digits(.digits)?, the driver's decimal and money
+// text: the only form AppendLiteral writes verbatim for those types.
+func ValidDecimal(b []byte) bool {
 	i := 0
 	if i < len(b) && b[i] == '-' {
 		i++
