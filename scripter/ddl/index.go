@@ -220,13 +220,7 @@ func (b *builder) foreignKeys() []Object {
 		for _, fk := range sortedFKs(t.ForeignKeys) {
 			name := model.QName{Schema: t.Schema, Name: fk.Name}
 			var st strings.Builder
-			st.WriteString("ALTER TABLE " + qn(t.QName))
-			if fk.Disabled || fk.NotTrusted {
-				st.WriteString(" WITH NOCHECK")
-			} else {
-				st.WriteString(" WITH CHECK")
-			}
-			st.WriteString(" ADD CONSTRAINT " + ident(fk.Name) + " FOREIGN KEY (" + identList(fk.Columns) + ")\n\tREFERENCES " + qn(fk.References) + " (" + identList(fk.RefColumns) + ")")
+			st.WriteString(addConstraint(t.QName, fk.Name, fk.Disabled || fk.NotTrusted) + " FOREIGN KEY (" + identList(fk.Columns) + ")\n\tREFERENCES " + qn(fk.References) + " (" + identList(fk.RefColumns) + ")")
 			if a := fk.OnDelete; a != "" && a != "NO ACTION" && a != "NO_ACTION" {
 				st.WriteString(" ON DELETE " + strings.ReplaceAll(a, "_", " "))
 			}
@@ -251,12 +245,29 @@ func (b *builder) foreignKeys() []Object {
 			header(&sb, "FOREIGN KEY", ident(fk.Name)+" ON "+qn(t.QName))
 			batch(&sb, stmt)
 			if fk.Disabled {
-				batch(&sb, "ALTER TABLE "+qn(t.QName)+" NOCHECK CONSTRAINT "+ident(fk.Name)+";")
+				batch(&sb, noCheckConstraint(t.QName, fk.Name))
 			}
 			out = append(out, Object{Type: TypeForeignKey, QName: name, Parent: t.QName, Text: sb.String()})
 		}
 	}
 	return out
+}
+
+// addConstraint starts the ALTER TABLE that adds a foreign key or CHECK
+// constraint. noCheck (the constraint is disabled or untrusted in the
+// source) adds it WITH NOCHECK, so existing rows are not checked against it.
+func addConstraint(table model.QName, name string, noCheck bool) string {
+	with := " WITH CHECK"
+	if noCheck {
+		with = " WITH NOCHECK"
+	}
+	return "ALTER TABLE " + qn(table) + with + " ADD CONSTRAINT " + ident(name)
+}
+
+// noCheckConstraint disables a constraint added by addConstraint, as it is
+// in the source.
+func noCheckConstraint(table model.QName, name string) string {
+	return "ALTER TABLE " + qn(table) + " NOCHECK CONSTRAINT " + ident(name) + ";"
 }
 
 // checks scripts CHECK constraints after the data: a CHECK that calls a
@@ -268,13 +279,7 @@ func (b *builder) checks() []Object {
 		for _, ck := range sortedChecks(t.Checks) {
 			name := model.QName{Schema: t.Schema, Name: ck.Name}
 			var st strings.Builder
-			st.WriteString("ALTER TABLE " + qn(t.QName))
-			if ck.Disabled || ck.NotTrusted {
-				st.WriteString(" WITH NOCHECK")
-			} else {
-				st.WriteString(" WITH CHECK")
-			}
-			st.WriteString(" ADD CONSTRAINT " + ident(ck.Name) + " CHECK ")
+			st.WriteString(addConstraint(t.QName, ck.Name, ck.Disabled || ck.NotTrusted) + " CHECK ")
 			if ck.NotForReplication {
 				st.WriteString("NOT FOR REPLICATION ")
 			}
@@ -283,7 +288,7 @@ func (b *builder) checks() []Object {
 			header(&sb, "CHECK", ident(ck.Name)+" ON "+qn(t.QName))
 			batch(&sb, b.guard(objectIDIsNull(name, "C"), st.String()))
 			if ck.Disabled {
-				batch(&sb, "ALTER TABLE "+qn(t.QName)+" NOCHECK CONSTRAINT "+ident(ck.Name)+";")
+				batch(&sb, noCheckConstraint(t.QName, ck.Name))
 			}
 			out = append(out, Object{Type: TypeCheck, QName: name, Parent: t.QName, Text: sb.String()})
 		}
