@@ -54,30 +54,35 @@ func Dump(ctx context.Context, db *sql.DB, w io.Writer, opts Options) (*Stats, e
 // Validate checks opts without touching a database: formats, modes, caps
 // and every filter (regular expressions, object type names).
 func (o *Options) Validate() error {
+	_, err := o.validate()
+	return err
+}
+
+// validate is Validate, returning the compiled filters.
+func (o *Options) validate() (*filters, error) {
 	switch o.Format {
 	case "", FormatSQL, FormatZip:
 	default:
-		return &OptionError{Option: "Format", Message: fmt.Sprintf("unknown format %q (want sql or zip)", o.Format)}
+		return nil, &OptionError{Option: "Format", Message: fmt.Sprintf("unknown format %q (want sql or zip)", o.Format)}
 	}
 	switch o.Consistency {
 	case "", ConsistencySnapshot, ConsistencyAuto, ConsistencyNone:
 	default:
-		return &OptionError{Option: "Consistency", Message: fmt.Sprintf("unknown consistency %q (want snapshot, auto or none)", o.Consistency)}
+		return nil, &OptionError{Option: "Consistency", Message: fmt.Sprintf("unknown consistency %q (want snapshot, auto or none)", o.Consistency)}
 	}
 	if o.RowsPerInsert < 0 || o.RowsPerInsert > 1000 {
-		return &OptionError{Option: "RowsPerInsert", Message: fmt.Sprintf("%d is outside 1..1000 (0 means 1000)", o.RowsPerInsert)}
+		return nil, &OptionError{Option: "RowsPerInsert", Message: fmt.Sprintf("%d is outside 1..1000 (0 means 1000)", o.RowsPerInsert)}
 	}
 	if o.MaxInsertBytes < 0 {
-		return &OptionError{Option: "MaxInsertBytes", Message: fmt.Sprintf("%d is negative (0 means 1 MiB)", o.MaxInsertBytes)}
+		return nil, &OptionError{Option: "MaxInsertBytes", Message: fmt.Sprintf("%d is negative (0 means 1 MiB)", o.MaxInsertBytes)}
 	}
 	if o.NoData && o.NoCreateInfo {
-		return &OptionError{Option: "NoData", Message: "NoData and NoCreateInfo together leave nothing to dump"}
+		return nil, &OptionError{Option: "NoData", Message: "NoData and NoCreateInfo together leave nothing to dump"}
 	}
 	if strings.Contains(o.Where, "\x00") {
-		return &OptionError{Option: "Where", Message: "contains a NUL character"}
+		return nil, &OptionError{Option: "Where", Message: "contains a NUL character"}
 	}
-	_, err := compileFilters(o)
-	return err
+	return compileFilters(o)
 }
 
 func (o *Options) ddlOptions() ddl.Options {
@@ -105,10 +110,7 @@ type sink interface {
 // in-memory one in tests. It writes nothing until the catalog is read and
 // the filters are applied, so a bad table name fails with no output.
 func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats, error) {
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
-	f, err := compileFilters(&opts)
+	f, err := opts.validate()
 	if err != nil {
 		return nil, err
 	}
