@@ -27,17 +27,6 @@ func DataColumns(t *model.Table) []*model.Column {
 	return out
 }
 
-// NeedsIdentityInsert reports whether loading t's rows needs
-// SET IDENTITY_INSERT ON.
-func NeedsIdentityInsert(t *model.Table) bool {
-	for _, c := range DataColumns(t) {
-		if c.Identity != nil {
-			return true
-		}
-	}
-	return false
-}
-
 // ReseedStatements returns the batch to run after t's rows are loaded so
 // that the next identity value equals the source's: DBCC CHECKIDENT RESEED
 // to the source's last value. A table that received no rows in the restore

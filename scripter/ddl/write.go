@@ -1,10 +1,6 @@
 package ddl
 
-import (
-	"io"
-
-	"github.com/mssqldump/mssqldump/scripter/model"
-)
+import "io"
 
 // WritePreData writes every pre-data object. The data section (INSERTs and
 // ReseedStatements, tables in Script.Tables order) goes between this and
@@ -35,16 +31,4 @@ func (s *Script) write(w io.Writer, sec Section) error {
 		}
 	}
 	return nil
-}
-
-// WritePreData builds db's script and writes its pre-data section.
-func WritePreData(w io.Writer, db *model.Database, opts Options) ([]Warning, error) {
-	s := Build(db, opts)
-	return s.Warnings, s.WritePreData(w)
-}
-
-// WritePostData builds db's script and writes its post-data section.
-func WritePostData(w io.Writer, db *model.Database, opts Options) ([]Warning, error) {
-	s := Build(db, opts)
-	return s.Warnings, s.WritePostData(w)
 }
