@@ -101,8 +101,8 @@ func (o *Options) ddlOptions() ddl.Options {
 type sink interface {
 	header(text string) error
 	object(o ddl.Object) error
-	// table returns the writer for one table's data; done is called after.
-	table(t *model.Table) (w io.Writer, done func() error, err error)
+	// table returns the writer for one table's data.
+	table(t *model.Table) io.Writer
 	finish(trailer string) error
 }
 
@@ -224,16 +224,12 @@ func dataOnlyObject(o ddl.Object) bool {
 func dumpTable(ctx context.Context, r Reader, s sink, dw *data.Writer, t *model.Table, collation string, opts *Options,
 	progress *Progress, report func()) (int64, error) {
 	plan := data.NewPlan(t, opts.Where, collation)
-	out, done, err := s.table(t)
-	if err != nil {
-		return 0, err
-	}
 	rows, err := r.Rows(ctx, plan)
 	if err != nil {
 		return 0, err
 	}
 	defer rows.Close()
-	dw.Reset(out)
+	dw.Reset(s.table(t))
 	label := tsql.QuoteName(t.Schema, t.Name)
 	base := progress.Rows
 	dw.OnBatch = func(res data.TableResult) {
@@ -257,7 +253,7 @@ func dumpTable(ctx context.Context, r Reader, s sink, dw *data.Writer, t *model.
 	if err := rows.Close(); err != nil {
 		return 0, wrapServerError(err)
 	}
-	return res.Rows, done()
+	return res.Rows, nil
 }
 
 // header is the script's opening comment: the database name and nothing
@@ -324,9 +320,7 @@ func (s *sqlSink) object(o ddl.Object) error {
 	return err
 }
 
-func (s *sqlSink) table(*model.Table) (io.Writer, func() error, error) {
-	return s.w, func() error { return nil }, nil
-}
+func (s *sqlSink) table(*model.Table) io.Writer { return s.w }
 
 func (s *sqlSink) finish(trailer string) error {
 	if _, err := io.WriteString(s.w, trailer); err != nil {

@@ -135,9 +135,8 @@ func (z *zipSink) object(o ddl.Object) error {
 
 // table's entry is created on the first write, so a table without rows
 // and without a reseed has no data file.
-func (z *zipSink) table(t *model.Table) (io.Writer, func() error, error) {
-	lw := &lazyEntry{z: z, path: "data/" + fileName(t.Schema+"."+t.Name) + ".sql"}
-	return lw, func() error { return nil }, nil
+func (z *zipSink) table(t *model.Table) io.Writer {
+	return &lazyEntry{z: z, path: "data/" + fileName(t.Schema+"."+t.Name) + ".sql"}
 }
 
 type lazyEntry struct {
