@@ -315,7 +315,7 @@ func nlit(s string) string {
 	return e
 }
 
-// sortedBy returns a sorted copy of a slice of named items.
+// sortedQNames returns a sorted copy of a slice of named items.
 func sortedQNames[T any](items []T, key func(T) model.QName) []T {
 	out := append([]T(nil), items...)
 	sort.SliceStable(out, func(i, j int) bool {

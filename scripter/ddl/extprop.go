@@ -13,8 +13,8 @@ func extPropKey(p *model.ExtendedProperty) string {
 	return strings.Join([]string{p.Level0Type, p.Level0Name, p.Level1Type, p.Level1Name, p.Level2Type, p.Level2Name, p.Name}, "\x00")
 }
 
-// extPropTarget is the object a property belongs to, for grouping and for
-// leaving out properties of objects that are not in the dump.
+// extPropWanted reports whether p belongs to an object in the dump:
+// properties of objects left out are left out too.
 func (b *builder) extPropWanted(p *model.ExtendedProperty) bool {
 	switch p.Level0Type {
 	case "":

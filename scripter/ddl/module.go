@@ -23,8 +23,8 @@ func (b *builder) module(m *model.Module) Object {
 	return Object{Type: typ, QName: m.QName, Text: sb.String()}
 }
 
-// moduleText writes the SET batches and the definition. exists is the
-// OBJECT_ID test used when IfNotExists is on.
+// moduleText writes the SET batches and the definition. notExists is the
+// test used when IfNotExists is on.
 func (b *builder) moduleText(sb *strings.Builder, m *model.Module, notExists string) {
 	if m.Definition == nil {
 		if isCLR(m.TypeCode) && !m.Encrypted {
