@@ -13,18 +13,22 @@ func QuoteIdent(name string) string {
 
 // AppendIdent appends QuoteIdent(name) to dst.
 func AppendIdent(dst []byte, name string) []byte {
-	dst = append(dst, '[')
-	for {
-		i := strings.IndexByte(name, ']')
-		if i < 0 {
-			break
-		}
-		dst = append(dst, name[:i+1]...)
-		dst = append(dst, ']')
-		name = name[i+1:]
-	}
-	dst = append(dst, name...)
+	dst = appendDoubling(append(dst, '['), name, ']')
 	return append(dst, ']')
+}
+
+// appendDoubling appends s with every q doubled: the escape of the closing
+// delimiter inside [identifiers] and 'strings'.
+func appendDoubling(dst []byte, s string, q byte) []byte {
+	for {
+		i := strings.IndexByte(s, q)
+		if i < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i+1]...)
+		dst = append(dst, q)
+		s = s[i+1:]
+	}
 }
 
 // QuoteName returns the two-part name [schema].[name]. An empty schema gives
@@ -53,17 +57,7 @@ func QuoteString(s string) string {
 
 // AppendQuotedString appends QuoteString(s) to dst.
 func AppendQuotedString(dst []byte, s string) []byte {
-	dst = append(dst, 'N', '\'')
-	for {
-		i := strings.IndexByte(s, '\'')
-		if i < 0 {
-			break
-		}
-		dst = append(dst, s[:i+1]...)
-		dst = append(dst, '\'')
-		s = s[i+1:]
-	}
-	dst = append(dst, s...)
+	dst = appendDoubling(append(dst, 'N', '\''), s, '\'')
 	return append(dst, '\'')
 }
 
