@@ -84,7 +84,7 @@ func indexSQL(on model.QName, ix *model.Index) string {
 		if ix.IsUnique {
 			s.WriteString("UNIQUE ")
 		}
-		s.WriteString(kindSQL(ix.Kind) + " INDEX " + ident(ix.Name) + " ON " + qn(on) + " (" + keyColumns(ix, false) + ")")
+		s.WriteString(kindSQL(ix.Kind) + " INDEX " + ident(ix.Name) + " ON " + qn(on) + " (" + keyColumns(ix) + ")")
 		if len(ix.Included) > 0 {
 			s.WriteString(" INCLUDE (" + identList(ix.Included) + ")")
 		}
@@ -162,7 +162,7 @@ func (b *builder) tableIndexes() []Object {
 			var sb strings.Builder
 			name := model.QName{Schema: t.Schema, Name: ix.Name}
 			header(&sb, "UNIQUE", ident(ix.Name)+" ON "+qn(t.QName))
-			stmt := "ALTER TABLE " + qn(t.QName) + " ADD CONSTRAINT " + ident(ix.Name) + " UNIQUE " + kindSQL(ix.Kind) + " (" + keyColumns(ix, false) + ")" + indexWith(ix) + onFileGroup(ix, t) + ";"
+			stmt := "ALTER TABLE " + qn(t.QName) + " ADD CONSTRAINT " + ident(ix.Name) + " UNIQUE " + kindSQL(ix.Kind) + " (" + keyColumns(ix) + ")" + indexWith(ix) + onFileGroup(ix, t) + ";"
 			batch(&sb, b.guard(objectIDIsNull(name, "UQ"), stmt))
 			if ix.Disabled {
 				batch(&sb, "ALTER INDEX "+ident(ix.Name)+" ON "+qn(t.QName)+" DISABLE;")

@@ -93,7 +93,7 @@ func isClustered(ix *model.Index) bool {
 	return ix.Kind == "CLUSTERED" || ix.Kind == "CLUSTERED COLUMNSTORE"
 }
 
-// inlineConstraint reports a UNIQUE constraint created with its table: a
+// inlineUnique reports a UNIQUE constraint created with its table: a
 // clustered one (it orders the rows) or any on a memory-optimized table.
 func inlineUnique(t *model.Table, ix *model.Index) bool {
 	return t.MemoryOptimized || isClustered(ix)
@@ -171,11 +171,11 @@ func (b *builder) tableBody(t *model.Table, inType bool) string {
 		lines = append(lines, "PERIOD FOR SYSTEM_TIME ("+ident(periodStart)+", "+ident(periodEnd)+")")
 	}
 	if pk := t.PrimaryKey; pk != nil {
-		lines = append(lines, constraintPrefix(pk.Name, inType)+"PRIMARY KEY "+kindSQL(pk.Kind)+" ("+keyColumns(pk, t.MemoryOptimized || inType)+")"+indexWith(pk)+onFileGroup(pk, t))
+		lines = append(lines, constraintPrefix(pk.Name, inType)+"PRIMARY KEY "+kindSQL(pk.Kind)+" ("+keyColumns(pk)+")"+indexWith(pk)+onFileGroup(pk, t))
 	}
 	for _, ix := range sortedIndexes(t.Uniques) {
 		if inType || inlineUnique(t, ix) {
-			lines = append(lines, constraintPrefix(ix.Name, inType)+"UNIQUE "+kindSQL(ix.Kind)+" ("+keyColumns(ix, t.MemoryOptimized || inType)+")"+indexWith(ix)+onFileGroup(ix, t))
+			lines = append(lines, constraintPrefix(ix.Name, inType)+"UNIQUE "+kindSQL(ix.Kind)+" ("+keyColumns(ix)+")"+indexWith(ix)+onFileGroup(ix, t))
 		}
 	}
 	if inType || t.MemoryOptimized {
@@ -284,7 +284,7 @@ func kindSQL(kind string) string {
 
 // keyColumns renders key columns. Hash indexes take no direction; elsewhere
 // ASC is written out as SMO does, so the order is explicit.
-func keyColumns(ix *model.Index, allowBare bool) string {
+func keyColumns(ix *model.Index) string {
 	var sb strings.Builder
 	for i, c := range ix.Columns {
 		if i > 0 {
@@ -300,7 +300,6 @@ func keyColumns(ix *model.Index, allowBare bool) string {
 			sb.WriteString(" ASC")
 		}
 	}
-	_ = allowBare
 	return sb.String()
 }
 
@@ -355,7 +354,7 @@ func inlineIndex(ix *model.Index) string {
 	}
 	s += " " + kindSQL(ix.Kind)
 	if ix.Kind != "CLUSTERED COLUMNSTORE" {
-		cols := keyColumns(ix, true)
+		cols := keyColumns(ix)
 		if strings.HasSuffix(ix.Kind, "COLUMNSTORE") && len(ix.Included) > 0 {
 			cols = columnstoreColumns(ix)
 		}
