@@ -266,18 +266,17 @@ type CheckRow struct {
 // ModuleRow is one view, procedure or function (CLR ones included, with no
 // definition, so that they can be reported).
 type ModuleRow struct {
-	ObjectID      int64
-	Schema        string
-	Name          string
-	Type          string
-	Definition    *string
-	AnsiNulls     bool
-	QuotedIdent   bool
-	SchemaBound   bool
-	IsEncrypted   bool
-	HasSQLModule  bool
-	ParentID      int64
-	ParentIsTable bool
+	ObjectID     int64
+	Schema       string
+	Name         string
+	Type         string
+	Definition   *string
+	AnsiNulls    bool
+	QuotedIdent  bool
+	SchemaBound  bool
+	IsEncrypted  bool
+	HasSQLModule bool
+	ParentID     int64
 }
 
 // TriggerRow is one trigger: DML triggers (ParentClass 1) and database DDL
