@@ -49,11 +49,11 @@ const Scheme = "minio"
 
 const (
 	// DefaultPartSize caps a streamed object at 10,000 × 16 MiB = 156 GiB.
-	DefaultPartSize = 16 << 20
+	DefaultPartSize = driver.DefaultPartSize
 	// DefaultConcurrency parts upload in parallel.
-	DefaultConcurrency = 2
+	DefaultConcurrency = driver.DefaultConcurrency
 	// MinPartSize is S3's minimum size of every part but the last.
-	MinPartSize = 5 << 20
+	MinPartSize = driver.MinPartSize
 	// maxRetries bounds minio-go's own retries (default 10), so that an
 	// unreachable server is reported within seconds.
 	maxRetries = 5
@@ -119,17 +119,9 @@ func OpenBucket(host, bucket string, opts *Options) (*Bucket, error) {
 		opts = &Options{}
 	}
 	o := *opts
-	if o.PartSize == 0 {
-		o.PartSize = DefaultPartSize
-	}
-	if o.PartSize < MinPartSize {
-		return nil, fmt.Errorf("minioblob: part size %d is below the minimum of %d bytes (5 MiB)", o.PartSize, MinPartSize)
-	}
-	if o.Concurrency == 0 {
-		o.Concurrency = DefaultConcurrency
-	}
-	if o.Prefix != "" && (strings.HasPrefix(o.Prefix, "/") || strings.Contains(o.Prefix, "//")) {
-		return nil, fmt.Errorf("minioblob: prefix %q must not start with / or contain //", o.Prefix)
+	var err error
+	if o.PartSize, o.Concurrency, err = driver.MultipartOptions(o.Prefix, o.PartSize, o.Concurrency); err != nil {
+		return nil, fmt.Errorf("minioblob: %w", err)
 	}
 	creds := o.Creds
 	if creds == nil {

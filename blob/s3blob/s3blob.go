@@ -54,11 +54,11 @@ const Scheme = "s3"
 
 const (
 	// DefaultPartSize caps a streamed object at 10,000 × 16 MiB = 156 GiB.
-	DefaultPartSize = 16 << 20
+	DefaultPartSize = driver.DefaultPartSize
 	// DefaultConcurrency parts upload in parallel.
-	DefaultConcurrency = 2
+	DefaultConcurrency = driver.DefaultConcurrency
 	// MinPartSize is S3's minimum size of every part but the last.
-	MinPartSize = 5 << 20
+	MinPartSize = driver.MinPartSize
 	// abortTimeout bounds the cleanup of a failed or canceled upload.
 	abortTimeout = time.Minute
 )
@@ -163,17 +163,9 @@ func NewBucket(client *s3.Client, bucket string, opts *Options) (*Bucket, error)
 		opts = &Options{}
 	}
 	o := *opts
-	if o.PartSize == 0 {
-		o.PartSize = DefaultPartSize
-	}
-	if o.PartSize < MinPartSize {
-		return nil, fmt.Errorf("s3blob: part size %d is below S3's minimum of %d bytes (5 MiB)", o.PartSize, MinPartSize)
-	}
-	if o.Concurrency == 0 {
-		o.Concurrency = DefaultConcurrency
-	}
-	if o.Prefix != "" && (strings.HasPrefix(o.Prefix, "/") || strings.Contains(o.Prefix, "//")) {
-		return nil, fmt.Errorf("s3blob: prefix %q must not start with / or contain //", o.Prefix)
+	var err error
+	if o.PartSize, o.Concurrency, err = driver.MultipartOptions(o.Prefix, o.PartSize, o.Concurrency); err != nil {
+		return nil, fmt.Errorf("s3blob: %w", err)
 	}
 	tm := transfermanager.New(client, func(t *transfermanager.Options) {
 		t.PartSizeBytes = o.PartSize
