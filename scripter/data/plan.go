@@ -90,13 +90,6 @@ type Plan struct {
 	MemoryOptimized bool
 }
 
-// Warning is something the plan had to leave out.
-type Warning struct {
-	Code    string
-	Object  string
-	Message string
-}
-
 // EncodeType is the tsql.Type values of c are encoded with.
 func EncodeType(c *model.Column) tsql.Type {
 	t := c.Type
