@@ -115,7 +115,6 @@ type Bucket struct {
 	prefix string
 	client *s3.Client
 	tm     *transfermanager.Client
-	opts   Options
 }
 
 // OpenBucket opens bucket with credentials from the AWS default chain.
@@ -179,7 +178,7 @@ func NewBucket(client *s3.Client, bucket string, opts *Options) (*Bucket, error)
 		// caller's context can no longer carry the AbortMultipartUpload.
 		t.FailTimeout = abortTimeout
 	})
-	return &Bucket{name: bucket, prefix: o.Prefix, client: client, tm: tm, opts: o}, nil
+	return &Bucket{name: bucket, prefix: o.Prefix, client: client, tm: tm}, nil
 }
 
 // Name returns the S3 bucket name.
