@@ -293,12 +293,9 @@ func (f *filters) apply(db *model.Database, permissions bool) error {
 	}
 	db.Modules = slices.DeleteFunc(db.Modules, func(m *model.Module) bool {
 		typ := ddl.ModuleType(m)
-		if m.Kind == model.KindTrigger {
-			if m.Parent == nil {
-				// A database DDL trigger has no schema.
-				return f.tablesOnly || !f.keepType(typ) || !f.keepName(m.Name)
-			}
-			return !f.keep(typ, m.QName)
+		if m.Kind == model.KindTrigger && m.Parent == nil {
+			// A database DDL trigger has no schema.
+			return f.tablesOnly || !f.keepType(typ) || !f.keepName(m.Name)
 		}
 		return !f.keep(typ, m.QName)
 	})
