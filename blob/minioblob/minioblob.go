@@ -32,7 +32,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -157,25 +156,8 @@ func (b *Bucket) key(k string) string { return b.opts.Prefix + k }
 func (b *Bucket) ErrorCode(err error) driver.ErrorCode {
 	var er minio.ErrorResponse
 	if errors.As(err, &er) {
-		switch er.Code {
-		case "NoSuchKey", "NotFound":
-			return driver.NotFound
-		case "PreconditionFailed":
-			return driver.Exists
-		case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled":
-			return driver.PermissionDenied
-		case "NoSuchBucket":
-			return driver.Unavailable
-		case "NotImplemented":
-			return driver.NotImplemented
-		}
-		switch er.StatusCode {
-		case http.StatusNotFound:
-			return driver.NotFound
-		case http.StatusPreconditionFailed:
-			return driver.Exists
-		case http.StatusForbidden:
-			return driver.PermissionDenied
+		if c := driver.S3ErrorCode(er.Code, er.StatusCode); c != driver.Unknown {
+			return c
 		}
 	}
 	if driver.IsUnreachable(err) {

@@ -33,7 +33,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -191,31 +190,18 @@ func (b *Bucket) key(k string) *string { return aws.String(b.prefix + k) }
 
 // ErrorCode implements driver.Bucket.
 func (b *Bucket) ErrorCode(err error) driver.ErrorCode {
+	var code string
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		switch ae.ErrorCode() {
-		case "NoSuchKey", "NotFound":
-			return driver.NotFound
-		case "PreconditionFailed":
-			return driver.Exists
-		case "AccessDenied", "Forbidden", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled":
-			return driver.PermissionDenied
-		case "NoSuchBucket":
-			return driver.Unavailable
-		case "NotImplemented":
-			return driver.NotImplemented
-		}
+		code = ae.ErrorCode()
 	}
+	var status int
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
-		switch re.HTTPStatusCode() {
-		case http.StatusNotFound:
-			return driver.NotFound
-		case http.StatusPreconditionFailed:
-			return driver.Exists
-		case http.StatusForbidden:
-			return driver.PermissionDenied
-		}
+		status = re.HTTPStatusCode()
+	}
+	if c := driver.S3ErrorCode(code, status); c != driver.Unknown {
+		return c
 	}
 	if driver.IsUnreachable(err) {
 		return driver.Unavailable
