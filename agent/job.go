@@ -47,7 +47,7 @@ func (a *Agent) process(workCtx context.Context, d *broker.Delivery) string {
 	if err != nil {
 		return a.reject(workCtx, d, err)
 	}
-	log := a.log.With("job", job.ID, "attempt", d.Attempt(), "database", job.Database, "server", serverAddr(job.Server))
+	log := a.log.With("job", job.ID, "attempt", d.Attempt(), "database", job.Database, "server", ServerAddr(job.Server))
 	r := &run{a: a, d: d, job: job, log: log, start: time.Now()}
 	return r.do(workCtx)
 }

@@ -41,7 +41,7 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 		// here is a bad parameter in job.Server.Params. Never quote the
 		// string: it holds the password.
 		return nil, &DumpError{Code: protocol.ErrCodeDumpFailed,
-			Message: fmt.Sprintf("invalid connection parameters for SQL Server at %s", serverAddr(job.Server)), Err: errors.New(redactPassword(err.Error(), req.Password))}
+			Message: fmt.Sprintf("invalid connection parameters for SQL Server at %s", ServerAddr(job.Server)), Err: errors.New(redactPassword(err.Error(), req.Password))}
 	}
 	db := sql.OpenDB(connector)
 	defer db.Close()
@@ -62,9 +62,19 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 	return stats, nil
 }
 
-// connString builds the sqlserver:// URL for go-mssqldb.
+// connString builds the sqlserver:// URL of a job for go-mssqldb.
 func connString(job *protocol.Job, user, password string) string {
-	s := job.Server
+	return SQLServerURL(job.Server, job.Database, user, password, map[string]string{
+		"dial timeout":       strconv.Itoa(int(sqlDialTimeout / time.Second)),
+		"connection timeout": strconv.Itoa(int(sqlLoginTimeout / time.Second)),
+		"app name":           "mssqldump",
+	})
+}
+
+// SQLServerURL builds the go-mssqldb sqlserver:// URL of database on s,
+// logging in as user (none: no user in the URL). defaults are connection
+// parameters used where s.Params does not set them.
+func SQLServerURL(s protocol.Server, database, user, password string, defaults map[string]string) string {
 	host := s.Host
 	if s.Port > 0 {
 		host = net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
@@ -80,23 +90,19 @@ func connString(job *protocol.Job, user, password string) string {
 	for k, v := range s.Params {
 		q.Set(k, v)
 	}
-	q.Set("database", job.Database)
-	if q.Get("dial timeout") == "" {
-		q.Set("dial timeout", strconv.Itoa(int(sqlDialTimeout/time.Second)))
-	}
-	if q.Get("connection timeout") == "" {
-		q.Set("connection timeout", strconv.Itoa(int(sqlLoginTimeout/time.Second)))
-	}
-	if q.Get("app name") == "" {
-		q.Set("app name", "mssqldump")
+	q.Set("database", database)
+	for k, v := range defaults {
+		if q.Get(k) == "" {
+			q.Set(k, v)
+		}
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }
 
-// serverAddr names the server the way users wrote it: host:port, or
+// ServerAddr names the server the way users wrote it: host:port, or
 // host\instance.
-func serverAddr(s protocol.Server) string {
+func ServerAddr(s protocol.Server) string {
 	switch {
 	case s.Port > 0:
 		return net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
@@ -128,7 +134,7 @@ var sqlErrorKinds = map[int32]string{
 // would give the same answer. Other errors (a dropped connection mid-dump,
 // a deadlock) are returned unchanged and the job is retried.
 func classifySQLError(ctx context.Context, job *protocol.Job, err error, password string) error {
-	addr := serverAddr(job.Server)
+	addr := ServerAddr(job.Server)
 	if ctx.Err() != nil {
 		return err // canceled or lease lost: the agent decides
 	}

@@ -37,7 +37,7 @@ func TestConnectionStringCarriesServerDatabaseTimeoutsAndEscapedLogin(t *testing
 	if u, _ := url.Parse(connString(j, "", "")); u.Path != "/SQLEXPRESS" || u.User != nil {
 		t.Fatalf("instance: %s", u)
 	}
-	if serverAddr(j.Server) != `db\SQLEXPRESS` || serverAddr(protocol.Server{Host: "db"}) != "db:1433" {
+	if ServerAddr(j.Server) != `db\SQLEXPRESS` || ServerAddr(protocol.Server{Host: "db"}) != "db:1433" {
 		t.Fatal("serverAddr")
 	}
 }

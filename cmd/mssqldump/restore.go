@@ -6,16 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"os"
-	"strconv"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/urfave/cli/v2"
 
+	"github.com/mssqldump/mssqldump/agent"
 	"github.com/mssqldump/mssqldump/cmd/internal/exitcode"
 	"github.com/mssqldump/mssqldump/scripter/sqlbatch"
 )
@@ -62,9 +60,10 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	}
 	defer closeScript()
 
-	connector, err := mssql.NewConnector(restoreConnString(l))
+	connector, err := mssql.NewConnector(agent.SQLServerURL(l.Server, l.Database, l.User, l.Password,
+		map[string]string{"dial timeout": "15", "app name": "mssqldump restore"}))
 	if err != nil {
-		return errUsage("invalid connection parameters for %s", serverName(l))
+		return errUsage("invalid connection parameters for %s", agent.ServerAddr(l.Server))
 	}
 	db := sql.OpenDB(connector)
 	defer db.Close()
@@ -73,7 +72,7 @@ func (e *cliEnv) restore(c *cli.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return &exitcode.ServerError{Err: fmt.Errorf("connect to SQL Server at %s, database %q: %w", serverName(l), l.Database, err)}
+		return &exitcode.ServerError{Err: fmt.Errorf("connect to SQL Server at %s, database %q: %w", agent.ServerAddr(l.Server), l.Database, err)}
 	}
 	prog := newProgress(e.stderr, !c.Bool("quiet"))
 	defer prog.finish()
@@ -91,7 +90,7 @@ func (e *cliEnv) restore(c *cli.Context) error {
 		}
 		var be *sqlbatch.BatchError
 		if errors.As(err, &be) || errors.Is(err, sqlbatch.ErrBatchesFailed) {
-			return &exitcode.ServerError{Err: fmt.Errorf("restore into %q on %s: %w", l.Database, serverName(l), err)}
+			return &exitcode.ServerError{Err: fmt.Errorf("restore into %q on %s: %w", l.Database, agent.ServerAddr(l.Server), err)}
 		}
 		return fmt.Errorf("restore into %q: %w", l.Database, err)
 	}
@@ -118,41 +117,4 @@ func plainScript(r io.Reader) (io.Reader, func(), error) {
 		return g, func() { _ = g.Close() }, nil
 	}
 	return br, func() {}, nil
-}
-
-func serverName(l *login) string {
-	switch {
-	case l.Server.Port > 0:
-		return net.JoinHostPort(l.Server.Host, strconv.Itoa(l.Server.Port))
-	case l.Server.Instance != "":
-		return l.Server.Host + `\` + l.Server.Instance
-	}
-	return net.JoinHostPort(l.Server.Host, "1433")
-}
-
-func restoreConnString(l *login) string {
-	host := l.Server.Host
-	if l.Server.Port > 0 {
-		host = net.JoinHostPort(host, strconv.Itoa(l.Server.Port))
-	}
-	u := &url.URL{Scheme: "sqlserver", Host: host}
-	if l.User != "" {
-		u.User = url.UserPassword(l.User, l.Password)
-	}
-	if l.Server.Instance != "" && l.Server.Port == 0 {
-		u.Path = "/" + l.Server.Instance
-	}
-	q := url.Values{}
-	for k, v := range l.Server.Params {
-		q.Set(k, v)
-	}
-	q.Set("database", l.Database)
-	if q.Get("dial timeout") == "" {
-		q.Set("dial timeout", "15")
-	}
-	if q.Get("app name") == "" {
-		q.Set("app name", "mssqldump restore")
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
 }
