@@ -24,10 +24,7 @@ func (c Credentials) GoString() string { return c.String() }
 // SealCredentials seals c to pub (the job envelope's credentials.sealed; put
 // pub.ID() in credentials.key_id).
 func SealCredentials(pub PublicKey, c Credentials) ([]byte, error) {
-	plain, err := json.Marshal(struct {
-		User     string `json:"user"`
-		Password string `json:"password"`
-	}{c.User, c.Password})
+	plain, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
 	}
