@@ -67,10 +67,9 @@ func (c *Client) logger() *slog.Logger {
 
 // Pending is a job that was sent and whose reply is awaited.
 type Pending struct {
-	c        *Client
-	Job      *protocol.Job
-	inbox    *broker.Inbox
-	deadline time.Time
+	c     *Client
+	Job   *protocol.Job
+	inbox *broker.Inbox
 }
 
 // Submit opens a reply inbox, then sends the job, so no reply can be
@@ -118,7 +117,7 @@ func (c *Client) Submit(ctx context.Context, req *Request) (*Pending, error) {
 		return nil, fmt.Errorf("send job %s: %w", id, err)
 	}
 	c.logger().Info("job sent", "job", id, "database", req.Database, "deadline", job.Deadline)
-	return &Pending{c: c, Job: job, inbox: inbox, deadline: job.Deadline}, nil
+	return &Pending{c: c, Job: job, inbox: inbox}, nil
 }
 
 // credentials seals -u/-p to the fleet key, or passes the reference.
@@ -174,7 +173,7 @@ func (p *Pending) Close() error {
 // the job is canceled and ErrInterrupted returned). On success it returns
 // the manifest of the stored script.
 func (p *Pending) Wait(ctx context.Context) (*protocol.Manifest, error) {
-	waitCtx, cancel := context.WithDeadline(ctx, p.deadline)
+	waitCtx, cancel := context.WithDeadline(ctx, p.Job.Deadline)
 	defer cancel()
 	for {
 		msg, err := p.inbox.Receive(waitCtx)
@@ -187,7 +186,7 @@ func (p *Pending) Wait(ctx context.Context) (*protocol.Manifest, error) {
 			case waitCtx.Err() != nil:
 				p.c.cancelJob(p.Job.ID)
 				return nil, fmt.Errorf("job %s: no result before its deadline %s: %w",
-					p.Job.ID, p.deadline.Format(time.RFC3339), ErrTimeout)
+					p.Job.ID, p.Job.Deadline.Format(time.RFC3339), ErrTimeout)
 			}
 			return nil, fmt.Errorf("job %s: wait for reply: %w", p.Job.ID, err)
 		}
