@@ -29,7 +29,7 @@ func (e *cliEnv) output(c *cli.Context) (client.Output, func(), error) {
 	return f, remove, nil
 }
 
-func (e *cliEnv) newClient(c *cli.Context, be *backend, log *slog.Logger, prog *progress) *client.Client {
+func newClient(be *backend, log *slog.Logger, prog *progress) *client.Client {
 	cl := &client.Client{Queue: be.queue, Bucket: be.bucket, Logger: log, OnProgress: prog.update}
 	if be.queue != nil {
 		// Long enough to see the agent's "canceled" reply: it checks the
@@ -72,7 +72,7 @@ func (e *cliEnv) dump(c *cli.Context) error {
 
 	prog := newProgress(e.stderr, !c.Bool("quiet"))
 	defer prog.finish()
-	cl := e.newClient(c, be, log, prog)
+	cl := newClient(be, log, prog)
 	// The job id goes to stderr at once: with it, 'mssqldump wait JOBID'
 	// reattaches should this process be lost.
 	log.Info("dump started", "job", req.JobID, "database", req.Database, "host", req.Server.Host)
@@ -142,7 +142,7 @@ func (e *cliEnv) fetchOrWait(c *cli.Context, wait bool) error {
 	defer func() { be.finish(delivered) }()
 	prog := newProgress(e.stderr, !c.Bool("quiet"))
 	defer prog.finish()
-	cl := e.newClient(c, be, log, prog)
+	cl := newClient(be, log, prog)
 
 	m, err := cl.ReadManifest(ctx, jobID)
 	if err != nil && wait && isNotFound(err) {
