@@ -369,8 +369,6 @@ func (a *Agent) retryDelay(attempt int) time.Duration {
 	return min(d, MaxRetryDelay)
 }
 
-// reply sends an envelope to a reply inbox, retrying while the broker is
-// unavailable. An empty address (a job nobody waits for) sends nothing.
 // recordFailure stores a final non-ok reply at protocol.FailureKey, where
 // `mssqldump wait` finds it once the submitting CLI and its inbox are gone.
 // It is best effort: the reply itself is the primary channel, and the
@@ -391,6 +389,8 @@ func (a *Agent) recordFailure(ctx context.Context, rep *protocol.Reply, log *slo
 	}
 }
 
+// reply sends an envelope to a reply inbox, retrying while the broker is
+// unavailable. An empty address (a job nobody waits for) sends nothing.
 func (a *Agent) reply(ctx context.Context, address string, rep *protocol.Reply) error {
 	if address == "" {
 		return nil
