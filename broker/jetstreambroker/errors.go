@@ -20,13 +20,12 @@ func (o *URLOpener) ErrorCode(err error) driver.ErrorCode { return errorCode(err
 
 func errorCode(err error) driver.ErrorCode {
 	var apiErr *jetstream.APIError
-	var ia *invalidAddressError
 	var inv *openurl.InvalidError
 	var netErr net.Error
 	switch {
 	case err == nil:
 		return driver.Unknown
-	case errors.As(err, &ia), errors.As(err, &inv):
+	case errors.As(err, &inv):
 		return driver.InvalidArgument
 	case errors.Is(err, errGone):
 		return driver.LeaseLost

@@ -239,8 +239,13 @@ func TestReplyToForeignAddressIsRejected(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, addr := range []string{"R.jobs", "OTHER.reply.x", "R.reply.", "R.reply.a.b", "R.reply.*"} {
-		if err := q.Reply(ctx, addr, []byte("x")); err == nil {
+		err := q.Reply(ctx, addr, []byte("x"))
+		if err == nil {
 			t.Errorf("Reply to %q succeeded, want it rejected", addr)
+			continue
+		}
+		if be := (*broker.Error)(nil); !errors.As(err, &be) || be.Code != driver.InvalidArgument {
+			t.Errorf("Reply to %q: %v, want an invalid-argument error", addr, err)
 		}
 	}
 }

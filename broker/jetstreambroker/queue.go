@@ -433,16 +433,10 @@ func (q *Queue) OpenInbox(ctx context.Context) (driver.Inbox, error) {
 // Reply implements driver.Queue. The address must be an inbox of this queue.
 func (q *Queue) Reply(ctx context.Context, address string, body []byte) error {
 	if !strings.HasPrefix(address, q.replyPrefix()) || strings.ContainsAny(address[len(q.replyPrefix()):], ".*> ") || len(address) == len(q.replyPrefix()) {
-		return &invalidAddressError{address: address, want: q.replyPrefix() + "<id>"}
+		return openurl.Invalid(fmt.Errorf("reply address %q is not an inbox of this queue (want %s<id>)", address, q.replyPrefix()))
 	}
 	_, err := q.js.Publish(ctx, address, body)
 	return err
-}
-
-type invalidAddressError struct{ address, want string }
-
-func (e *invalidAddressError) Error() string {
-	return fmt.Sprintf("reply address %q is not an inbox of this queue (want %s)", e.address, e.want)
 }
 
 type inbox struct {

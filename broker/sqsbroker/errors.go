@@ -20,9 +20,8 @@ func (q *Queue) ErrorCode(err error) driver.ErrorCode { return errorCode(err) }
 func (o *URLOpener) ErrorCode(err error) driver.ErrorCode { return errorCode(err) }
 
 func errorCode(err error) driver.ErrorCode {
-	var ia *invalidAddressError
 	var inv *openurl.InvalidError
-	if errors.As(err, &ia) || errors.As(err, &inv) {
+	if errors.As(err, &inv) {
 		return driver.InvalidArgument
 	}
 	if errors.Is(err, errHoldLimit) {

@@ -482,11 +482,11 @@ func (q *Queue) OpenInbox(ctx context.Context) (driver.Inbox, error) {
 func (q *Queue) Reply(ctx context.Context, address string, body []byte) error {
 	u, err := url.Parse(address)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return &invalidAddressError{address: address, why: "not a queue URL"}
+		return openurl.Invalid(fmt.Errorf("reply address %q: not a queue URL", address))
 	}
 	_, name, err := splitQueuePath(u.Path)
 	if err != nil || !strings.HasPrefix(name, q.opts.ReplyPrefix) {
-		return &invalidAddressError{address: address, why: "not a reply queue (" + q.opts.ReplyPrefix + "*)"}
+		return openurl.Invalid(fmt.Errorf("reply address %q: not a reply queue (%s*)", address, q.opts.ReplyPrefix))
 	}
 	text, encoded := encodeBody(body)
 	in := &sqs.SendMessageInput{QueueUrl: &address, MessageBody: &text}
@@ -504,12 +504,6 @@ func (q *Queue) Reply(ctx context.Context, address string, body []byte) error {
 	}
 	_, err = q.client.SendMessage(ctx, in)
 	return err
-}
-
-type invalidAddressError struct{ address, why string }
-
-func (e *invalidAddressError) Error() string {
-	return fmt.Sprintf("reply address %q: %s", e.address, e.why)
 }
 
 type inbox struct {

@@ -144,9 +144,10 @@ func (p *Params) Err() error {
 	return fmt.Errorf("unknown query parameter(s) %s (known: %s)", strings.Join(unknown, ", "), strings.Join(known, ", "))
 }
 
-// InvalidError marks an error in the URL or configuration itself (as
-// opposed to one from the server), so that openers classify it as
-// driver.InvalidArgument and the CLI reports a usage error.
+// InvalidError marks an error in the URL, configuration or another argument
+// itself (as opposed to one from the server), such as a malformed reply
+// address, so that drivers classify it as driver.InvalidArgument and the
+// CLI reports a usage error.
 type InvalidError struct{ Err error }
 
 func (e *InvalidError) Error() string { return e.Err.Error() }
