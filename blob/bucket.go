@@ -13,7 +13,7 @@ import (
 )
 
 // DefaultContentType is stored when WriterOptions.ContentType is empty.
-const DefaultContentType = "application/octet-stream"
+const DefaultContentType = driver.DefaultContentType
 
 // WriterOptions controls a write. The zero value (or nil) overwrites any
 // existing object.

@@ -53,6 +53,9 @@ func (c ErrorCode) String() string {
 	}
 }
 
+// DefaultContentType is the content type of an object written without one.
+const DefaultContentType = "application/octet-stream"
+
 // WriterOptions controls a write.
 type WriterOptions struct {
 	// IfNotExists makes the write create-if-absent: Close fails with an
@@ -60,7 +63,7 @@ type WriterOptions struct {
 	// existing object is left untouched.
 	IfNotExists bool
 	// ContentType is stored with the object; empty means
-	// "application/octet-stream".
+	// DefaultContentType.
 	ContentType string
 	// Metadata is stored with the object. Keys are lower-case ASCII.
 	Metadata map[string]string

@@ -168,7 +168,7 @@ func readSidecar(p string) (*sidecar, error) {
 func attributes(fi os.FileInfo, sc *sidecar) *driver.Attributes {
 	ct := sc.ContentType
 	if ct == "" {
-		ct = "application/octet-stream"
+		ct = driver.DefaultContentType
 	}
 	return &driver.Attributes{
 		Size:        fi.Size(),

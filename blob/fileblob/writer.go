@@ -118,7 +118,7 @@ func (w *writer) Close() error {
 // ("" when there is nothing to store).
 func (w *writer) writeSidecarTemp() (string, error) {
 	sc := sidecar{Metadata: w.opts.Metadata}
-	if w.opts.ContentType != "application/octet-stream" {
+	if w.opts.ContentType != driver.DefaultContentType {
 		sc.ContentType = w.opts.ContentType
 	}
 	if sc.ContentType == "" && len(sc.Metadata) == 0 {
