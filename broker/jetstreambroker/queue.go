@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -125,6 +126,32 @@ func openQueue(ctx context.Context, nc *nats.Conn, ownsConn bool, opts Options) 
 	return q, nil
 }
 
+// ensureStream creates the stream, or updates it only when its settings
+// differ from want. Every agent and CLI opens the queue, so an update on
+// every open would rewrite the stream's configuration many times over, and
+// nats-server races a stream update against a concurrent consumer create
+// (seen under -race in nats-server v2.15.2).
+func (q *Queue) ensureStream(ctx context.Context, want jetstream.StreamConfig) (jetstream.Stream, error) {
+	st, err := q.js.Stream(ctx, want.Name)
+	switch {
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		st, err = q.js.CreateStream(ctx, want)
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			return q.ensureStream(ctx, want) // another process created it first
+		}
+		return st, err
+	case err != nil:
+		return nil, err
+	}
+	have := st.CachedInfo().Config
+	if have.Description == want.Description && slices.Equal(have.Subjects, want.Subjects) &&
+		have.Retention == want.Retention && have.Storage == want.Storage &&
+		(want.Duplicates == 0 || have.Duplicates == want.Duplicates) && have.MaxAge == want.MaxAge {
+		return st, nil
+	}
+	return q.js.UpdateStream(ctx, want)
+}
+
 func (q *Queue) setup(ctx context.Context) error {
 	s, c := q.opts.Stream, q.opts.Consumer
 	var err error
@@ -145,7 +172,7 @@ func (q *Queue) setup(ctx context.Context) error {
 			return fmt.Errorf("consumer %s_DLQ on %s: %w", c, q.dlqStreamName(), err)
 		}
 	} else {
-		if q.jobs, err = q.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		if q.jobs, err = q.ensureStream(ctx, jetstream.StreamConfig{
 			Name:        s,
 			Description: "mssqldump jobs",
 			Subjects:    []string{q.jobSubject()},
@@ -155,7 +182,7 @@ func (q *Queue) setup(ctx context.Context) error {
 		}); err != nil {
 			return fmt.Errorf("create stream %s: %w", s, err)
 		}
-		if q.dlq, err = q.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		if q.dlq, err = q.ensureStream(ctx, jetstream.StreamConfig{
 			Name:        q.dlqStreamName(),
 			Description: "mssqldump dead letters",
 			Subjects:    []string{q.dlqSubject()},
@@ -165,7 +192,7 @@ func (q *Queue) setup(ctx context.Context) error {
 		}); err != nil {
 			return fmt.Errorf("create stream %s: %w", q.dlqStreamName(), err)
 		}
-		if q.replies, err = q.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		if q.replies, err = q.ensureStream(ctx, jetstream.StreamConfig{
 			Name:        s + "_REPLY",
 			Description: "mssqldump reply inboxes",
 			Subjects:    []string{q.replyPrefix() + "*"},
