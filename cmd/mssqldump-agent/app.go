@@ -399,20 +399,10 @@ func (s *settings) run(ctx context.Context, stderr io.Writer) error {
 // openError classifies a failure to open the broker or the blob store: a
 // bad URL is a usage error (exit 2), anything else means unreachable (6).
 func openError(what string, err error) error {
-	if errors.Is(err, broker.ErrUnavailable) || errors.Is(err, blob.ErrUnavailable) || isNetErr(err) {
-		return &unavailableError{fmt.Errorf("%s unreachable: %w", what, err)}
+	if drivers.IsConfigError(err) {
+		return usagef("%s URL: %v", what, err)
 	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return &unavailableError{fmt.Errorf("%s unreachable: %w", what, err)}
-	}
-	return &unavailableError{fmt.Errorf("open %s: %w", what, err)}
-}
-
-func isNetErr(err error) bool {
-	var op *net.OpError
-	var dns *net.DNSError
-	return errors.As(err, &op) || errors.As(err, &dns) || errors.Is(err, context.DeadlineExceeded)
+	return &unavailableError{fmt.Errorf("%s unreachable: %w", what, err)}
 }
 
 func configCommand(c *cli.Context) error {

@@ -188,6 +188,17 @@ func TestUnreachableBrokerExitsSixNamingIt(t *testing.T) {
 	}
 }
 
+func TestBadURLsAreUsageErrorsNamingTheParameter(t *testing.T) {
+	r := runAgent(t, nil, "--broker", "nats://127.0.0.1:4222?no_such_param=1", "--blob", "file://"+t.TempDir())
+	if r.code != exitUsage || !strings.Contains(r.stderr, "no_such_param") {
+		t.Fatalf("bad broker URL: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runAgent(t, nil, "--broker", "kafka://127.0.0.1:9092", "--blob", "file://"+t.TempDir())
+	if r.code != exitUsage || !strings.Contains(r.stderr, "kafka") {
+		t.Fatalf("unknown broker scheme: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
 func TestInstallOutsideWindowsPointsToSystemd(t *testing.T) {
 	r := runAgent(t, nil, "install", "--broker", "nats://x:4222", "--blob", "file:///x")
 	if r.code != exitOther || !strings.Contains(r.stderr, "systemd") {

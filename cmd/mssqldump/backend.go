@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -71,16 +70,10 @@ func openRemote(ctx context.Context, c *cli.Context, bucketOnly bool) (*backend,
 // classifyOpen turns an open error that is not about reachability (unknown
 // scheme, bad parameter) into a usage error.
 func classifyOpen(err error) error {
-	if errors.Is(err, broker.ErrUnavailable) || errors.Is(err, blob.ErrUnavailable) ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
+	if drivers.IsConfigError(err) {
+		return errUsage("%v", err)
 	}
-	var be *blob.Error
-	var qe *broker.Error
-	if errors.As(err, &be) || errors.As(err, &qe) {
-		return err
-	}
-	return errUsage("%v", err)
+	return err
 }
 
 // stateDir is the embedded default's working directory.

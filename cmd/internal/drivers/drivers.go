@@ -6,6 +6,7 @@ package drivers
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/mssqldump/mssqldump/blob"
@@ -61,6 +62,20 @@ func OpenBucket(ctx context.Context, url string) (*blob.Bucket, error) {
 	ctx, cancel := withOpenTimeout(ctx)
 	defer cancel()
 	return blob.OpenBucket(ctx, Buckets(), url)
+}
+
+// IsConfigError reports whether an error from OpenQueue or OpenBucket is
+// the URL's or the configuration's fault (unknown scheme or parameter, bad
+// value) rather than the endpoint's: both binaries report such errors as
+// usage errors (exit 2), and the others as unreachable (exit 6). Drivers
+// wrap endpoint failures in the portable *broker.Error / *blob.Error.
+func IsConfigError(err error) bool {
+	var be *blob.Error
+	var qe *broker.Error
+	return err != nil &&
+		!errors.Is(err, broker.ErrUnavailable) && !errors.Is(err, blob.ErrUnavailable) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
+		!errors.As(err, &be) && !errors.As(err, &qe)
 }
 
 func withOpenTimeout(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -61,3 +61,25 @@ func TestUnreachableNATSIsUnavailable(t *testing.T) {
 		t.Errorf("OpenQueue(closed port) = %v, want broker.ErrUnavailable", err)
 	}
 }
+
+// TestURLMistakesAreConfigErrorsAndDeadEndpointsAreNot: both binaries exit
+// 2 for a URL the user must fix and 6 for an endpoint that does not answer.
+func TestURLMistakesAreConfigErrorsAndDeadEndpointsAreNot(t *testing.T) {
+	ctx := context.Background()
+	for _, u := range []string{"kafka://localhost:9092", "nats://127.0.0.1:4222?no_such_param=1", "nats://127.0.0.1:4222?lease=soon"} {
+		if _, err := OpenQueue(ctx, u); !IsConfigError(err) {
+			t.Errorf("OpenQueue(%s) = %v, want a configuration error", u, err)
+		}
+	}
+	for _, u := range []string{"gcs://bucket", "file:///tmp?no_such_param=1", "minio://host:9000/b?part_size=tiny"} {
+		if _, err := OpenBucket(ctx, u); !IsConfigError(err) {
+			t.Errorf("OpenBucket(%s) = %v, want a configuration error", u, err)
+		}
+	}
+	if _, err := OpenQueue(ctx, "nats://127.0.0.1:1"); err == nil || IsConfigError(err) {
+		t.Errorf("OpenQueue of a closed port = %v, want an unreachable (not configuration) error", err)
+	}
+	if IsConfigError(nil) {
+		t.Error("nil is a configuration error")
+	}
+}
