@@ -33,10 +33,12 @@ const (
 func (a *Agent) handle(workCtx context.Context, d *broker.Delivery) {
 	start := time.Now()
 	a.metrics.inFlight.Inc()
-	defer a.metrics.inFlight.Dec()
 	outcome := a.process(workCtx, d)
-	a.metrics.jobs.WithLabelValues(outcome).Inc()
+	// The job leaves in_flight and gets its duration before it is counted,
+	// so a scrape that sees it in jobs_total sees all of it.
+	a.metrics.inFlight.Dec()
 	a.metrics.duration.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
+	a.metrics.jobs.WithLabelValues(outcome).Inc()
 }
 
 // process runs the steps of one job and returns its outcome. Every path
