@@ -242,7 +242,7 @@ func insertHeader(p *Plan) (head, tail []byte) {
 	if p.Identity {
 		// Per statement rather than once per table: every batch then
 		// restores on its own, whichever session runs it.
-		head = append(head, "SET IDENTITY_INSERT "...)
+		head = append(head, "SET "+tsql.SetIdentityInsert+" "...)
 		head = append(head, name...)
 		head = append(head, " ON;\n"...)
 	}
@@ -258,7 +258,7 @@ func insertHeader(p *Plan) (head, tail []byte) {
 	head = append(head, ") VALUES\n"...)
 	tail = append(tail, ";\n"...)
 	if p.Identity {
-		tail = append(tail, "SET IDENTITY_INSERT "...)
+		tail = append(tail, "SET "+tsql.SetIdentityInsert+" "...)
 		tail = append(tail, name...)
 		tail = append(tail, " OFF;\n"...)
 	}

@@ -279,6 +279,20 @@ func header(sb *strings.Builder, kind, name string) {
 	sb.WriteString("\n")
 }
 
+// preambleOptions are the settings every section runs under, in the order
+// SSMS scripts them: the values filtered indexes, indexed views and
+// computed-column indexes require.
+var preambleOptions = []tsql.SessionOption{
+	{Name: tsql.SetNoCount, On: true},
+	{Name: tsql.SetAnsiNulls, On: true},
+	{Name: tsql.SetAnsiPadding, On: true},
+	{Name: tsql.SetAnsiWarnings, On: true},
+	{Name: tsql.SetArithAbort, On: true},
+	{Name: tsql.SetConcatNullYieldsNull, On: true},
+	{Name: tsql.SetNumericRoundAbort, On: false},
+	{Name: tsql.SetQuotedIdentifier, On: true},
+}
+
 // settings sets the session options every section relies on: sqlcmd runs
 // with QUOTED_IDENTIFIER OFF by default, and filtered indexes, indexed views
 // and computed-column indexes need these values.
@@ -287,7 +301,7 @@ func (b *builder) settings(s Section) Object {
 	sb.WriteString("-- ")
 	sb.WriteString(s.String())
 	sb.WriteString("\n")
-	batch(&sb, "SET NOCOUNT ON;\nSET ANSI_NULLS ON;\nSET ANSI_PADDING ON;\nSET ANSI_WARNINGS ON;\nSET ARITH_ABORT ON;\nSET CONCAT_NULL_YIELDS_NULL ON;\nSET NUMERIC_ROUNDABORT OFF;\nSET QUOTED_IDENTIFIER ON;\n")
+	batch(&sb, tsql.SetStatements(preambleOptions...))
 	return Object{Type: TypeSettings, QName: model.QName{Name: s.String()}, Text: sb.String()}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
+	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
 // DataColumns returns the columns the data section inserts into t, in table
@@ -57,9 +58,14 @@ func ReseedStatements(t *model.Table) string {
 	name := nlit(qn(t.QName))
 	var sb strings.Builder
 	sb.WriteString("IF EXISTS (SELECT 1 FROM sys.identity_columns WHERE object_id = OBJECT_ID(" + name + ") AND last_value IS NOT NULL)\n")
-	sb.WriteString("\tDBCC CHECKIDENT (" + name + ", RESEED, " + last.String() + ") WITH NO_INFOMSGS;\n")
+	sb.WriteString("\t" + checkIdentReseed(name, last) + "\n")
 	sb.WriteString("ELSE\n")
-	sb.WriteString("\tDBCC CHECKIDENT (" + name + ", RESEED, " + next.String() + ") WITH NO_INFOMSGS;\n")
+	sb.WriteString("\t" + checkIdentReseed(name, next) + "\n")
 	sb.WriteString("GO\n")
 	return sb.String()
+}
+
+// checkIdentReseed is DBCC CHECKIDENT (table, RESEED, value) WITH NO_INFOMSGS.
+func checkIdentReseed(table string, value *big.Int) string {
+	return "DBCC " + tsql.DBCCCheckIdent + " (" + table + ", " + tsql.DBCCReseed + ", " + value.String() + ") WITH " + tsql.DBCCNoInfoMsgs + ";"
 }

@@ -5,13 +5,15 @@ import (
 	"strings"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
+	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
-func onOff(b bool) string {
-	if b {
-		return "ON"
-	}
-	return "OFF"
+// moduleSettings sets the two options a module keeps from its creation
+// (sys.sql_modules.uses_ansi_nulls and uses_quoted_identifier).
+func moduleSettings(ansiNulls, quotedIdentifier bool) string {
+	return strings.TrimSuffix(tsql.SetStatements(
+		tsql.SessionOption{Name: tsql.SetAnsiNulls, On: ansiNulls},
+		tsql.SessionOption{Name: tsql.SetQuotedIdentifier, On: quotedIdentifier}), "\n")
 }
 
 // module scripts a view, function or procedure exactly as defined.
@@ -37,7 +39,7 @@ func (b *builder) moduleText(sb *strings.Builder, m *model.Module, notExists str
 		return
 	}
 	def := *m.Definition
-	batch(sb, "SET ANSI_NULLS "+onOff(m.UsesAnsiNulls)+";\nSET QUOTED_IDENTIFIER "+onOff(m.UsesQuotedIdentifier)+";")
+	batch(sb, moduleSettings(m.UsesAnsiNulls, m.UsesQuotedIdentifier))
 	switch {
 	case b.opts.IfNotExists || needsDynamic(def):
 		// sp_executesql stores the exact text, whatever sqlcmd would
@@ -53,7 +55,7 @@ func (b *builder) moduleText(sb *strings.Builder, m *model.Module, notExists str
 		sb.WriteString("\nGO\n")
 	}
 	if !m.UsesAnsiNulls || !m.UsesQuotedIdentifier {
-		batch(sb, "SET ANSI_NULLS ON;\nSET QUOTED_IDENTIFIER ON;")
+		batch(sb, moduleSettings(true, true))
 	}
 }
 
