@@ -25,7 +25,7 @@ const systemTypeTimestamp = 189
 // any order give the same model, every slice sorted by binary (ordinal)
 // name order, never by object id, because ids change on restore.
 func Assemble(r *Rows) (*model.Database, []Warning) {
-	a := &assembler{rows: r}
+	a := &assembler{rows: r, warnings: append([]Warning(nil), r.Warnings...)}
 	return a.run()
 }
 
@@ -73,6 +73,10 @@ func (a *assembler) run() (*model.Database, []Warning) {
 	a.xml = map[int64]*model.QName{}
 	for _, x := range r.XMLSchemas {
 		a.xml[x.CollectionID] = &model.QName{Schema: x.Schema, Name: x.Name}
+		if x.Definition == "" {
+			a.warn(WarnEngineLacks, qname(x.Schema, x.Name), "XML schema collection %s is not scripted: this engine has no XML_SCHEMA_NAMESPACE to read it with", qname(x.Schema, x.Name))
+			continue
+		}
 		db.XMLSchemaCollections = append(db.XMLSchemaCollections, &model.XMLSchemaCollection{
 			QName: model.QName{Schema: x.Schema, Name: x.Name}, Definition: x.Definition})
 	}

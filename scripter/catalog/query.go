@@ -3,48 +3,72 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
+	"strings"
 )
 
 // ReadRows runs every catalog query inside q (the dump's snapshot
 // transaction) and returns the raw rows. permissions selects principals,
-// role members and permissions (opt-in, like SSMS).
+// role members and permissions (opt-in, like SSMS). A step whose catalog
+// views this engine lacks (Server.Lacks) is skipped with a warning; one
+// that every dump needs fails with an error naming the view.
 func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Rows, error) {
 	r := &Rows{Server: s}
-	var err error
-	steps := []func() error{
-		func() (e error) { r.Objects, e = readObjects(ctx, q); return },
-		func() (e error) { r.Schemas, e = readSchemas(ctx, q); return },
-		func() (e error) { r.Types, e = readTypes(ctx, q, s); return },
-		func() (e error) { r.XMLSchemas, e = readXMLSchemas(ctx, q); return },
-		func() (e error) { r.Sequences, e = readSequences(ctx, q, s); return },
-		func() (e error) { r.Synonyms, e = readSynonyms(ctx, q); return },
-		func() (e error) { r.Tables, e = readTables(ctx, q, s); return },
-		func() (e error) { r.Columns, e = readColumns(ctx, q, s); return },
-		func() (e error) { r.Indexes, e = readIndexes(ctx, q, s); return },
-		func() (e error) { r.IndexColumns, e = readIndexColumns(ctx, q); return },
-		func() (e error) { r.ForeignKeys, e = readForeignKeys(ctx, q); return },
-		func() (e error) { r.FKColumns, e = readFKColumns(ctx, q); return },
-		func() (e error) { r.Checks, e = readChecks(ctx, q); return },
-		func() (e error) { r.Modules, e = readModules(ctx, q, s); return },
-		func() (e error) { r.Triggers, e = readTriggers(ctx, q); return },
-		func() (e error) { r.TriggerOrder, e = readTriggerEvents(ctx, q); return },
-		func() (e error) { r.ExtProps, e = readExtProps(ctx, q, s); return },
-		func() (e error) { r.Dependencies, e = readDependencies(ctx, q); return },
+	steps := []readStep{
+		{"user objects", []string{"objects"}, true, func() (e error) { r.Objects, e = readObjects(ctx, q); return }},
+		{"schemas", []string{"schemas", "database_principals"}, true, func() (e error) { r.Schemas, e = readSchemas(ctx, q); return }},
+		{"types", []string{"types"}, true, func() (e error) { r.Types, e = readTypes(ctx, q, s); return }},
+		{"XML schema collections", []string{"xml_schema_collections"}, false, func() (e error) { r.XMLSchemas, e = readXMLSchemas(ctx, q, s); return }},
+		{"sequences", []string{"sequences"}, false, func() (e error) { r.Sequences, e = readSequences(ctx, q, s); return }},
+		{"synonyms", []string{"synonyms"}, false, func() (e error) { r.Synonyms, e = readSynonyms(ctx, q); return }},
+		{"tables", []string{"tables", "indexes", "data_spaces", "partitions"}, true, func() (e error) { r.Tables, e = readTables(ctx, q, s); return }},
+		{"columns", []string{"columns", "objects", "identity_columns", "computed_columns", "default_constraints"}, true,
+			func() (e error) { r.Columns, e = readColumns(ctx, q, s); return }},
+		{"indexes", []string{"indexes", "objects", "data_spaces", "key_constraints", "stats", "partitions"}, false,
+			func() (e error) { r.Indexes, e = readIndexes(ctx, q, s); return }},
+		{"index columns", []string{"index_columns", "columns", "objects"}, false, func() (e error) { r.IndexColumns, e = readIndexColumns(ctx, q); return }},
+		{"foreign keys", []string{"foreign_keys", "objects"}, false, func() (e error) { r.ForeignKeys, e = readForeignKeys(ctx, q); return }},
+		{"foreign key columns", []string{"foreign_key_columns", "columns"}, false, func() (e error) { r.FKColumns, e = readFKColumns(ctx, q); return }},
+		{"check constraints", []string{"check_constraints", "columns"}, false, func() (e error) { r.Checks, e = readChecks(ctx, q); return }},
+		{"views, routines, defaults and rules", []string{"objects", "sql_modules"}, false, func() (e error) { r.Modules, e = readModules(ctx, q, s); return }},
+		{"triggers", []string{"triggers", "sql_modules"}, false, func() (e error) { r.Triggers, e = readTriggers(ctx, q); return }},
+		{"trigger orders", []string{"trigger_events"}, false, func() (e error) { r.TriggerOrder, e = readTriggerEvents(ctx, q); return }},
+		{"extended properties", []string{"extended_properties", "types", "indexes"}, false, func() (e error) { r.ExtProps, e = readExtProps(ctx, q, s); return }},
+		{"dependencies", []string{"sql_expression_dependencies"}, false, func() (e error) { r.Dependencies, e = readDependencies(ctx, q); return }},
 	}
 	if permissions {
 		steps = append(steps,
-			func() (e error) { r.Principals, e = readPrincipals(ctx, q, s); return },
-			func() (e error) { r.RoleMembers, e = readRoleMembers(ctx, q); return },
-			func() (e error) { r.Permissions, e = readPermissions(ctx, q); return },
+			readStep{"principals", []string{"database_principals"}, false, func() (e error) { r.Principals, e = readPrincipals(ctx, q, s); return }},
+			readStep{"role memberships", []string{"database_role_members", "database_principals"}, false,
+				func() (e error) { r.RoleMembers, e = readRoleMembers(ctx, q); return }},
+			readStep{"permissions", []string{"database_permissions", "database_principals", "all_objects"}, false,
+				func() (e error) { r.Permissions, e = readPermissions(ctx, q); return }},
 		)
 	}
 	for _, step := range steps {
-		if err = step(); err != nil {
+		if missing := s.missingViews(step.views...); len(missing) > 0 {
+			if step.essential {
+				return nil, fmt.Errorf("catalog: this engine has no %s, which every dump needs (to read %s)", strings.Join(missing, ", "), step.what)
+			}
+			r.Warnings = append(r.Warnings, Warning{Code: WarnEngineLacks, Object: strings.Join(missing, ", "),
+				Message: fmt.Sprintf("this engine has no %s: %s are not in the script", strings.Join(missing, ", "), step.what)})
+			continue
+		}
+		if err := step.read(); err != nil {
 			return nil, err
 		}
 	}
 	return r, nil
+}
+
+// readStep is one catalog query: what it reads (for messages), the sys
+// views it needs, and whether a dump is possible without it.
+type readStep struct {
+	what      string
+	views     []string
+	essential bool
+	read      func() error
 }
 
 // userObjects restricts sys.objects to what a user created.
@@ -88,10 +112,16 @@ ORDER BY t.user_type_id`, func(rs *sql.Rows, r *TypeRow) error {
 	})
 }
 
-func readXMLSchemas(ctx context.Context, q Querier) ([]XMLSchemaRow, error) {
-	// xml_collection_id 1 is the built-in sys collection.
+func readXMLSchemas(ctx context.Context, q Querier, s *Server) ([]XMLSchemaRow, error) {
+	// xml_collection_id 1 is the built-in sys collection. Without
+	// XML_SCHEMA_NAMESPACE the definition stays empty, and assembly leaves
+	// such a collection out with a warning.
+	definition := "CAST(NULL AS nvarchar(max))"
+	if s.HasFunction("XML_SCHEMA_NAMESPACE") {
+		definition = "CONVERT(nvarchar(max), XML_SCHEMA_NAMESPACE(SCHEMA_NAME(x.schema_id), x.name))"
+	}
 	return query(ctx, q, "sys.xml_schema_collections", `SELECT x.xml_collection_id, SCHEMA_NAME(x.schema_id), x.name,
-  CONVERT(nvarchar(max), XML_SCHEMA_NAMESPACE(SCHEMA_NAME(x.schema_id), x.name))
+  `+definition+`
 FROM sys.xml_schema_collections AS x
 WHERE x.xml_collection_id > 1
 ORDER BY x.xml_collection_id`, func(rs *sql.Rows, r *XMLSchemaRow) error {
@@ -409,6 +439,19 @@ func extPropValue(s *Server) string {
   END`
 }
 
+// parameterName names a procedure or function parameter (extended property
+// class 2): sys.parameters where the engine has it, else
+// sys.all_parameters (Babelfish has only that), else NULL, and the property
+// is then left out.
+func parameterName(s *Server) string {
+	for _, view := range []string{"parameters", "all_parameters"} {
+		if !s.Lacks(view) {
+			return "(SELECT p.name FROM sys." + view + " AS p WHERE p.object_id = ep.major_id AND p.parameter_id = ep.minor_id)"
+		}
+	}
+	return "CAST(NULL AS sysname)"
+}
+
 func readExtProps(ctx context.Context, q Querier, s *Server) ([]ExtPropRow, error) {
 	return query(ctx, q, "sys.extended_properties", `SELECT ep.class, ep.major_id, ep.minor_id,
   CASE ep.class
@@ -423,7 +466,7 @@ func readExtProps(ctx context.Context, q Querier, s *Server) ([]ExtPropRow, erro
   END,
   CASE ep.class
     WHEN 1 THEN COL_NAME(ep.major_id, ep.minor_id)
-    WHEN 2 THEN (SELECT p.name FROM sys.parameters AS p WHERE p.object_id = ep.major_id AND p.parameter_id = ep.minor_id)
+    WHEN 2 THEN `+parameterName(s)+`
     WHEN 7 THEN (SELECT i.name FROM sys.indexes AS i WHERE i.object_id = ep.major_id AND i.index_id = ep.minor_id)
   END,
   ep.name,

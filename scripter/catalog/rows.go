@@ -29,6 +29,9 @@ type Rows struct {
 	RoleMembers  []RoleMemberRow
 	Permissions  []PermissionRow
 	Dependencies []DependencyRow
+	// Warnings are what reading found missing (catalog views this engine
+	// lacks); Assemble returns them with its own.
+	Warnings []Warning
 }
 
 // ObjectRow is one user object of sys.objects (tables, views, routines,

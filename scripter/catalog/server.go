@@ -42,8 +42,18 @@ type Server struct {
 
 	// columns holds "view.column" for every gated catalog column the server has.
 	columns map[string]bool
-	// views holds the names of gated catalog views the server has.
+	// views holds the names of the probed catalog views (and functions) the
+	// server has, lower case.
 	views map[string]bool
+	// probed is set once DetectServer (or WithCatalog) has looked up every
+	// view the reader uses; listsBuiltins when sys.all_objects lists the
+	// engine's built-in functions (see capabilities.go).
+	probed, listsBuiltins bool
+
+	// Babelfish is set on Babelfish for PostgreSQL (Aurora PostgreSQL's
+	// SQL Server compatibility): SERVERPROPERTY('Babelfish') = 1.
+	Babelfish        bool
+	BabelfishVersion string
 }
 
 // IsAzure reports whether the server is Azure SQL Database.
@@ -98,7 +108,9 @@ func DetectServer(ctx context.Context, q Querier) (*Server, error) {
   CONVERT(nvarchar(128), d.collation_name),
   CONVERT(int, d.compatibility_level),
   CONVERT(int, d.snapshot_isolation_state),
-  d.is_read_committed_snapshot_on
+  d.is_read_committed_snapshot_on,
+  CONVERT(int, ISNULL(SERVERPROPERTY('Babelfish'), 0)),
+  CONVERT(nvarchar(128), SERVERPROPERTY('BabelfishVersion'))
 FROM sys.databases AS d
 WHERE d.database_id = DB_ID()`)
 	if err != nil {
@@ -106,13 +118,15 @@ WHERE d.database_id = DB_ID()`)
 	}
 	found := false
 	for rows.Next() {
-		var coll sql.NullString
+		var coll, bbfVersion sql.NullString
+		var bbf int
 		if err := rows.Scan(&s.MajorVersion, &s.EngineEdition, &s.Database, &coll, &s.Compatibility,
-			&s.SnapshotIsolationState, &s.ReadCommittedSnapshot); err != nil {
+			&s.SnapshotIsolationState, &s.ReadCommittedSnapshot, &bbf, &bbfVersion); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("catalog: reading server properties: %w", err)
 		}
 		s.Collation = coll.String
+		s.Babelfish, s.BabelfishVersion = bbf == 1, bbfVersion.String
 		found = true
 	}
 	if err := closeRows(rows); err != nil {
@@ -122,8 +136,9 @@ WHERE d.database_id = DB_ID()`)
 		return nil, fmt.Errorf("catalog: sys.databases has no row for the current database")
 	}
 
-	names := make([]string, len(gatedViews))
-	for i, v := range gatedViews {
+	probe := probedNames()
+	names := make([]string, len(probe))
+	for i, v := range probe {
 		names[i] = "N'" + v + "'"
 	}
 	rows, err = q.QueryContext(ctx, `SELECT o.name, c.name
@@ -141,7 +156,11 @@ ORDER BY o.name, c.column_id`)
 			rows.Close()
 			return nil, fmt.Errorf("catalog: reading catalog columns: %w", err)
 		}
+		view = strings.ToLower(view)
 		s.views[view] = true
+		if view == probeFunction {
+			s.listsBuiltins = true
+		}
 		if col.Valid {
 			s.columns[view+"."+col.String] = true
 		}
@@ -149,6 +168,7 @@ ORDER BY o.name, c.column_id`)
 	if err := closeRows(rows); err != nil {
 		return nil, fmt.Errorf("catalog: reading catalog columns: %w", err)
 	}
+	s.probed = true
 	return s, nil
 }
 
