@@ -16,18 +16,18 @@ import (
 func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Rows, error) {
 	r := &Rows{Server: s}
 	steps := []readStep{
-		{"user objects", []string{"objects"}, true, func() (e error) { r.Objects, e = readObjects(ctx, q); return }},
+		{"user objects", []string{"all_objects"}, true, func() (e error) { r.Objects, e = readObjects(ctx, q); return }},
 		{"schemas", []string{"schemas", "database_principals"}, true, func() (e error) { r.Schemas, e = readSchemas(ctx, q); return }},
 		{"types", []string{"types"}, true, func() (e error) { r.Types, e = readTypes(ctx, q, s); return }},
 		{"XML schema collections", []string{"xml_schema_collections"}, false, func() (e error) { r.XMLSchemas, e = readXMLSchemas(ctx, q, s); return }},
 		{"sequences", []string{"sequences"}, false, func() (e error) { r.Sequences, e = readSequences(ctx, q, s); return }},
 		{"synonyms", []string{"synonyms"}, false, func() (e error) { r.Synonyms, e = readSynonyms(ctx, q); return }},
 		{"tables", []string{"tables", "indexes", "data_spaces", "partitions"}, true, func() (e error) { r.Tables, e = readTables(ctx, q, s); return }},
-		{"columns", []string{"columns", "objects", "identity_columns", "computed_columns", "default_constraints"}, true,
+		{"columns", []string{"columns", "all_objects", "identity_columns", "computed_columns", "default_constraints"}, true,
 			func() (e error) { r.Columns, e = readColumns(ctx, q, s); return }},
-		{"indexes", []string{"indexes", "objects", "data_spaces", "key_constraints", "stats", "partitions"}, false,
+		{"indexes", []string{"indexes", "all_objects", "data_spaces", "key_constraints", "stats", "partitions"}, false,
 			func() (e error) { r.Indexes, e = readIndexes(ctx, q, s); return }},
-		{"index columns", []string{"index_columns", "columns", "objects"}, false, func() (e error) { r.IndexColumns, e = readIndexColumns(ctx, q); return }},
+		{"index columns", []string{"index_columns", "columns", "all_objects"}, false, func() (e error) { r.IndexColumns, e = readIndexColumns(ctx, q); return }},
 		{"foreign keys", []string{"foreign_keys", "objects"}, false, func() (e error) { r.ForeignKeys, e = readForeignKeys(ctx, q); return }},
 		{"foreign key columns", []string{"foreign_key_columns", "columns"}, false, func() (e error) { r.FKColumns, e = readFKColumns(ctx, q); return }},
 		{"check constraints", []string{"check_constraints", "columns"}, false, func() (e error) { r.Checks, e = readChecks(ctx, q); return }},
@@ -71,12 +71,15 @@ type readStep struct {
 	read      func() error
 }
 
-// userObjects restricts sys.objects to what a user created.
+// userObjects restricts sys.all_objects to what a user created. The reader
+// lists objects from sys.all_objects rather than sys.objects: the user
+// objects of the two are the same on SQL Server, and Babelfish lists the
+// internal tables of table types (type TT) only in sys.all_objects.
 const userObjects = `o.is_ms_shipped = 0`
 
 func readObjects(ctx context.Context, q Querier) ([]ObjectRow, error) {
-	return query(ctx, q, "sys.objects", `SELECT o.object_id, SCHEMA_NAME(o.schema_id), o.name, RTRIM(o.type), o.parent_object_id
-FROM sys.objects AS o
+	return query(ctx, q, "sys.all_objects", `SELECT o.object_id, SCHEMA_NAME(o.schema_id), o.name, RTRIM(o.type), o.parent_object_id
+FROM sys.all_objects AS o
 WHERE `+userObjects+`
 ORDER BY o.object_id`, func(rs *sql.Rows, r *ObjectRow) error {
 		return rs.Scan(&r.ObjectID, nstr{&r.Schema}, &r.Name, &r.Type, &r.ParentObjectID)
@@ -84,13 +87,17 @@ ORDER BY o.object_id`, func(rs *sql.Rows, r *ObjectRow) error {
 }
 
 func readSchemas(ctx context.Context, q Querier) ([]SchemaRow, error) {
-	// schema_id 1..4 are dbo, guest, INFORMATION_SCHEMA, sys; 16384 and up
-	// belong to the fixed database roles.
+	// The built-in schemas are told by name and owner, not by id: on SQL
+	// Server they are schema_id 1..4 (dbo, guest, INFORMATION_SCHEMA, sys)
+	// and 16384 and up (one per fixed database role, named after and owned
+	// by it), but Babelfish's schema ids are PostgreSQL OIDs.
 	return query(ctx, q, "sys.schemas", `SELECT s.schema_id, s.name, p.name
 FROM sys.schemas AS s
 LEFT JOIN sys.database_principals AS p ON p.principal_id = s.principal_id
-WHERE s.schema_id BETWEEN 5 AND 16383
-ORDER BY s.schema_id`, func(rs *sql.Rows, r *SchemaRow) error {
+WHERE s.name NOT IN (N'dbo', N'guest', N'INFORMATION_SCHEMA', N'sys')
+  AND NOT EXISTS (SELECT 1 FROM sys.database_principals AS r
+    WHERE r.principal_id = s.principal_id AND r.is_fixed_role = 1 AND r.name = s.name)
+ORDER BY s.name`, func(rs *sql.Rows, r *SchemaRow) error {
 		return rs.Scan(&r.SchemaID, &r.Name, nstr{&r.Owner})
 	})
 }
@@ -226,7 +233,7 @@ func readColumns(ctx context.Context, q Querier, s *Server) ([]ColumnRow, error)
   dc.name, dc.definition, dc.is_system_named, CASE WHEN c.default_object_id <> 0 THEN 1 ELSE 0 END,
   c.default_object_id, c.rule_object_id
 FROM sys.columns AS c
-JOIN sys.objects AS o ON o.object_id = c.object_id
+JOIN sys.all_objects AS o ON o.object_id = c.object_id
 LEFT JOIN sys.identity_columns AS ic ON ic.object_id = c.object_id AND ic.column_id = c.column_id
 LEFT JOIN sys.computed_columns AS cc ON cc.object_id = c.object_id AND cc.column_id = c.column_id
 LEFT JOIN sys.default_constraints AS dc ON dc.object_id = c.default_object_id
@@ -281,7 +288,7 @@ func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) 
   `+bucket+`, `+xmlPrimary+`, `+xmlSecondary+`, `+xmlType+`,
   `+spatial+`
 FROM sys.indexes AS i
-JOIN sys.objects AS o ON o.object_id = i.object_id
+JOIN sys.all_objects AS o ON o.object_id = i.object_id
 LEFT JOIN sys.data_spaces AS ds ON ds.data_space_id = i.data_space_id
 LEFT JOIN sys.key_constraints AS kc ON kc.parent_object_id = i.object_id AND kc.unique_index_id = i.index_id
   AND kc.type IN ('PK', 'UQ')
@@ -320,7 +327,7 @@ func readIndexColumns(ctx context.Context, q Querier) ([]IndexColumnRow, error) 
   ic.is_descending_key, ic.is_included_column
 FROM sys.index_columns AS ic
 JOIN sys.columns AS c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
-JOIN sys.objects AS o ON o.object_id = ic.object_id
+JOIN sys.all_objects AS o ON o.object_id = ic.object_id
 WHERE o.type IN ('U', 'TT', 'V') AND o.is_ms_shipped = 0
 ORDER BY ic.object_id, ic.index_id, ic.key_ordinal, ic.index_column_id`, func(rs *sql.Rows, r *IndexColumnRow) error {
 		return rs.Scan(&r.ObjectID, &r.IndexID, &r.KeyOrdinal, &r.IndexColumnID, &r.Name, nbool{&r.Descending}, nbool{&r.Included})

@@ -56,13 +56,36 @@ func ReseedStatements(t *model.Table) string {
 	}
 	next := new(big.Int).Add(last, inc)
 	name := nlit(qn(t.QName))
+	arg := checkIdentTable(t.QName)
 	var sb strings.Builder
 	sb.WriteString("IF EXISTS (SELECT 1 FROM sys.identity_columns WHERE object_id = OBJECT_ID(" + name + ") AND last_value IS NOT NULL)\n")
-	sb.WriteString("\t" + checkIdentReseed(name, last) + "\n")
+	sb.WriteString("\t" + checkIdentReseed(arg, last) + "\n")
 	sb.WriteString("ELSE\n")
-	sb.WriteString("\t" + checkIdentReseed(name, next) + "\n")
+	sb.WriteString("\t" + checkIdentReseed(arg, next) + "\n")
 	sb.WriteString("GO\n")
 	return sb.String()
+}
+
+// checkIdentTable is the table argument of DBCC CHECKIDENT: a plain
+// '...' literal when the name is ASCII, because Babelfish rejects N'...'
+// there (SQL Server takes either, and ASCII text is the same in every code
+// page); other names keep N'...', which SQL Server needs for them.
+func checkIdentTable(q model.QName) string {
+	name := qn(q)
+	lit, simple := strLit(name)
+	if simple && isASCII(name) && strings.HasPrefix(lit, "N'") {
+		return lit[1:]
+	}
+	return lit
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // checkIdentReseed is DBCC CHECKIDENT (table, RESEED, value) WITH NO_INFOMSGS.

@@ -461,8 +461,8 @@ func TestReseedPutsTheNextIdentityWhereTheSourceHadIt(t *testing.T) {
 	tb := &model.Table{QName: dbo("t"), Columns: []*model.Column{{Name: "id", Identity: &model.Identity{Seed: "1", Increment: "-5", LastValue: "-9223372036854775800"}}}}
 	got := ReseedStatements(tb)
 	want := "IF EXISTS (SELECT 1 FROM sys.identity_columns WHERE object_id = OBJECT_ID(N'[dbo].[t]') AND last_value IS NOT NULL)\n" +
-		"\tDBCC CHECKIDENT (N'[dbo].[t]', RESEED, -9223372036854775800) WITH NO_INFOMSGS;\nELSE\n" +
-		"\tDBCC CHECKIDENT (N'[dbo].[t]', RESEED, -9223372036854775805) WITH NO_INFOMSGS;\nGO\n"
+		"\tDBCC CHECKIDENT ('[dbo].[t]', RESEED, -9223372036854775800) WITH NO_INFOMSGS;\nELSE\n" +
+		"\tDBCC CHECKIDENT ('[dbo].[t]', RESEED, -9223372036854775805) WITH NO_INFOMSGS;\nGO\n"
 	if got != want {
 		t.Errorf("ReseedStatements =\n%s\nwant\n%s", got, want)
 	}
@@ -544,5 +544,12 @@ func TestChangeTrackingIsReenabledWhereTheDatabaseHasIt(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "ALTER TABLE [dbo].[Facts] ENABLE CHANGE_TRACKING;") {
 		t.Error("change tracking not scripted for dbo.Facts")
+	}
+}
+
+func TestReseedNamesANonASCIITableWithAnNvarcharLiteral(t *testing.T) {
+	tb := &model.Table{QName: dbo("Bücher"), Columns: []*model.Column{{Name: "id", Identity: &model.Identity{Seed: "1", Increment: "1", LastValue: "7"}}}}
+	if got := ReseedStatements(tb); !strings.Contains(got, "DBCC CHECKIDENT (N'[dbo].[Bücher]', RESEED, 7)") {
+		t.Errorf("ReseedStatements =\n%s", got)
 	}
 }
