@@ -257,6 +257,7 @@ func (b *builder) orderObjects() {
 			deps[edgeKey{s.QName, model.QName{Schema: schema, Name: name}}] = false
 		}
 	}
+	b.nameDependencies(g, deps)
 	g.edges(deps)
 	b.order = g.sorted()
 }

@@ -96,11 +96,7 @@ func (g *graph) edges(deps map[edgeKey]bool) {
 }
 
 // sorted returns the nodes in a deterministic topological order. When every
-// remaining node waits on something (a cycle), the smallest node that waits
-// only on FK parents is released first (FKs are created in post-data, so
-// that order is still restorable); failing that, the smallest node overall
-// (a true expression-dependency cycle, which SQL Server itself resolved by
-// deferred name resolution).
+// remaining node waits on something, the wait is a cycle: see breakCycle.
 func (g *graph) sorted() []*node {
 	all := make([]*node, 0, len(g.nodes))
 	for _, n := range g.nodes {
@@ -116,7 +112,6 @@ func (g *graph) sorted() []*node {
 	}
 	out := make([]*node, 0, len(all))
 	remaining := len(all)
-	next := 0 // all[:next] are done or were picked to break cycles
 	pendingTables := 0
 	for _, n := range all {
 		if n.rank == rankTable {
@@ -132,7 +127,7 @@ func (g *graph) sorted() []*node {
 			}
 		}
 		if h.Len() == 0 {
-			heap.Push(h, g.breakCycle(all, &next))
+			heap.Push(h, breakCycle(all))
 		}
 		n := heap.Pop(h).(*node)
 		if n.done {
@@ -174,21 +169,126 @@ func releaseSoftTable(all []*node) *node {
 	return nil
 }
 
-func (g *graph) breakCycle(all []*node, next *int) *node {
-	for *next < len(all) && all[*next].done {
-		*next++
+// breakCycle releases one node when every remaining node waits on another.
+// It looks only at the cycles nothing else holds back (the strongly
+// connected components of the waiting nodes that wait on no node outside
+// themselves), because releasing a node that merely waits on a cycle would
+// put it before what it reads. In the component holding the smallest such
+// node it releases the smallest node that waits only on soft edges (FK
+// parents, which post-data creates anyway, or names found in module text,
+// which may be false positives); failing that, the smallest node (a true
+// expression-dependency cycle, which SQL Server itself resolved by deferred
+// name resolution).
+func breakCycle(all []*node) *node {
+	var waiting []*node
+	for _, n := range all {
+		if !n.done {
+			waiting = append(waiting, n)
+		}
 	}
-	for _, n := range all[*next:] {
-		if !n.done && n.hardPending == 0 {
+	if len(waiting) == 0 {
+		panic("ddl: breakCycle called with no remaining node")
+	}
+	comp := components(waiting)
+	held := make([]bool, len(waiting)) // component waits on a node outside it
+	for _, n := range waiting {
+		for _, e := range n.dependents {
+			if !e.to.done && comp[e.to] != comp[n] {
+				held[comp[e.to]] = true
+			}
+		}
+	}
+	// waiting is in lessNode order, so the first node of a free component
+	// is its smallest and that component holds the smallest free node.
+	free := -1
+	for _, n := range waiting {
+		if !held[comp[n]] {
+			free = comp[n]
+			break
+		}
+	}
+	for _, n := range waiting {
+		if comp[n] == free && n.hardPending == 0 {
 			n.softPending = 0
 			return n
 		}
 	}
-	for _, n := range all[*next:] {
-		if !n.done {
+	for _, n := range waiting {
+		if comp[n] == free {
 			n.hardPending, n.softPending = 0, 0
 			return n
 		}
 	}
-	panic("ddl: breakCycle called with no remaining node")
+	panic("ddl: a graph of waiting nodes without a free component")
+}
+
+// components numbers the strongly connected components of nodes along the
+// edges from a node to the nodes that wait on it (Tarjan's algorithm,
+// iterative so that a long chain cannot exhaust the stack). Edges to done
+// nodes are ignored.
+func components(nodes []*node) map[*node]int {
+	const unvisited = -1
+	index := make(map[*node]int, len(nodes))
+	low := make(map[*node]int, len(nodes))
+	onStack := make(map[*node]bool, len(nodes))
+	comp := make(map[*node]int, len(nodes))
+	for _, n := range nodes {
+		index[n] = unvisited
+	}
+	var stack []*node
+	next, ncomp := 0, 0
+	type frame struct {
+		n    *node
+		edge int
+	}
+	for _, root := range nodes {
+		if index[root] != unvisited {
+			continue
+		}
+		calls := []frame{{n: root}}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(calls) > 0 {
+			f := &calls[len(calls)-1]
+			if f.edge < len(f.n.dependents) {
+				w := f.n.dependents[f.edge].to
+				f.edge++
+				if w.done {
+					continue
+				}
+				if index[w] == unvisited {
+					index[w], low[w] = next, next
+					next++
+					stack = append(stack, w)
+					onStack[w] = true
+					calls = append(calls, frame{n: w})
+				} else if onStack[w] && index[w] < low[f.n] {
+					low[f.n] = index[w]
+				}
+				continue
+			}
+			n := f.n
+			calls = calls[:len(calls)-1]
+			if len(calls) > 0 {
+				if p := calls[len(calls)-1].n; low[n] < low[p] {
+					low[p] = low[n]
+				}
+			}
+			if low[n] == index[n] {
+				for {
+					w := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[w] = false
+					comp[w] = ncomp
+					if w == n {
+						break
+					}
+				}
+				ncomp++
+			}
+		}
+	}
+	return comp
 }
