@@ -229,24 +229,18 @@ func (b *builder) orderObjects() {
 			g.add(m.QName, rankFunction, m)
 		}
 	}
-	deps := map[edgeKey]bool{}
+	deps := dependencies{}
 	for _, d := range b.db.Dependencies {
-		deps[edgeKey{d.Referencing, d.Referenced}] = false
+		deps.add(d.Referencing, d.Referenced, hard)
 	}
 	for _, t := range b.db.Tables {
 		for _, fk := range t.ForeignKeys {
-			k := edgeKey{t.QName, fk.References}
-			if _, hard := deps[k]; !hard {
-				deps[k] = true
-			}
+			deps.add(t.QName, fk.References, soft)
 		}
 		// A temporal table's history table is created first, so that the
 		// pair appears in a stable order.
 		if t.Temporal != nil {
-			k := edgeKey{t.QName, t.Temporal.History}
-			if _, hard := deps[k]; !hard {
-				deps[k] = true
-			}
+			deps.add(t.QName, t.Temporal.History, soft)
 		}
 	}
 	// A synonym must exist before a view that reads through it, and its
@@ -254,10 +248,12 @@ func (b *builder) orderObjects() {
 	// used: base_object_name is [schema].[name] for local targets.
 	for _, s := range b.db.Synonyms {
 		if schema, name, rest, err := tsql.ParseName(s.Target); err == nil && rest == "" && schema != "" {
-			deps[edgeKey{s.QName, model.QName{Schema: schema, Name: name}}] = false
+			deps.add(s.QName, model.QName{Schema: schema, Name: name}, hard)
 		}
 	}
-	b.nameDependencies(g, deps)
+	idx := newNameIndex(g)
+	b.columnFunctionDependencies(g, idx, deps)
+	b.nameDependencies(g, idx, deps)
 	g.edges(deps)
 	b.order = g.sorted()
 }

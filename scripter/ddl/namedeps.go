@@ -13,15 +13,10 @@ import (
 // existed, through dynamic SQL or on engines that do not maintain it
 // (Babelfish returns no rows), and a view created before what it reads fails
 // the restore. Names in text can also be false positives (a column or alias
-// spelled like a table), so these edges are soft: they order objects when
-// they can and give way in a cycle, where catalog dependencies, which are
-// true, do not.
-func (b *builder) nameDependencies(g *graph, deps map[edgeKey]bool) {
-	keys := make([]model.QName, 0, len(g.nodes))
-	for k := range g.nodes {
-		keys = append(keys, k)
-	}
-	idx := newNameIndex(keys)
+// spelled like a table), so these edges give way in a cycle where catalog
+// dependencies, which are true, do not: a schema-qualified name is a soft
+// edge, a one-part name (the usual column or alias) a weak one.
+func (b *builder) nameDependencies(g *graph, idx *nameIndex, deps dependencies) {
 	for _, n := range g.nodes {
 		m, ok := n.obj.(*model.Module)
 		if !ok || m.Definition == nil {
@@ -35,15 +30,52 @@ func (b *builder) nameDependencies(g *graph, deps map[edgeKey]bool) {
 			if g.nodes[to].rank == rankProcedure && n.rank != rankProcedure {
 				continue // views and functions cannot call procedures: a false positive
 			}
-			k := edgeKey{m.QName, to}
-			if _, known := deps[k]; !known {
-				deps[k] = true
+			s := soft
+			if ref.schema == "" {
+				s = weak
+			}
+			deps.add(m.QName, to, s)
+		}
+	}
+}
+
+// columnFunctionDependencies makes a table wait for the functions its
+// defaults and computed columns call, which sys.sql_expression_dependencies
+// reports only where the engine maintains it. A scalar function call needs
+// a schema-qualified name, and a column expression names nothing else
+// schema-qualified, so such a name that resolves to a function is a call:
+// these edges are hard, which keeps the table out of the early release of
+// tables held back only by foreign keys.
+func (b *builder) columnFunctionDependencies(g *graph, idx *nameIndex, deps dependencies) {
+	for _, n := range g.nodes {
+		t, ok := n.obj.(*model.Table)
+		if !ok {
+			continue
+		}
+		for _, c := range t.Columns {
+			var exprs []string
+			if c.Default != nil {
+				exprs = append(exprs, c.Default.Definition)
+			}
+			if c.Computed != nil {
+				exprs = append(exprs, c.Computed.Definition)
+			}
+			for _, e := range exprs {
+				for _, ref := range scanNameRefs(e, true) {
+					if ref.schema == "" {
+						continue
+					}
+					to, ok := idx.resolve(ref, b.db.Name, t.Schema)
+					if ok && g.nodes[to].rank == rankFunction {
+						deps.add(t.QName, to, hard)
+					}
+				}
 			}
 		}
 	}
 }
 
-// nameIndex finds objects by name the way SQL Server's default collation
+// nameIndex finds the objects of a graph by name the way SQL Server's default collation
 // compares names: case-insensitively. In a database with a case-sensitive
 // collation two objects may differ only in case; the exact spelling wins,
 // else the binary-smallest, so the choice never depends on input order.
@@ -58,8 +90,11 @@ func foldQName(schema, name string) model.QName {
 	return model.QName{Schema: foldName(schema), Name: foldName(name)}
 }
 
-func newNameIndex(keys []model.QName) *nameIndex {
-	sorted := append([]model.QName(nil), keys...)
+func newNameIndex(g *graph) *nameIndex {
+	sorted := make([]model.QName, 0, len(g.nodes))
+	for k := range g.nodes {
+		sorted = append(sorted, k)
+	}
 	sort.Slice(sorted, func(i, j int) bool {
 		if sorted[i].Schema != sorted[j].Schema {
 			return sorted[i].Schema < sorted[j].Schema

@@ -26,16 +26,42 @@ type node struct {
 	rank int
 	obj  any // *model.Table, *model.Synonym or *model.Module
 
-	hardPending int // unresolved expression dependencies
-	softPending int // unresolved FK parents (cycles may break these)
-	dependents  []edge
-	done        bool
-	index       int // position in the ready heap
+	pending    [strengths]int // unfinished objects this one waits on, by edge strength
+	dependents []edge
+	done       bool
+	index      int // position in the ready heap
 }
 
+// strength says how sure an edge is, and so which edges give way first
+// when the graph has a cycle.
+type strength int
+
+const (
+	// weak: a one-part name in module text, which may as well be a column
+	// or an alias spelled like an object.
+	weak strength = iota
+	// soft: an FK parent (FKs are created in post-data, so the order is
+	// only for reading) or a schema-qualified name in module text.
+	soft
+	// hard: a catalog expression dependency, a synonym's target, a
+	// function a column calls.
+	hard
+	strengths
+)
+
 type edge struct {
-	to   *node
-	soft bool
+	to       *node
+	strength strength
+}
+
+// ready reports whether n waits on nothing.
+func (n *node) ready() bool { return n.pending == [strengths]int{} }
+
+// releaseBelow stops n waiting on edges weaker than limit.
+func (n *node) releaseBelow(limit strength) {
+	for s := weak; s < limit; s++ {
+		n.pending[s] = 0
+	}
 }
 
 func lessNode(a, b *node) bool {
@@ -75,23 +101,28 @@ func (g *graph) add(key model.QName, rank int, obj any) {
 	g.nodes[key] = &node{key: key, rank: rank, obj: obj}
 }
 
-// edge records that from needs to (from depends on to). Edges to objects not
-// in the graph (filtered out, cross-database, system objects) and
-// self-references are ignored. A hard edge wins over a soft one.
+// edgeKey says that from needs to (from depends on to).
 type edgeKey struct{ from, to model.QName }
 
-func (g *graph) edges(deps map[edgeKey]bool) {
-	for k, soft := range deps {
+// dependencies collects edges; one found twice keeps its strongest kind.
+type dependencies map[edgeKey]strength
+
+func (d dependencies) add(from, to model.QName, s strength) {
+	if old, ok := d[edgeKey{from, to}]; !ok || s > old {
+		d[edgeKey{from, to}] = s
+	}
+}
+
+// edges links the nodes. Edges to objects not in the graph (filtered out,
+// cross-database, system objects) and self-references are ignored.
+func (g *graph) edges(deps dependencies) {
+	for k, s := range deps {
 		from, to := g.nodes[k.from], g.nodes[k.to]
 		if from == nil || to == nil || from == to {
 			continue
 		}
-		to.dependents = append(to.dependents, edge{to: from, soft: soft})
-		if soft {
-			from.softPending++
-		} else {
-			from.hardPending++
-		}
+		to.dependents = append(to.dependents, edge{to: from, strength: s})
+		from.pending[s]++
 	}
 }
 
@@ -106,7 +137,7 @@ func (g *graph) sorted() []*node {
 
 	h := &readyHeap{}
 	for _, n := range all {
-		if n.hardPending == 0 && n.softPending == 0 {
+		if n.ready() {
 			heap.Push(h, n)
 		}
 	}
@@ -144,12 +175,8 @@ func (g *graph) sorted() []*node {
 			if d.done {
 				continue
 			}
-			if e.soft {
-				d.softPending--
-			} else {
-				d.hardPending--
-			}
-			if d.hardPending == 0 && d.softPending == 0 {
+			d.pending[e.strength]--
+			if d.ready() {
 				heap.Push(h, d)
 			}
 		}
@@ -161,8 +188,8 @@ func (g *graph) sorted() []*node {
 // parents, with those waits cleared, or nil.
 func releaseSoftTable(all []*node) *node {
 	for _, n := range all {
-		if !n.done && n.rank == rankTable && n.hardPending == 0 && n.softPending > 0 {
-			n.softPending = 0
+		if !n.done && n.rank == rankTable && n.pending[hard] == 0 && !n.ready() {
+			n.releaseBelow(hard)
 			return n
 		}
 	}
@@ -174,9 +201,8 @@ func releaseSoftTable(all []*node) *node {
 // connected components of the waiting nodes that wait on no node outside
 // themselves), because releasing a node that merely waits on a cycle would
 // put it before what it reads. In the component holding the smallest such
-// node it releases the smallest node that waits only on soft edges (FK
-// parents, which post-data creates anyway, or names found in module text,
-// which may be false positives); failing that, the smallest node (a true
+// node it releases the smallest node that waits only on weak edges, failing
+// that only on weak and soft ones, failing that the smallest node (a true
 // expression-dependency cycle, which SQL Server itself resolved by deferred
 // name resolution).
 func breakCycle(all []*node) *node {
@@ -207,16 +233,19 @@ func breakCycle(all []*node) *node {
 			break
 		}
 	}
-	for _, n := range waiting {
-		if comp[n] == free && n.hardPending == 0 {
-			n.softPending = 0
-			return n
-		}
-	}
-	for _, n := range waiting {
-		if comp[n] == free {
-			n.hardPending, n.softPending = 0, 0
-			return n
+	for limit := soft; limit <= strengths; limit++ {
+		for _, n := range waiting {
+			if comp[n] != free {
+				continue
+			}
+			waitsOnlyBelow := true
+			for s := limit; s < strengths; s++ {
+				waitsOnlyBelow = waitsOnlyBelow && n.pending[s] == 0
+			}
+			if waitsOnlyBelow {
+				n.releaseBelow(limit)
+				return n
+			}
 		}
 	}
 	panic("ddl: a graph of waiting nodes without a free component")
