@@ -79,7 +79,8 @@ func settingStatements(text string) (out []setting, ok bool) {
 			if !plainWord(value) {
 				return nil, false
 			}
-			for _, opt := range strings.Split(strings.Join(words[1:len(words)-1], ""), ",") {
+			for _, opt := range strings.Split(strings.Join(words[1:len(words)-1], " "), ",") {
+				opt = strings.TrimSpace(opt)
 				if !plainWord(opt) || strings.EqualFold(opt, "IDENTITY_INSERT") {
 					return nil, false
 				}
