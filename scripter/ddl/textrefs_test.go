@@ -2,7 +2,9 @@ package ddl
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestScanNameRefsReadsEveryIdentifierForm(t *testing.T) {
@@ -39,4 +41,38 @@ func TestScanNameRefsReadsEveryIdentifierForm(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzScanNameRefsFindsABracketedName: whatever text comes before it, a
+// [bracketed] name after a line break (which ends any -- comment) is found
+// as written, unless the text leaves a string, quoted name or block comment
+// open; and scanning never panics.
+func FuzzScanNameRefsFindsABracketedName(f *testing.F) {
+	for _, s := range [][2]string{
+		{"SELECT x FROM ", "Order Details"},
+		{"-- comment ", "a]]b"},
+		{"/* a */ N'x' ", "dbo"},
+		{"'open", "t"},
+		{"/* open", "t"},
+		{"\"open", "t"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, prefix, name string) {
+		if name == "" || !utf8.ValidString(name) {
+			t.Skip("a name is non-empty text")
+		}
+		refs := scanNameRefs(prefix+"\n["+strings.ReplaceAll(name, "]", "]]")+"]", true)
+		for _, r := range refs {
+			if r.name == "" {
+				t.Fatalf("empty name in %+v", refs)
+			}
+		}
+		if open := scanNameRefs(prefix+"\nsentinel_x", true); len(open) == 0 || open[len(open)-1] != (nameRef{name: "sentinel_x"}) {
+			return // prefix leaves a construct open (or ends in a dot that joins the names)
+		}
+		if len(refs) == 0 || refs[len(refs)-1].name != name {
+			t.Fatalf("prefix %q: [%s] not found last in %+v", prefix, name, refs)
+		}
+	})
 }
