@@ -22,6 +22,11 @@ type session struct {
 
 // observe records the settings of a batch that ran successfully.
 func (s *session) observe(text string) {
+	// Most batches are rows or DDL: look at the first word before parsing.
+	w := words{text: text}
+	if first := w.next(); !strings.EqualFold(first, "SET") && !strings.EqualFold(first, "USE") {
+		return
+	}
 	stmts, ok := settingStatements(text)
 	if !ok {
 		return
