@@ -245,7 +245,7 @@ func (rs *restorer) retry(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			err := rs.rerun(ctx, a, &current)
+			run, err := rs.rerun(ctx, a, &current)
 			switch {
 			case err == nil:
 			case ctx.Err() != nil:
@@ -256,7 +256,7 @@ func (rs *restorer) retry(ctx context.Context) error {
 			default:
 				// It got past the missing object and failed on
 				// something else: a real failure.
-				if be := rs.fail(newBatchError(a.number, a.batch, 1, err)); be != nil {
+				if be := rs.fail(newBatchError(a.number, a.batch, run, err)); be != nil {
 					return be
 				}
 			}
@@ -278,16 +278,16 @@ func (rs *restorer) retry(ctx context.Context) error {
 }
 
 // rerun runs a set-aside batch under the session settings it first ran
-// under, restoring them first when the connection has others.
-func (rs *restorer) rerun(ctx context.Context, a *setAside, current *string) error {
+// under, restoring them first when the connection has others. It returns
+// the run (GO n) that failed.
+func (rs *restorer) rerun(ctx context.Context, a *setAside, current *string) (int, error) {
 	if a.session != *current && a.session != "" {
 		if _, err := rs.ex.ExecContext(ctx, a.session); err != nil {
-			return err
+			return 1, err
 		}
 		*current = a.session
 	}
-	_, err := rs.run(ctx, a.text, a.batch.Repeat)
-	return err
+	return rs.run(ctx, a.text, a.batch.Repeat)
 }
 
 // lineNoError is implemented by go-mssqldb's Error (SQLErrorLineNo): the
