@@ -244,3 +244,22 @@ func TestOrder_WithoutCatalogDependenciesTheFixturesStillRestoreInOrder(t *testi
 		})
 	}
 }
+
+// A module's CREATE statement names the module, in any case, and a
+// recursive procedure calls itself: neither is a dependency.
+func TestNameDependencies_AModuleNeverDependsOnItself(t *testing.T) {
+	db := &model.Database{Modules: []*model.Module{
+		textModule(model.KindProcedure, dbo("Walk"), "CREATE PROCEDURE DBO.WALK @n int AS IF @n > 0 EXEC [dbo].[walk] @n - 1; SELECT * FROM dbo.Tree"),
+		view("dbo", "Tree", "CREATE VIEW [DBO].[TREE] AS SELECT 1 AS walk"),
+	}}
+	b := &builder{db: db}
+	g := newGraph()
+	g.add(dbo("Walk"), rankProcedure, db.Modules[0])
+	g.add(dbo("Tree"), rankView, db.Modules[1])
+	deps := dependencies{}
+	b.nameDependencies(g, newNameIndex(g), deps)
+	want := dependencies{{from: dbo("Walk"), to: dbo("Tree")}: soft}
+	if !reflect.DeepEqual(deps, want) {
+		t.Errorf("dependencies %v, want %v", deps, want)
+	}
+}
