@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
-	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
 // Script is a database scripted into objects in restore order. Build it once
@@ -244,14 +243,17 @@ func (b *builder) orderObjects() {
 		}
 	}
 	// A synonym must exist before a view that reads through it, and its
-	// target (when it is a local two-part name) before the synonym is
-	// used: base_object_name is [schema].[name] for local targets.
+	// target (when it is in this database) before the synonym is used:
+	// base_object_name is [schema].[name], or [db].[schema].[name] when
+	// the synonym was created with a three-part name.
+	idx := newNameIndex(g)
 	for _, s := range b.db.Synonyms {
-		if schema, name, rest, err := tsql.ParseName(s.Target); err == nil && rest == "" && schema != "" {
-			deps.add(s.QName, model.QName{Schema: schema, Name: name}, hard)
+		if refs := scanNameRefs(s.Target, true); len(refs) == 1 && refs[0].schema != "" {
+			if to, ok := idx.resolve(refs[0], b.db.Name, s.Schema); ok {
+				deps.add(s.QName, to, hard)
+			}
 		}
 	}
-	idx := newNameIndex(g)
 	b.columnFunctionDependencies(g, idx, deps)
 	b.nameDependencies(g, idx, deps)
 	g.edges(deps)

@@ -263,3 +263,19 @@ func TestNameDependencies_AModuleNeverDependsOnItself(t *testing.T) {
 		t.Errorf("dependencies %v, want %v", deps, want)
 	}
 }
+
+func TestOrder_SynonymWithAThreePartTargetInTheDumpedDatabase(t *testing.T) {
+	db := func(target string) func() *model.Database {
+		return func() *model.Database {
+			return &model.Database{
+				Name:     "Shop",
+				Synonyms: []*model.Synonym{{QName: dbo("s"), Target: target}},
+				Modules:  []*model.Module{view("dbo", "z", "CREATE VIEW dbo.z AS SELECT 1 AS x")},
+			}
+		}
+	}
+	expectOrder(t, db("[Shop].[dbo].[z]"), "dbo.z", "dbo.s")
+	expectOrder(t, db("[dbo].[Z]"), "dbo.z", "dbo.s")
+	expectOrder(t, db("[Archive].[dbo].[z]"), "dbo.s", "dbo.z")
+	expectOrder(t, db("[srv].[Shop].[dbo].[z]"), "dbo.s", "dbo.z")
+}
