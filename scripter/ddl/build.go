@@ -229,34 +229,34 @@ func (b *builder) orderObjects() {
 			g.add(m.QName, rankFunction, m)
 		}
 	}
-	deps := map[edgeKey]bool{}
+	deps := dependencies{}
 	for _, d := range b.db.Dependencies {
-		deps[edgeKey{d.Referencing, d.Referenced}] = false
+		deps.add(d.Referencing, d.Referenced, hard)
 	}
 	for _, t := range b.db.Tables {
 		for _, fk := range t.ForeignKeys {
-			k := edgeKey{t.QName, fk.References}
-			if _, hard := deps[k]; !hard {
-				deps[k] = true
-			}
+			deps.add(t.QName, fk.References, soft)
 		}
 		// A temporal table's history table is created first, so that the
 		// pair appears in a stable order.
 		if t.Temporal != nil {
-			k := edgeKey{t.QName, t.Temporal.History}
-			if _, hard := deps[k]; !hard {
-				deps[k] = true
-			}
+			deps.add(t.QName, t.Temporal.History, soft)
 		}
 	}
 	// A synonym must exist before a view that reads through it, and its
-	// target (when it is a local two-part name) before the synonym is
-	// used: base_object_name is [schema].[name] for local targets.
+	// target (when it is in this database) before the synonym is used:
+	// base_object_name is [schema].[name], or [db].[schema].[name] when
+	// the synonym was created with a three-part name.
+	idx := newNameIndex(g)
 	for _, s := range b.db.Synonyms {
-		if schema, name, rest, err := tsql.ParseName(s.Target); err == nil && rest == "" && schema != "" {
-			deps[edgeKey{s.QName, model.QName{Schema: schema, Name: name}}] = false
+		if refs := scanNameRefs(s.Target, true); len(refs) == 1 && refs[0].schema != "" {
+			if to, ok := idx.resolve(refs[0], b.db.Name, s.Schema); ok {
+				deps.add(s.QName, to, hard)
+			}
 		}
 	}
+	b.columnFunctionDependencies(g, idx, deps)
+	b.nameDependencies(g, idx, deps)
 	g.edges(deps)
 	b.order = g.sorted()
 }

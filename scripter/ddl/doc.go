@@ -26,6 +26,23 @@
 //
 // Decisions a reader of the output should know:
 //
+//   - Restore order of tables, synonyms, functions, views and procedures
+//     follows sys.sql_expression_dependencies (Database.Dependencies), FK
+//     parents, synonym targets, the functions column defaults and computed
+//     columns call, and the names module text references (textrefs.go:
+//     plain, [bracketed] and "quoted" one-, two- and three-part names outside
+//     comments and string literals, a three-part one only when it names the
+//     dumped database, resolved case-insensitively in the module's schema
+//     then dbo). The catalog misses references made before the object
+//     existed and Babelfish keeps none; a name in text may be a column or
+//     an alias spelled like an object. So edges have strengths: hard
+//     (catalog, synonym target, a function a column calls), soft (FK
+//     parents, schema-qualified names in text) and weak (one-part names in
+//     text). A cycle is broken inside a cycle nothing else holds back,
+//     releasing the smallest object that waits only on weak edges, else only
+//     on weak and soft ones, else the smallest; the order never depends on
+//     the order of the model's slices. What only dynamic SQL names is left to
+//     the retry of sqlbatch.Restore.
 //   - Temporal tables: the history table is an ordinary table in pre-data;
 //     the current table is created with its period columns as plain columns
 //     (no PERIOD, no GENERATED ALWAYS) so the data section can load the exact

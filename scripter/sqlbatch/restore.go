@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,14 +18,19 @@ type RestoreOptions struct {
 	// ContinueOnError runs the remaining batches after a failed one (like
 	// sqlcmd without -b). Restore still returns an error when any failed.
 	ContinueOnError bool
-	// Progress, when set, is called after each batch.
+	// RetryPasses bounds the passes over batches set aside because an
+	// object they name did not exist yet (see Restore): 0 means
+	// DefaultRetryPasses, a negative number sets nothing aside.
+	RetryPasses int
+	// Progress, when set, is called after each batch, retries included.
 	Progress func(RestoreProgress)
 }
 
 // RestoreProgress is reported after each batch.
 type RestoreProgress struct {
-	Batches int   // batches run so far (a GO n batch counts once)
+	Batches int   // batches run so far (a GO n batch counts once; a retry does not count again)
 	Failed  int   // of which failed
+	Retried int   // of which were set aside and run again after the rest
 	Line    int   // script lines read so far
 	Bytes   int64 // batch text bytes run so far
 }
@@ -32,9 +39,14 @@ type RestoreProgress struct {
 type RestoreStats struct {
 	Batches int
 	Failed  int
+	// Retried counts the batches set aside because an object they name
+	// did not exist yet and run again after the rest of the script; those
+	// that still failed are also in Failed.
+	Retried int
 	Lines   int
 	Bytes   int64
-	// Errors holds the first MaxRecordedErrors batch errors (ContinueOnError).
+	// Errors holds the first MaxRecordedErrors batch errors
+	// (ContinueOnError), in script order.
 	Errors []*BatchError
 	// VariableBatches counts batches with $(name) references that sqlcmd
 	// would have substituted (Restore runs them verbatim).
@@ -84,33 +96,72 @@ var ErrBatchesFailed = errors.New("sqlbatch: batches failed")
 // sent verbatim as a plain SQL batch (no parameters, no $(var) substitution).
 // The first failing batch stops the restore unless opts.ContinueOnError.
 //
+// A batch that creates a view, procedure, function or trigger and fails
+// only because an object it names does not exist yet (SQL Server error 208
+// and the others in retry.go) is set aside, and so is any later batch that
+// fails the same way while batches are set aside (an extended property, an
+// index or a permission on a view set aside). After the rest of the script
+// they run again, in script order and each under the SET options it first
+// ran under, pass after pass until a pass creates nothing or
+// opts.RetryPasses passes have run; what still fails is reported as a
+// BatchError naming the batch's own number and line. So a script whose
+// order the catalog got wrong (sys.sql_expression_dependencies is
+// incomplete, and empty on Babelfish) still restores.
+//
 // db must come from go-mssqldb's "sqlserver" driver name or its
 // NewConnector: the legacy "mssql" name rewrites ?, $1 and :1 in query text.
 func Restore(ctx context.Context, db *sql.DB, r io.Reader, opts RestoreOptions) (RestoreStats, error) {
-	var st RestoreStats
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return st, fmt.Errorf("sqlbatch: connect: %w", err)
+		return RestoreStats{}, fmt.Errorf("sqlbatch: connect: %w", err)
 	}
 	defer conn.Close()
+	return restore(ctx, conn, r, opts)
+}
+
+// execer runs one batch on the restore's connection; *sql.Conn is one.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// setAside is a batch that failed because an object did not exist yet.
+type setAside struct {
+	number  int    // its batch number
+	batch   Batch  // as split
+	text    string // as sent
+	session string // the session settings it first ran under
+	err     error  // its latest error
+}
+
+// restorer is the state of one restore.
+type restorer struct {
+	ex      execer
+	opts    RestoreOptions
+	st      RestoreStats
+	session session
+	aside   []*setAside
+	first   *BatchError // the failed batch with the lowest number
+}
+
+func restore(ctx context.Context, ex execer, r io.Reader, opts RestoreOptions) (RestoreStats, error) {
+	rs := &restorer{ex: ex, opts: opts}
 	sp := NewSplitter(r)
-	var firstErr *BatchError
 	for {
 		if err := ctx.Err(); err != nil {
-			return st, err
+			return rs.st, err
 		}
 		b, err := sp.Next()
-		st.Lines = sp.Line()
+		rs.st.Lines = sp.Line()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return st, err
+			return rs.st, err
 		}
-		st.Batches++
-		st.Bytes += int64(len(b.Text))
+		rs.st.Batches++
+		rs.st.Bytes += int64(len(b.Text))
 		if len(b.Variables) > 0 {
-			st.VariableBatches++
+			rs.st.VariableBatches++
 		}
 		text := b.Text
 		if bareName(text) {
@@ -118,33 +169,125 @@ func Restore(ctx context.Context, db *sql.DB, r io.Reader, opts RestoreOptions) 
 			// not as a batch; a newline keeps it a batch, as sqlcmd sends it.
 			text += "\n"
 		}
-		for run := 1; run <= b.Repeat; run++ {
-			if _, err := conn.ExecContext(ctx, text); err != nil {
-				if ctx.Err() != nil {
-					return st, ctx.Err()
-				}
-				be := newBatchError(st.Batches, b, run, err)
-				st.Failed++
-				if !opts.ContinueOnError {
-					return st, be
-				}
-				if firstErr == nil {
-					firstErr = be
-				}
-				if len(st.Errors) < MaxRecordedErrors {
-					st.Errors = append(st.Errors, be)
-				}
-				break
+		run, err := rs.run(ctx, text, b.Repeat)
+		switch {
+		case err == nil:
+			rs.session.observe(b.Text)
+		case ctx.Err() != nil:
+			return rs.st, ctx.Err()
+		case run == 1 && opts.RetryPasses >= 0 && (len(rs.aside) > 0 || createsModule(b.Text)) && missingObject(err):
+			rs.aside = append(rs.aside, &setAside{number: rs.st.Batches, batch: b, text: text, session: rs.session.batch(), err: err})
+		default:
+			if be := rs.fail(newBatchError(rs.st.Batches, b, run, err)); be != nil {
+				return rs.st, be
 			}
 		}
-		if opts.Progress != nil {
-			opts.Progress(RestoreProgress{Batches: st.Batches, Failed: st.Failed, Line: st.Lines, Bytes: st.Bytes})
+		rs.progress()
+	}
+	if err := rs.retry(ctx); err != nil {
+		return rs.st, err
+	}
+	if rs.first != nil {
+		return rs.st, fmt.Errorf("%w: %d of %d; first: %w", ErrBatchesFailed, rs.st.Failed, rs.st.Batches, rs.first)
+	}
+	return rs.st, nil
+}
+
+// run runs text repeat times (GO n) and returns the run that failed.
+func (rs *restorer) run(ctx context.Context, text string, repeat int) (int, error) {
+	for run := 1; run <= repeat; run++ {
+		if _, err := rs.ex.ExecContext(ctx, text); err != nil {
+			return run, err
 		}
 	}
-	if firstErr != nil {
-		return st, fmt.Errorf("%w: %d of %d; first: %w", ErrBatchesFailed, st.Failed, st.Batches, firstErr)
+	return 0, nil
+}
+
+// fail records a failed batch; it returns be when the restore stops there.
+func (rs *restorer) fail(be *BatchError) *BatchError {
+	rs.st.Failed++
+	if !rs.opts.ContinueOnError {
+		return be
 	}
-	return st, nil
+	if rs.first == nil || be.Batch < rs.first.Batch {
+		rs.first = be
+	}
+	// Batches set aside fail after later ones: keep Errors in script order.
+	i := sort.Search(len(rs.st.Errors), func(i int) bool { return rs.st.Errors[i].Batch > be.Batch })
+	rs.st.Errors = slices.Insert(rs.st.Errors, i, be)
+	if len(rs.st.Errors) > MaxRecordedErrors {
+		rs.st.Errors = rs.st.Errors[:MaxRecordedErrors]
+	}
+	return nil
+}
+
+func (rs *restorer) progress() {
+	if rs.opts.Progress != nil {
+		rs.opts.Progress(RestoreProgress{Batches: rs.st.Batches, Failed: rs.st.Failed, Retried: rs.st.Retried, Line: rs.st.Lines, Bytes: rs.st.Bytes})
+	}
+}
+
+// retry runs the batches set aside again, in script order, pass after pass
+// while a pass gets at least one through, then reports the rest as failed.
+func (rs *restorer) retry(ctx context.Context) error {
+	if len(rs.aside) == 0 {
+		return nil
+	}
+	rs.st.Retried = len(rs.aside)
+	passes := rs.opts.RetryPasses
+	if passes == 0 {
+		passes = DefaultRetryPasses
+	}
+	current := rs.session.batch() // the settings the connection has now
+	for pass := 1; pass <= passes && len(rs.aside) > 0; pass++ {
+		var still []*setAside
+		for _, a := range rs.aside {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			run, err := rs.rerun(ctx, a, &current)
+			switch {
+			case err == nil:
+			case ctx.Err() != nil:
+				return ctx.Err()
+			case missingObject(err):
+				a.err = err
+				still = append(still, a)
+			default:
+				// It got past the missing object and failed on
+				// something else: a real failure.
+				if be := rs.fail(newBatchError(a.number, a.batch, run, err)); be != nil {
+					return be
+				}
+			}
+			rs.progress()
+		}
+		progressed := len(still) < len(rs.aside)
+		rs.aside = still
+		if !progressed {
+			break
+		}
+	}
+	for _, a := range rs.aside {
+		if be := rs.fail(newBatchError(a.number, a.batch, 1, a.err)); be != nil {
+			return be
+		}
+	}
+	rs.aside = nil
+	return nil
+}
+
+// rerun runs a set-aside batch under the session settings it first ran
+// under, restoring them first when the connection has others. It returns
+// the run (GO n) that failed.
+func (rs *restorer) rerun(ctx context.Context, a *setAside, current *string) (int, error) {
+	if a.session != *current && a.session != "" {
+		if _, err := rs.ex.ExecContext(ctx, a.session); err != nil {
+			return 1, err
+		}
+		*current = a.session
+	}
+	return rs.run(ctx, a.text, a.batch.Repeat)
 }
 
 // lineNoError is implemented by go-mssqldb's Error (SQLErrorLineNo): the

@@ -41,6 +41,18 @@
 // go-sqlcmd's lexer); tsql.SqlcmdSafeIdent flags names that do not.
 //
 // The splitter streams: it holds one batch in memory, never the script.
+//
+// # Restore
+//
+// Restore runs the batches on one connection. A batch creating a view,
+// procedure, function or trigger that fails only because an object it names
+// does not exist yet (error 208 and the few others listed in retry.go, and
+// Babelfish's equivalents) is set aside, with every later batch failing the
+// same way while some are set aside, and run again after the rest of the
+// script, in script order and under the SET options it first ran under,
+// for at most RestoreOptions.RetryPasses passes and only while a pass gets
+// one through. What still fails is a BatchError with the batch's own number
+// and line; RestoreStats.Retried counts the batches set aside.
 package sqlbatch
 
 import (

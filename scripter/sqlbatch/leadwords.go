@@ -1,0 +1,54 @@
+package sqlbatch
+
+import "strings"
+
+// words reads the leading keywords of a batch, skipping white space and
+// comments.
+type words struct {
+	text string
+	pos  int
+}
+
+// next returns the next run of ASCII letters, or "" at anything else.
+func (w *words) next() string {
+	for w.pos < len(w.text) {
+		c := w.text[w.pos]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			w.pos++
+		case strings.HasPrefix(w.text[w.pos:], "--"):
+			for w.pos < len(w.text) && w.text[w.pos] != '\n' {
+				w.pos++
+			}
+		case strings.HasPrefix(w.text[w.pos:], "/*"):
+			w.skipComment()
+		default:
+			start := w.pos
+			for w.pos < len(w.text) && (w.text[w.pos]|0x20 >= 'a' && w.text[w.pos]|0x20 <= 'z') {
+				w.pos++
+			}
+			return w.text[start:w.pos]
+		}
+	}
+	return ""
+}
+
+// skipComment skips a /* */ comment, nested as SQL Server nests them.
+func (w *words) skipComment() {
+	depth := 0
+	for w.pos < len(w.text) {
+		switch {
+		case strings.HasPrefix(w.text[w.pos:], "/*"):
+			depth++
+			w.pos += 2
+		case strings.HasPrefix(w.text[w.pos:], "*/"):
+			depth--
+			w.pos += 2
+			if depth == 0 {
+				return
+			}
+		default:
+			w.pos++
+		}
+	}
+}
