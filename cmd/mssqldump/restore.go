@@ -32,12 +32,9 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	args := c.Args().Slice()
-	if l.Database == "" {
-		if len(args) == 0 {
-			return errUsage("restore needs a DATABASE: mssqldump restore [options] DATABASE [FILE]")
-		}
-		l.Database, args = args[0], args[1:]
+	args, err := l.resolveDatabase(c, "mssqldump restore [options] DATABASE [FILE]")
+	if err != nil {
+		return err
 	}
 	if len(args) > 1 {
 		return errUsage("restore takes at most one FILE (got %d)", len(args))
