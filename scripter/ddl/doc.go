@@ -83,7 +83,13 @@
 //   - AddDropTable drops, at the top and in reverse restore order, every
 //     object the script creates (never an encrypted module, which it could
 //     not create again), after dropping every FK that references a dumped
-//     table and switching system versioning off.
+//     table and switching system versioning off, so the script runs again
+//     over the database it made. The FKs go in two steps: one guarded
+//     ALTER TABLE ... DROP CONSTRAINT per FK the model knows of, then a
+//     loop over sys.foreign_keys dropping one FK at a time for those from
+//     tables outside the dump (an aggregating SELECT @v += ... may assign
+//     only once). Views, schema-bound ones included, are dropped before the
+//     tables they read.
 //   - Permissions: users and roles are created at the start of pre-data
 //     (schemas name their owners); role memberships and GRANT/DENY come at
 //     the end of post-data. Without Permissions a schema owned by a
