@@ -39,6 +39,13 @@
 //     switches SYSTEM_VERSIONING off and drops the period (each step only
 //     if the existing table needs it), and the post-data SYSTEM_VERSIONING
 //     object puts period, HIDDEN and versioning back, guarded the same way.
+//     Around the rows it also switches off, per table, every FK and CHECK
+//     constraint enabled in the source (NOCHECK) and every enabled DML
+//     trigger (DISABLE), and after them switches each back on: WITH CHECK
+//     CHECK for constraints trusted in the source, WITH NOCHECK CHECK for
+//     enabled-but-untrusted ones, ENABLE TRIGGER, so rows load whatever
+//     order cyclic FKs need, no trigger rewrites them, and the trust flags
+//     end as they were (disabled ones are left alone).
 //   - Ledger tables are created with their ledger view (and its column
 //     names), their GENERATED ALWAYS ledger columns under their own names
 //     and, when updatable, their history table named in SYSTEM_VERSIONING
