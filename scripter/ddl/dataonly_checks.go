@@ -68,7 +68,7 @@ func ifExists(name model.QName, typeCode, stmt string) string {
 // constraintsOff is the pre-data object per table with enabled FKs or
 // CHECKs: NOCHECK each of them before the rows load.
 func (b *builder) constraintsOff() []Object {
-	return b.perTable(TypeConstraintsOff, "CONSTRAINTS OFF", func(t *model.Table) string {
+	return b.perTable(TypeConstraintsOff, "constraints", "CONSTRAINTS OFF", func(t *model.Table) string {
 		var st strings.Builder
 		for _, c := range enabledConstraints(t) {
 			st.WriteString(ifExists(model.QName{Schema: t.Schema, Name: c.name}, c.typeCode, noCheckConstraint(t.QName, c.name)))
@@ -80,7 +80,7 @@ func (b *builder) constraintsOff() []Object {
 // constraintsOn is the post-data object per table with enabled FKs or
 // CHECKs: each is enabled again with the trust it had in the source.
 func (b *builder) constraintsOn() []Object {
-	return b.perTable(TypeConstraintsOn, "CONSTRAINTS ON", func(t *model.Table) string {
+	return b.perTable(TypeConstraintsOn, "constraints", "CONSTRAINTS ON", func(t *model.Table) string {
 		var st strings.Builder
 		for _, c := range enabledConstraints(t) {
 			with := "WITH CHECK"
@@ -96,14 +96,14 @@ func (b *builder) constraintsOn() []Object {
 
 // triggersOff is the pre-data object per table with enabled DML triggers.
 func (b *builder) triggersOff() []Object {
-	return b.perTable(TypeTriggersOff, "TRIGGERS OFF", func(t *model.Table) string {
+	return b.perTable(TypeTriggersOff, "triggers", "TRIGGERS OFF", func(t *model.Table) string {
 		return triggerSwitch(t, "DISABLE")
 	})
 }
 
 // triggersOn is the post-data object per table with enabled DML triggers.
 func (b *builder) triggersOn() []Object {
-	return b.perTable(TypeTriggersOn, "TRIGGERS ON", func(t *model.Table) string {
+	return b.perTable(TypeTriggersOn, "triggers", "TRIGGERS ON", func(t *model.Table) string {
 		return triggerSwitch(t, "ENABLE")
 	})
 }
@@ -117,8 +117,10 @@ func triggerSwitch(t *model.Table, verb string) string {
 }
 
 // perTable makes one object of type typ per table (restore order) for which
-// body returns statements; the table's statements form one batch.
-func (b *builder) perTable(typ, title string, body func(*model.Table) string) []Object {
+// body returns statements; the table's statements form one batch. The
+// object is named what it switches (its zip file is then
+// constraints_off/<schema>.<table>.constraints.sql).
+func (b *builder) perTable(typ, what, title string, body func(*model.Table) string) []Object {
 	var out []Object
 	for _, t := range b.orderedTables() {
 		text := body(t)
@@ -128,7 +130,7 @@ func (b *builder) perTable(typ, title string, body func(*model.Table) string) []
 		var sb strings.Builder
 		header(&sb, title, qn(t.QName))
 		batch(&sb, text)
-		out = append(out, Object{Type: typ, QName: model.QName{Schema: t.Schema, Name: t.Name}, Parent: t.QName, Text: sb.String()})
+		out = append(out, Object{Type: typ, QName: model.QName{Schema: t.Schema, Name: what}, Parent: t.QName, Text: sb.String()})
 	}
 	return out
 }
