@@ -2,6 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -75,6 +78,28 @@ func TestDSNDatabaseAndAnotherPositionalIsAUsageErrorNamingBoth(t *testing.T) {
 		}
 		if strings.Contains(r.stderr, "S3cret!") {
 			t.Errorf("%v: the password appears on stderr", args)
+		}
+	}
+}
+
+// restore reaches for the server (exit 3: nothing listens) only once the
+// database is settled, and names it.
+func TestRestoreTakesTheDatabaseFromTheDSNOrTheSameFirstArgument(t *testing.T) {
+	port := closedPort(t)
+	dsn := fmt.Sprintf("sqlserver://u:S3cret!@127.0.0.1:%d?database=Sales", port)
+	file := filepath.Join(t.TempDir(), "db.sql")
+	if err := os.WriteFile(file, []byte("SELECT 1\nGO\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--dsn", dsn, "restore"},                              // script on stdin, database from the DSN
+		{"--dsn", dsn, "restore", "Sales", file},               // the same database twice
+		{"--dsn", dsn, "restore", "--database", "Sales", file}, // --database: the argument is the FILE
+	} {
+		r := mssqldump(t, nil, args...)
+		wantCode(t, r, 3)
+		if !strings.Contains(r.stderr, `database "Sales"`) {
+			t.Errorf("%v: stderr does not name database Sales:\n%s", args[2:], r.stderr)
 		}
 	}
 }
