@@ -208,13 +208,18 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 }
 
 // dataOnlyObject reports the objects a NoCreateInfo script keeps: the
-// session settings, and the batches that switch system versioning off
-// around the data of temporal tables (which SQL Server would otherwise
-// refuse: GENERATED ALWAYS period columns and the history table take no
-// inserts while versioning is on) and back on after it.
+// session settings, the batches that switch system versioning off around
+// the data of temporal tables (which SQL Server would otherwise refuse:
+// GENERATED ALWAYS period columns and the history table take no inserts
+// while versioning is on) and back on after it, and those that NOCHECK FK
+// and CHECK constraints and disable DML triggers before the rows and put
+// them back, trust included, after them (mysqldump's data-only dumps turn
+// key checks off the same way; rows in key order cannot satisfy cyclic
+// FKs).
 func dataOnlyObject(o ddl.Object) bool {
 	switch o.Type {
-	case ddl.TypeSettings, ddl.TypeVersioningOff, ddl.TypeSystemVersioning:
+	case ddl.TypeSettings, ddl.TypeVersioningOff, ddl.TypeSystemVersioning,
+		ddl.TypeConstraintsOff, ddl.TypeConstraintsOn, ddl.TypeTriggersOff, ddl.TypeTriggersOn:
 		return true
 	}
 	return false

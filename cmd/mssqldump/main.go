@@ -144,7 +144,7 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *cli.App {
 			},
 			{
 				Name: "restore", ArgsUsage: "DATABASE [FILE]",
-				Usage:        "run a script (FILE or stdin) against DATABASE, batch by batch (GO-aware, like sqlcmd -i)",
+				Usage:        "run a script (FILE or stdin: .sql, .zst, .gz, or a --format zip archive in its restore-order.txt order) against DATABASE, batch by batch (GO-aware, like sqlcmd -i)",
 				Action:       env.restore,
 				OnUsageError: usageError,
 			},

@@ -18,8 +18,12 @@ import (
 // login is where the SQL Server is and how to log in, from --dsn and the
 // connection flags (explicit flags win over the DSN's parts).
 type login struct {
-	Server         protocol.Server
-	Database       string
+	Server protocol.Server
+	// Database is the one the command works on, once resolveDatabase has
+	// weighed --database, the DSN's database and the positional arguments.
+	Database string
+	// dsnDatabase is the DSN's database=... (or initial catalog=...).
+	dsnDatabase    string
 	User, Password string
 	CredentialsRef string
 }
@@ -65,14 +69,23 @@ func (e *cliEnv) login(c *cli.Context) (*login, error) {
 	case c.IsSet("password"):
 		l.Password = c.String("password")
 	}
-	if c.IsSet("database") {
-		l.Database = c.String("database")
-	}
 	l.CredentialsRef = c.String("credentials-ref")
 	if l.CredentialsRef != "" && (l.User != "" || l.Password != "") {
 		return nil, errUsage("--credentials-ref and -u/-p both name a login; give one")
 	}
 	return l, nil
+}
+
+// resolveDatabase sets l.Database from --database, the positional
+// arguments and the DSN (see databaseArgs) and returns the remaining
+// arguments.
+func (l *login) resolveDatabase(c *cli.Context, usage string) ([]string, error) {
+	db, rest, err := databaseArgs(c.String("database"), c.IsSet("database"), l.dsnDatabase, c.Args().Slice(), usage)
+	if err != nil {
+		return nil, err
+	}
+	l.Database = db
+	return rest, nil
 }
 
 // parseDSN reads a go-mssqldb URL: sqlserver://user:pass@host:port/instance?database=DB&k=v.
@@ -104,7 +117,7 @@ func parseDSN(dsn string, l *login) error {
 		v := vs[len(vs)-1]
 		switch strings.ToLower(k) {
 		case "database", "initial catalog":
-			l.Database = v
+			l.dsnDatabase = v
 		case "user id", "uid", "user":
 			l.User = v
 		case "password", "pwd":
@@ -226,15 +239,9 @@ func (e *cliEnv) dumpRequest(c *cli.Context) (*client.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	args := c.Args().Slice()
-	var tables []string
-	switch {
-	case l.Database != "":
-		tables = args
-	case len(args) == 0:
-		return nil, errUsage("missing DATABASE: mssqldump [options] DATABASE [TABLE...]")
-	default:
-		l.Database, tables = args[0], args[1:]
+	tables, err := l.resolveDatabase(c, "mssqldump [options] DATABASE [TABLE...]")
+	if err != nil {
+		return nil, err
 	}
 	opts, err := scriptOptions(c, l.Database, tables)
 	if err != nil {

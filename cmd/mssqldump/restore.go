@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -23,6 +22,10 @@ import (
 //
 //	mssqldump restore -h HOST -u USER -p DATABASE < db.sql
 //	mssqldump restore -h HOST -u USER -p DATABASE db.sql.zst
+//	mssqldump restore -h HOST -u USER -p DATABASE db.zip
+//
+// A --format zip archive runs as its files joined in restore-order.txt
+// order, on one connection (see restoreInput).
 //
 // Unlike a dump it does not go through the agents: the restore target is
 // usually a scratch server next to the user.
@@ -32,12 +35,9 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	args := c.Args().Slice()
-	if l.Database == "" {
-		if len(args) == 0 {
-			return errUsage("restore needs a DATABASE: mssqldump restore [options] DATABASE [FILE]")
-		}
-		l.Database, args = args[0], args[1:]
+	args, err := l.resolveDatabase(c, "mssqldump restore [options] DATABASE [FILE]")
+	if err != nil {
+		return err
 	}
 	if len(args) > 1 {
 		return errUsage("restore takes at most one FILE (got %d)", len(args))
@@ -45,20 +45,15 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	if l.CredentialsRef != "" {
 		return errUsage("restore connects from this machine: give -u/-p (or --dsn), not --credentials-ref")
 	}
-	var in io.Reader = e.stdin
-	if len(args) == 1 && args[0] != "-" {
-		f, err := os.Open(args[0])
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
+	path := ""
+	if len(args) == 1 {
+		path = args[0]
 	}
-	script, closeScript, err := plainScript(in)
+	in, err := e.openRestoreInput(path)
 	if err != nil {
 		return err
 	}
-	defer closeScript()
+	defer in.Close()
 
 	connector, err := mssql.NewConnector(agent.SQLServerURL(l.Server, l.Database, l.User, l.Password,
 		map[string]string{"dial timeout": "15", "app name": "mssqldump restore"}))
@@ -76,7 +71,7 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	}
 	prog := newProgress(e.stderr, !c.Bool("quiet"))
 	defer prog.finish()
-	st, err := sqlbatch.Restore(ctx, db, script, sqlbatch.RestoreOptions{
+	st, err := sqlbatch.Restore(ctx, db, in.script, sqlbatch.RestoreOptions{
 		ContinueOnError: c.Bool("continue-on-error"),
 		Progress:        prog.restoreUpdate,
 	})
@@ -90,11 +85,28 @@ func (e *cliEnv) restore(c *cli.Context) error {
 		}
 		var be *sqlbatch.BatchError
 		if errors.As(err, &be) || errors.Is(err, sqlbatch.ErrBatchesFailed) {
-			return &exitcode.ServerError{Err: fmt.Errorf("restore into %q on %s: %w", l.Database, agent.ServerAddr(l.Server), err)}
+			return &exitcode.ServerError{Err: fmt.Errorf("restore into %q on %s: %w%s", l.Database, agent.ServerAddr(l.Server), err, in.where(be))}
 		}
-		return fmt.Errorf("restore into %q: %w", l.Database, err)
+		return archiveError(fmt.Errorf("restore into %q: %w", l.Database, err))
 	}
 	return nil
+}
+
+// where names the archive file and line of a failed batch when restoring a
+// zip, whose script lines are those of its files joined.
+func (in *restoreInput) where(be *sqlbatch.BatchError) string {
+	if in.archive == nil || be == nil {
+		return ""
+	}
+	line := be.Line
+	if be.ErrorLine > 0 {
+		line = be.ErrorLine
+	}
+	file, fileLine, ok := in.archive.Locate(line)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf(" (archive file %s, line %d)", file, fileLine)
 }
 
 // plainScript undoes zstd or gzip compression, recognized by magic bytes,

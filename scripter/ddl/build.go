@@ -55,6 +55,8 @@ func Build(db *model.Database, opts Options) *Script {
 	pre = append(pre, b.ordered()...)
 	if opts.DataOnly {
 		pre = append(pre, b.versioningOff()...)
+		pre = append(pre, b.constraintsOff()...)
+		pre = append(pre, b.triggersOff()...)
 	}
 
 	post = append(post, b.settings(PostData))
@@ -63,9 +65,15 @@ func Build(db *model.Database, opts Options) *Script {
 	post = append(post, b.foreignKeys()...)
 	post = append(post, b.checks()...)
 	post = append(post, b.disabledKeys()...)
+	if opts.DataOnly {
+		post = append(post, b.constraintsOn()...)
+	}
 	post = append(post, b.bindings()...)
 	if !opts.SkipTriggers {
 		post = append(post, b.triggers()...)
+	}
+	if opts.DataOnly {
+		post = append(post, b.triggersOn()...)
 	}
 	post = append(post, b.systemVersioning()...)
 	post = append(post, b.changeTracking()...)

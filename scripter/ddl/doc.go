@@ -56,6 +56,13 @@
 //     switches SYSTEM_VERSIONING off and drops the period (each step only
 //     if the existing table needs it), and the post-data SYSTEM_VERSIONING
 //     object puts period, HIDDEN and versioning back, guarded the same way.
+//     Around the rows it also switches off, per table, every FK and CHECK
+//     constraint enabled in the source (NOCHECK) and every enabled DML
+//     trigger (DISABLE), and after them switches each back on: WITH CHECK
+//     CHECK for constraints trusted in the source, WITH NOCHECK CHECK for
+//     enabled-but-untrusted ones, ENABLE TRIGGER, so rows load whatever
+//     order cyclic FKs need, no trigger rewrites them, and the trust flags
+//     end as they were (disabled ones are left alone).
 //   - Ledger tables are created with their ledger view (and its column
 //     names), their GENERATED ALWAYS ledger columns under their own names
 //     and, when updatable, their history table named in SYSTEM_VERSIONING
@@ -100,7 +107,13 @@
 //   - AddDropTable drops, at the top and in reverse restore order, every
 //     object the script creates (never an encrypted module, which it could
 //     not create again), after dropping every FK that references a dumped
-//     table and switching system versioning off.
+//     table and switching system versioning off, so the script runs again
+//     over the database it made. The FKs go in two steps: one guarded
+//     ALTER TABLE ... DROP CONSTRAINT per FK the model knows of, then a
+//     loop over sys.foreign_keys dropping one FK at a time for those from
+//     tables outside the dump (an aggregating SELECT @v += ... may assign
+//     only once). Views, schema-bound ones included, are dropped before the
+//     tables they read.
 //   - Permissions: users and roles are created at the start of pre-data
 //     (schemas name their owners); role memberships and GRANT/DENY come at
 //     the end of post-data. Without Permissions a schema owned by a

@@ -8,8 +8,11 @@ import (
 
 // drops removes every object the script creates, in reverse restore order
 // (AddDropTable). Foreign keys that reference a dumped table (from any
-// table, dumped or not) are dropped first, and system versioning is turned
-// off, since either would block DROP TABLE.
+// table, dumped or not; see foreignKeyDrops) are dropped first, and system
+// versioning is turned off, since either would block DROP TABLE. Views,
+// schema-bound ones included, come before the tables they read: reverse
+// restore order puts them there, and with no dependency known a view
+// ranks after every table in restore order, so before them here.
 func (b *builder) drops() []Object {
 	var sb strings.Builder
 	header(&sb, "DROP", "existing objects")
@@ -28,21 +31,8 @@ func (b *builder) drops() []Object {
 		}
 	}
 	tables := b.orderedTables()
-	if len(tables) > 0 {
-		var st strings.Builder
-		st.WriteString("DECLARE @drop nvarchar(max) = N'';\n")
-		st.WriteString("SELECT @drop += N'ALTER TABLE ' + QUOTENAME(OBJECT_SCHEMA_NAME(fk.parent_object_id)) + N'.' + QUOTENAME(OBJECT_NAME(fk.parent_object_id))\n")
-		st.WriteString("\t+ N' DROP CONSTRAINT ' + QUOTENAME(fk.name) + N';' + NCHAR(10)\n")
-		st.WriteString("FROM sys.foreign_keys AS fk\nWHERE fk.referenced_object_id IN (\n")
-		for i, t := range tables {
-			st.WriteString("\tOBJECT_ID(" + nlit(qn(t.QName)) + ")")
-			if i < len(tables)-1 {
-				st.WriteString(",")
-			}
-			st.WriteString("\n")
-		}
-		st.WriteString(");\nEXEC sys.sp_executesql @drop;")
-		batch(&sb, st.String())
+	for _, text := range b.foreignKeyDrops(tables) {
+		batch(&sb, text)
 	}
 	for _, t := range tables {
 		if t.Temporal != nil {

@@ -20,13 +20,15 @@ type Options struct {
 	SkipExtendedProperties bool
 	// Permissions scripts users, roles, role memberships and GRANT/DENY.
 	Permissions bool
-	// DataOnly is scripter's NoCreateInfo: the caller keeps only settings,
-	// TypeVersioningOff and TypeSystemVersioning objects around the data.
-	// Build then adds, for each system-versioned table, a pre-data object
-	// that switches versioning off and drops the period (so the exact period
-	// values and the history rows can be inserted into the existing tables),
-	// and scripts the post-data SYSTEM_VERSIONING objects guarded, since the
-	// target's state is not the script's to know.
+	// DataOnly is scripter's NoCreateInfo: the caller keeps only the
+	// objects scripter's dataOnlyObject names around the data. Build then adds, for
+	// each system-versioned table, a pre-data object that switches
+	// versioning off and drops the period (so the exact period values and
+	// the history rows can be inserted into the existing tables), and
+	// scripts the post-data SYSTEM_VERSIONING objects guarded, since the
+	// target's state is not the script's to know. It also adds the
+	// constraint and trigger switches of dataonly_checks.go, so that rows
+	// load whatever order cyclic FKs would need and no trigger fires.
 	DataOnly bool
 }
 
@@ -102,13 +104,19 @@ const (
 	TypeTrigger             = "trigger"
 	TypeSystemVersioning    = "system_versioning"
 	TypeVersioningOff       = "system_versioning_off"
-	TypeDefault             = "default" // stand-alone CREATE DEFAULT
-	TypeRule                = "rule"    // CREATE RULE
-	TypeBinding             = "binding" // sp_bindefault / sp_bindrule calls
-	TypeChangeTracking      = "change_tracking"
-	TypeExtendedProperty    = "extended_property"
-	TypeRoleMember          = "role_member"
-	TypePermission          = "permission"
+	// Data-only scripts only: FK and CHECK constraints NOCHECK'ed and DML
+	// triggers disabled before the rows, put back after them.
+	TypeConstraintsOff   = "constraints_off"
+	TypeConstraintsOn    = "constraints_on"
+	TypeTriggersOff      = "triggers_off"
+	TypeTriggersOn       = "triggers_on"
+	TypeDefault          = "default" // stand-alone CREATE DEFAULT
+	TypeRule             = "rule"    // CREATE RULE
+	TypeBinding          = "binding" // sp_bindefault / sp_bindrule calls
+	TypeChangeTracking   = "change_tracking"
+	TypeExtendedProperty = "extended_property"
+	TypeRoleMember       = "role_member"
+	TypePermission       = "permission"
 )
 
 // Object is one scriptable unit in restore order. Text is complete batches,

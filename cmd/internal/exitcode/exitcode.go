@@ -30,13 +30,16 @@ const (
 const Help = `EXIT CODES:
    0    success
    1    any other error
-   2    usage error (bad flag, missing DATABASE, bad URL)
+   2    usage error (bad flag, missing DATABASE, bad URL, a zip given to
+        restore that is not a --format zip archive)
    3    the dump (or restore) failed on the server side: login failed,
         missing database, permission denied, SQL Server unreachable from
         the agent, a restore batch failed
    4    timeout: the job's deadline (--timeout) passed, or the job expired
-   5    integrity: the downloaded script does not match its SHA-256;
-        nothing is written to --result-file
+   5    integrity: the downloaded script does not match its SHA-256
+        (nothing is written to --result-file), or a zip given to restore
+        is damaged (a file restore-order.txt names is missing or fails
+        its checksum)
    6    broker or blob store unreachable, or no agent fleet key published
         (needed to seal -u/-p for remote agents)
    130  interrupted (Ctrl-C); the remote job is canceled`
@@ -54,6 +57,14 @@ type ServerError struct{ Err error }
 func (e *ServerError) Error() string { return e.Err.Error() }
 func (e *ServerError) Unwrap() error { return e.Err }
 
+// IntegrityError is input that is damaged rather than wrong: a zip given
+// to restore whose restore-order.txt names a missing file, or whose file
+// fails its CRC. Exit 5, like a script failing its SHA-256.
+type IntegrityError struct{ Err error }
+
+func (e *IntegrityError) Error() string { return e.Err.Error() }
+func (e *IntegrityError) Unwrap() error { return e.Err }
+
 // Usagef returns a *UsageError with a formatted message.
 func Usagef(format string, args ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, args...)}
@@ -64,6 +75,7 @@ func For(err error) int {
 	var usage *UsageError
 	var job *client.JobError
 	var server *ServerError
+	var integrity *IntegrityError
 	switch {
 	case err == nil:
 		return OK
@@ -73,7 +85,7 @@ func For(err error) int {
 		return Interrupted
 	case errors.As(err, &server):
 		return DumpFailed
-	case errors.Is(err, client.ErrIntegrity):
+	case errors.Is(err, client.ErrIntegrity), errors.As(err, &integrity):
 		return Integrity
 	case errors.As(err, &job):
 		return forJobCode(job)

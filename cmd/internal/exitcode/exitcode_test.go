@@ -31,6 +31,7 @@ func TestEveryErrorKindHasItsDocumentedCode(t *testing.T) {
 		{"timeout", wrap(client.ErrTimeout), 4},
 		{"deadline", wrap(context.DeadlineExceeded), 4},
 		{"integrity", wrap(client.ErrIntegrity), 5},
+		{"damaged archive", wrap(&IntegrityError{Err: errors.New("restore-order.txt names a missing file")}), 5},
 		{"broker unavailable", wrap(broker.ErrUnavailable), 6},
 		{"blob unavailable", wrap(blob.ErrUnavailable), 6},
 		{"agent storage failure", wrap(&client.JobError{Status: protocol.StatusFailed, Code: protocol.ErrCodeStorage}), 6},

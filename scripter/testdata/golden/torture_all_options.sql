@@ -1,24 +1,49 @@
 -- DROP existing objects
-DECLARE @drop nvarchar(max) = N'';
-SELECT @drop += N'ALTER TABLE ' + QUOTENAME(OBJECT_SCHEMA_NAME(fk.parent_object_id)) + N'.' + QUOTENAME(OBJECT_NAME(fk.parent_object_id))
-	+ N' DROP CONSTRAINT ' + QUOTENAME(fk.name) + N';' + NCHAR(10)
-FROM sys.foreign_keys AS fk
-WHERE fk.referenced_object_id IN (
-	OBJECT_ID(N'[dbo].[AccountHistory]'),
-	OBJECT_ID(N'[dbo].[Account]'),
-	OBJECT_ID(N'[dbo].[Employee]'),
-	OBJECT_ID(N'[dbo].[Facts]'),
-	OBJECT_ID(N'[dbo].[FactsArchive]'),
-	OBJECT_ID(N'[dbo].[Heap]'),
-	OBJECT_ID(N'[dbo].[SparseProps]'),
-	OBJECT_ID(N'[sales].[Orders]'),
-	OBJECT_ID(N'[dbo].[Child]'),
-	OBJECT_ID(N'[dbo].[Parent]'),
-	OBJECT_ID(N'[dbo].[Legacy]'),
-	OBJECT_ID(N'[we]]ird ''sch'' ü].[Tab]]le "x" ü 😀]'),
-	OBJECT_ID(N'[dbo].[AllTypes]')
-);
-EXEC sys.sp_executesql @drop;
+IF OBJECT_ID(N'[dbo].[FK_Child_Parent]', N'F') IS NOT NULL
+	ALTER TABLE [dbo].[Child] DROP CONSTRAINT [FK_Child_Parent];
+IF OBJECT_ID(N'[dbo].[FK_Employee_Manager]', N'F') IS NOT NULL
+	ALTER TABLE [dbo].[Employee] DROP CONSTRAINT [FK_Employee_Manager];
+IF OBJECT_ID(N'[dbo].[FK_Legacy_Child]', N'F') IS NOT NULL
+	ALTER TABLE [dbo].[Legacy] DROP CONSTRAINT [FK_Legacy_Child];
+IF OBJECT_ID(N'[dbo].[FK_Legacy_Parent]', N'F') IS NOT NULL
+	ALTER TABLE [dbo].[Legacy] DROP CONSTRAINT [FK_Legacy_Parent];
+IF OBJECT_ID(N'[dbo].[FK_Parent_FavoriteChild]', N'F') IS NOT NULL
+	ALTER TABLE [dbo].[Parent] DROP CONSTRAINT [FK_Parent_FavoriteChild];
+IF OBJECT_ID(N'[we]]ird ''sch'' ü].[FK ]]weird'' ü]', N'F') IS NOT NULL
+	ALTER TABLE [we]]ird 'sch' ü].[Tab]]le "x" ü 😀] DROP CONSTRAINT [FK ]]weird' ü];
+GO
+DECLARE @drop nvarchar(max);
+WHILE 1 = 1
+BEGIN
+	SET @drop = NULL;
+	SELECT TOP (1) @drop = N'ALTER TABLE ' + QUOTENAME(OBJECT_SCHEMA_NAME(fk.parent_object_id)) + N'.' + QUOTENAME(OBJECT_NAME(fk.parent_object_id))
+		+ N' DROP CONSTRAINT ' + QUOTENAME(fk.name) + N';'
+	FROM sys.foreign_keys AS fk
+	WHERE fk.referenced_object_id IN (
+		OBJECT_ID(N'[dbo].[AccountHistory]'),
+		OBJECT_ID(N'[dbo].[Account]'),
+		OBJECT_ID(N'[dbo].[Employee]'),
+		OBJECT_ID(N'[dbo].[Facts]'),
+		OBJECT_ID(N'[dbo].[FactsArchive]'),
+		OBJECT_ID(N'[dbo].[Heap]'),
+		OBJECT_ID(N'[dbo].[SparseProps]'),
+		OBJECT_ID(N'[sales].[Orders]'),
+		OBJECT_ID(N'[dbo].[Child]'),
+		OBJECT_ID(N'[dbo].[Parent]'),
+		OBJECT_ID(N'[dbo].[Legacy]'),
+		OBJECT_ID(N'[we]]ird ''sch'' ü].[Tab]]le "x" ü 😀]'),
+		OBJECT_ID(N'[dbo].[AllTypes]')
+	)
+	ORDER BY fk.name;
+	IF @drop IS NULL
+		BREAK;
+	BEGIN TRY
+		EXEC (@drop);
+	END TRY
+	BEGIN CATCH
+		THROW;
+	END CATCH;
+END;
 GO
 IF OBJECTPROPERTY(OBJECT_ID(N'[dbo].[Account]'), 'TableTemporalType') = 2
 	ALTER TABLE [dbo].[Account] SET (SYSTEM_VERSIONING = OFF);
