@@ -25,6 +25,9 @@ const systemTypeTimestamp = 189
 // any order give the same model, every slice sorted by binary (ordinal)
 // name order, never by object id, because ids change on restore.
 func Assemble(r *Rows) (*model.Database, []Warning) {
+	if r.Server != nil && r.Server.Babelfish {
+		r = babelfishRows(r)
+	}
 	a := &assembler{rows: r, warnings: append([]Warning(nil), r.Warnings...)}
 	return a.run()
 }

@@ -1,0 +1,98 @@
+package catalog
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
+
+// storedIndexName is what Babelfish stores for index name on table.
+func storedIndexName(name, table string) string {
+	sum := md5.Sum([]byte(name))
+	return clipName(name + table + hex.EncodeToString(sum[:]))
+}
+
+func TestBabelfish_IndexNamesAreDecodedFromNamePlusTablePlusMD5(t *testing.T) {
+	for _, tc := range []struct{ name, table string }{
+		{"IX_orders_date", "orders"},
+		{"aunmind", "authors"},
+		{"PK__authors__86CFB8E2", "authors"},
+		{"an_index_with_a_rather_long_name_that_pushes_the_md5_off", "the_table"},
+		{"ix_ümlaut", "täble"},
+	} {
+		stored := storedIndexName(tc.name, tc.table)
+		if got := babelfishIndexName(stored, tc.table); got != tc.name {
+			t.Errorf("babelfishIndexName(%q, %q) = %q, want %q", stored, tc.table, got, tc.name)
+		}
+	}
+}
+
+func TestBabelfish_AnIndexNameThatOnlyLooksEncodedIsKept(t *testing.T) {
+	for _, name := range []string{"ix_orders", "ix_orders0123456789abcdef0123456789abcdef", "short"} {
+		if got := babelfishIndexName(name, "orders"); got != name {
+			t.Errorf("babelfishIndexName(%q) = %q", name, got)
+		}
+	}
+}
+
+func TestBabelfish_PrimaryKeyIsClusteredWhenNothingElseIs(t *testing.T) {
+	rows := &Rows{
+		Server:  &Server{Babelfish: true},
+		Objects: []ObjectRow{{ObjectID: 10, Name: "t", Type: "U"}, {ObjectID: 20, Name: "u", Type: "U"}},
+		Indexes: []IndexRow{
+			{ObjectID: 10, IndexID: 2, Name: storedIndexName("pk_t", "t"), Type: 2, IsPrimaryKey: true, IsPadded: true},
+			{ObjectID: 20, IndexID: 1, Name: "cx_u", Type: 1},
+			{ObjectID: 20, IndexID: 2, Name: "pk_u", Type: 2, IsPrimaryKey: true},
+		},
+	}
+	got := babelfishRows(rows).Indexes
+	if got[0].Type != 1 || got[0].Name != "pk_t" || got[0].IsPadded {
+		t.Errorf("t's primary key = %+v, want clustered pk_t without PAD_INDEX", got[0])
+	}
+	if got[2].Type != 2 {
+		t.Error("u's primary key became clustered although u has a clustered index")
+	}
+	if rows.Indexes[0].Type != 2 || rows.Indexes[0].Name == "pk_t" {
+		t.Error("babelfishRows changed its input")
+	}
+}
+
+func TestBabelfish_DefaultConstraintNamesAreLeftToTheEngine(t *testing.T) {
+	rows := &Rows{Server: &Server{Babelfish: true}, Columns: []ColumnRow{
+		{ObjectID: 1, ColumnID: 1, Name: "a", DefaultName: "DF_t_16422", DefaultDef: "((0))"},
+		{ObjectID: 1, ColumnID: 2, Name: "b"},
+	}}
+	got := babelfishRows(rows).Columns
+	if got[0].DefaultName != "" || !got[0].DefaultSysNamed || got[0].DefaultDef != "((0))" {
+		t.Errorf("column a = %+v", got[0])
+	}
+	if !strings.HasPrefix(rows.Columns[0].DefaultName, "DF_") {
+		t.Error("babelfishRows changed its input")
+	}
+}
+
+func TestBabelfish_RulesApplyOnlyToBabelfish(t *testing.T) {
+	ix := IndexRow{ObjectID: 10, IndexID: 2, Name: storedIndexName("pk_t", "t"), Type: 2, IsPrimaryKey: true}
+	r := &Rows{Server: &Server{}, Objects: []ObjectRow{{ObjectID: 10, Schema: "dbo", Name: "t", Type: "U"}},
+		Tables: []TableRow{{ObjectID: 10, Schema: "dbo", Name: "t"}}, Indexes: []IndexRow{ix}}
+	db, _ := Assemble(r)
+	n := 0
+	for _, tb := range db.Tables {
+		n += len(tb.Indexes)
+		if tb.PrimaryKey != nil {
+			n++
+			if tb.PrimaryKey.Name != ix.Name {
+				t.Errorf("a SQL Server primary key was renamed to %q", tb.PrimaryKey.Name)
+			}
+		}
+		for _, i := range tb.Indexes {
+			if i.Name != ix.Name {
+				t.Errorf("a SQL Server index name was rewritten to %q", i.Name)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("the index was not assembled, so the test proves nothing")
+	}
+}
