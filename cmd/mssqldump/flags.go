@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/mssqldump/mssqldump/scripter/sqlbatch"
 )
 
 // env names the environment variable of a flag: MSSQLDUMP_ + the flag name
@@ -61,6 +63,8 @@ func transportFlags() []cli.Flag {
 			Usage: "write to FILE instead of stdout; FILE appears only once complete and verified"},
 		&cli.BoolFlag{Name: "continue-on-error", EnvVars: env("continue-on-error"), Category: catTransport,
 			Usage: "restore: run the remaining batches after a failed one (sqlcmd without -b); still exits 3"},
+		&cli.IntFlag{Name: "retry-passes", Value: sqlbatch.DefaultRetryPasses, EnvVars: env("retry-passes"), Category: catTransport,
+			Usage: "restore: passes over the views, routines and triggers that failed only because an object they name did not exist yet (0: none)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("verbose"), Category: catTransport,
 			Usage: "log what happens on stderr (-v -v for debug)"},
 		&cli.BoolFlag{Name: "quiet", EnvVars: env("quiet"), Category: catTransport,

@@ -73,9 +73,10 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	defer prog.finish()
 	st, err := sqlbatch.Restore(ctx, db, in.script, sqlbatch.RestoreOptions{
 		ContinueOnError: c.Bool("continue-on-error"),
+		RetryPasses:     retryPasses(c.Int("retry-passes")),
 		Progress:        prog.restoreUpdate,
 	})
-	log.Info("restore finished", "database", l.Database, "batches", st.Batches, "failed", st.Failed, "lines", st.Lines)
+	log.Info("restore finished", "database", l.Database, "batches", st.Batches, "failed", st.Failed, "retried", st.Retried, "lines", st.Lines)
 	if st.VariableBatches > 0 {
 		log.Warn("batches with $(name) references were run verbatim (no sqlcmd variable substitution)", "batches", st.VariableBatches)
 	}
@@ -129,4 +130,13 @@ func plainScript(r io.Reader) (io.Reader, func(), error) {
 		return g, func() { _ = g.Close() }, nil
 	}
 	return br, func() {}, nil
+}
+
+// retryPasses maps --retry-passes (0: none) to sqlbatch's RetryPasses
+// (0: the default, negative: none).
+func retryPasses(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
