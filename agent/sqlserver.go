@@ -88,7 +88,22 @@ func SQLServerURL(s protocol.Server, database, user, password string, defaults m
 	}
 	q := url.Values{}
 	for k, v := range s.Params {
-		q.Set(k, v)
+		if protocol.TLSParamKey(k) == "" {
+			q.Set(k, v)
+		}
+	}
+	// TLS is always explicit: go-mssqldb without an encrypt parameter
+	// would send the login in clear to a server that cannot encrypt.
+	// s was validated, so EffectiveTLS cannot fail here; should it, the
+	// default (mandatory, verified) stands.
+	tls, _ := s.EffectiveTLS()
+	if tls.Encrypt == "" {
+		tls.Encrypt = protocol.DefaultEncrypt
+	}
+	q.Set("encrypt", tls.Encrypt)
+	q.Set("TrustServerCertificate", strconv.FormatBool(tls.TrustServerCertificate))
+	if tls.HostNameInCertificate != "" {
+		q.Set("hostNameInCertificate", tls.HostNameInCertificate)
 	}
 	q.Set("database", database)
 	for k, v := range defaults {
@@ -138,6 +153,11 @@ func classifySQLError(ctx context.Context, job *protocol.Job, err error, passwor
 	if ctx.Err() != nil {
 		return err // canceled or lease lost: the agent decides
 	}
+	// Before anything else: scripter files TLS failures under
+	// "unreachable", but they need their own advice.
+	if msg, ok := TLSProblem(job.Server, err); ok {
+		return &DumpError{Code: protocol.ErrCodeDumpFailed, Err: err, Message: redactPassword(msg, password)}
+	}
 	var se *scripter.ServerError
 	if errors.As(err, &se) {
 		msg := redactPassword(se.Message, password)
@@ -180,10 +200,6 @@ func classifySQLError(ctx context.Context, job *protocol.Job, err error, passwor
 			Message: fmt.Sprintf("cannot reach SQL Server at %s: %s", addr, redactPassword(unreachableReason(err), password))}
 	}
 	msg := err.Error()
-	if strings.Contains(msg, "TLS Handshake failed") || strings.Contains(msg, "certificate") {
-		return &DumpError{Code: protocol.ErrCodeDumpFailed, Err: err,
-			Message: fmt.Sprintf("TLS with SQL Server at %s failed: %s (see the encrypt and TrustServerCertificate parameters)", addr, redactPassword(msg, password))}
-	}
 	if strings.Contains(msg, "login error") {
 		return &DumpError{Code: protocol.ErrCodeDumpFailed, Err: err,
 			Message: fmt.Sprintf("SQL Server at %s: %s", addr, redactPassword(msg, password))}

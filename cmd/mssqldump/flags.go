@@ -36,6 +36,7 @@ func connectionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, EnvVars: env("password", "SQLCMDPASSWORD"), Category: catConn,
 			Usage: "password; -p alone prompts on the terminal, -pSECRET or --password=SECRET inline (visible to ps: prefer the prompt or $MSSQLDUMP_PASSWORD)"},
 		&cli.BoolFlag{Name: "password-prompt", Hidden: true},
+		&cli.BoolFlag{Name: "password-on-command-line", Hidden: true}, // set by normalizeArgs
 		&cli.StringFlag{Name: "credentials-ref", EnvVars: env("credentials-ref"), Category: catConn,
 			Usage: "credentials in the agents' own configuration: env:NAME, file:/path or secretsmanager:ARN (instead of -u/-p)"},
 		&cli.StringFlag{Name: "dsn", EnvVars: env("dsn"), Category: catConn,

@@ -72,6 +72,9 @@ func (e *cliEnv) restore(c *cli.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if msg, ok := agent.TLSProblem(l.Server, err); ok {
+			return &exitcode.ServerError{Err: errors.New(msg)}
+		}
 		return &exitcode.ServerError{Err: fmt.Errorf("connect to SQL Server at %s, database %q: %w", agent.ServerAddr(l.Server), l.Database, err)}
 	}
 	prog := newProgress(e.stderr, !c.Bool("quiet"))
