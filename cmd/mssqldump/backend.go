@@ -163,19 +163,27 @@ func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log
 	}()
 
 	natsDir := filepath.Join(dir, "nats")
-	srv, err := jetstreambroker.StartEmbedded(ctx, natsDir)
+	// No TCP listener: the queue carries a sealed login and its reply
+	// address, and a loopback port would let any local user read or
+	// publish jobs. The agent and the client connect in-process.
+	srv, err := jetstreambroker.StartEmbeddedInProcess(ctx, natsDir)
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
 	cleanups = append(cleanups, func() { srv.Shutdown(); _ = os.RemoveAll(natsDir) })
-	lease := c.Duration("embedded-lease")
-	queueURL := srv.URL() + "?lease=" + lease.String()
+	openQueue := func() (*broker.Queue, error) {
+		q, err := srv.OpenQueue(ctx, jetstreambroker.Options{Lease: c.Duration("embedded-lease")})
+		if err != nil {
+			return nil, err
+		}
+		return broker.NewQueue(q), nil
+	}
 	blobURL := "file://" + filepath.Join(dir, "blob")
 	if err := os.MkdirAll(filepath.Join(dir, "blob"), 0o700); err != nil {
 		return nil, err
 	}
 
-	agentQueue, err := drivers.OpenQueue(ctx, queueURL)
+	agentQueue, err := openQueue()
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
@@ -221,7 +229,7 @@ func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log
 	}()
 	cleanups = append(cleanups, func() { stopAgent(); <-agentDone })
 
-	q, err := drivers.OpenQueue(ctx, queueURL)
+	q, err := openQueue()
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
