@@ -210,7 +210,7 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 	var user, password string
 	if r.sealed != nil {
 		user, password = r.sealed.User, r.sealed.Password
-	} else {
+	} else if job.Credentials.Ref != "" || !protocol.UsesOwnIdentity(job.Server.Authentication) {
 		var err error
 		if user, password, err = a.credentialsFor(jobCtx, job); err != nil {
 			return nil, err

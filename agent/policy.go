@@ -6,6 +6,10 @@ import (
 	"github.com/mssqldump/mssqldump/agent/protocol"
 )
 
+// IdentityCredential is the CredentialServers key of the agent's own Entra
+// ID identity (ActiveDirectoryDefault, ActiveDirectoryManagedIdentity).
+const IdentityCredential = "identity"
+
 // policy is what an agent lets a job do, parsed once from Config.
 type policy struct {
 	minEncrypt string
@@ -53,12 +57,20 @@ func (a *Agent) refusal(job *protocol.Job) string {
 	if len(p.fleet) > 0 && !matchAny(p.fleet, job.Server) {
 		return "not allowed: the job's server is outside this agent's allowed servers (--allow-servers)"
 	}
+	if job.Server.Authentication == protocol.AuthEntraInteractive {
+		return "not allowed: ActiveDirectoryInteractive needs a person at a terminal; agents have none"
+	}
 	if len(job.Credentials.Sealed) > 0 {
 		return ""
 	}
 	ref := job.Credentials.Ref
 	if ref == "" {
 		ref = a.cfg.DefaultCredentials
+	}
+	if protocol.UsesOwnIdentity(job.Server.Authentication) && ref == "" {
+		// The agent's own Entra identity (its VM's managed identity) is an
+		// agent-side credential like any other: bound to servers.
+		ref = IdentityCredential
 	}
 	if ref == "" {
 		return "" // integrated authentication: the agent's own identity, limited by fleet

@@ -249,3 +249,31 @@ func TestASecondJobWithAnIDInUseIsDeadLetteredAndTheFirstResultStays(t *testing.
 	fetch(t, e.bucket, m)
 	e.onlyScript(t, first.ID, m)
 }
+
+func TestTheAgentsOwnEntraIdentityIsBoundToServersAndInteractiveIsRefused(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	src := &recordingSource{}
+	e.start(agent.Config{Source: src, CredentialServers: map[string][]string{agent.IdentityCredential: {"*.database.windows.net"}}})
+	q := e.queue()
+	for _, c := range []struct {
+		host, auth, code string
+	}{
+		{"sales.database.windows.net", protocol.AuthEntraManagedIdentity, ""},
+		{"evil.example.com", protocol.AuthEntraManagedIdentity, protocol.ErrCodeNotAllowed},
+		{"evil.example.com", protocol.AuthEntraDefault, protocol.ErrCodeNotAllowed},
+		{"sales.database.windows.net", protocol.AuthEntraInteractive, protocol.ErrCodeNotAllowed},
+	} {
+		job := newJob(t)
+		job.Server = protocol.Server{Host: c.host, Authentication: c.auth}
+		rep, _ := waitFinal(t, submit(t, q, job), 30*time.Second)
+		switch {
+		case c.code == "" && rep.Status != protocol.StatusOK:
+			t.Errorf("%s %s: reply %+v %+v, want ok", c.auth, c.host, rep, rep.Error)
+		case c.code != "" && (rep.Status != protocol.StatusFailed || rep.Error.Code != c.code):
+			t.Errorf("%s %s: reply %+v %+v, want %s", c.auth, c.host, rep, rep.Error, c.code)
+		}
+	}
+	if src.calls != 1 || src.user != "" || src.password != "" {
+		t.Fatalf("source ran %d times (want 1), with user %q", src.calls, src.user)
+	}
+}

@@ -35,13 +35,13 @@ type sqlServerSource struct{}
 
 func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) (*scripter.Stats, error) {
 	job := req.Job
-	connector, err := mssql.NewConnector(connString(job, req.User, req.Password))
+	connector, err := NewConnector(job.Server, job.Database, req.User, req.Password, connDefaults)
 	if err != nil {
 		// The connection string is built from validated fields; an error
-		// here is a bad parameter in job.Server.Params. Never quote the
-		// string: it holds the password.
+		// here is a bad parameter in job.Server.Params (NewConnector's
+		// errors never quote the string, which holds the password).
 		return nil, &DumpError{Code: protocol.ErrCodeDumpFailed,
-			Message: fmt.Sprintf("invalid connection parameters for SQL Server at %s", ServerAddr(job.Server)), Err: errors.New(redactPassword(err.Error(), req.Password))}
+			Message: fmt.Sprintf("invalid connection parameters for SQL Server at %s: %v", ServerAddr(job.Server), err), Err: err}
 	}
 	db := sql.OpenDB(connector)
 	defer db.Close()
@@ -62,13 +62,17 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 	return stats, nil
 }
 
+// connDefaults are the agent's connection parameters where a job sets none.
+var connDefaults = map[string]string{
+	"dial timeout":       strconv.Itoa(int(sqlDialTimeout / time.Second)),
+	"connection timeout": strconv.Itoa(int(sqlLoginTimeout / time.Second)),
+	"app name":           "mssqldump",
+}
+
 // connString builds the sqlserver:// URL of a job for go-mssqldb.
 func connString(job *protocol.Job, user, password string) string {
-	return SQLServerURL(job.Server, job.Database, user, password, map[string]string{
-		"dial timeout":       strconv.Itoa(int(sqlDialTimeout / time.Second)),
-		"connection timeout": strconv.Itoa(int(sqlLoginTimeout / time.Second)),
-		"app name":           "mssqldump",
-	})
+	dsn, _ := ConnectionURL(job.Server, job.Database, user, password, connDefaults)
+	return dsn
 }
 
 // SQLServerURL builds the go-mssqldb sqlserver:// URL of database on s,
@@ -88,7 +92,7 @@ func SQLServerURL(s protocol.Server, database, user, password string, defaults m
 	}
 	q := url.Values{}
 	for k, v := range s.Params {
-		if protocol.TLSParamKey(k) == "" {
+		if protocol.TLSParamKey(k) == "" && !isFedAuthParam(k) {
 			q.Set(k, v)
 		}
 	}

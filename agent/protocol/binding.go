@@ -33,7 +33,7 @@ func (j *Job) Binding() *seal.Binding {
 		JobID: j.ID, Host: j.Server.Host, Port: j.Server.Port, Instance: j.Server.Instance,
 		Database: j.Database, ReplyTo: j.ReplyTo, Expires: j.Deadline.UTC(),
 		Encrypt: tls.Encrypt, TrustServerCertificate: tls.TrustServerCertificate,
-		HostNameInCertificate: tls.HostNameInCertificate, Params: params,
+		HostNameInCertificate: tls.HostNameInCertificate, Params: params, Authentication: j.Server.Authentication,
 	}
 }
 
@@ -64,6 +64,8 @@ func (j *Job) CheckBinding(b *seal.Binding) error {
 	case b.Encrypt != want.Encrypt || b.TrustServerCertificate != want.TrustServerCertificate ||
 		!strings.EqualFold(b.HostNameInCertificate, want.HostNameInCertificate):
 		return mismatch("TLS settings")
+	case b.Authentication != want.Authentication:
+		return mismatch("authentication method")
 	case !maps.Equal(b.Params, want.Params):
 		return mismatch("connection parameters")
 	case j.Deadline.IsZero() || j.Deadline.After(b.Expires):

@@ -58,6 +58,8 @@ type Server struct {
 	// HostNameInCertificate is the name the certificate must carry when it
 	// is not Host (a server reached through an alias or an IP address).
 	HostNameInCertificate string `json:"host_name_in_certificate,omitempty"`
+	// Authentication is how to sign in (AuthMethods); empty: SqlPassword.
+	Authentication string `json:"authentication,omitempty"`
 	// Params are extra go-mssqldb connection parameters without secrets
 	// (encrypt, TrustServerCertificate, app name, ...).
 	Params map[string]string `json:"params,omitempty"`

@@ -82,6 +82,9 @@ func (j *Job) Validate() error {
 	if _, err := j.Server.EffectiveTLS(); err != nil {
 		return invalid("job %s: server: %v", j.ID, err)
 	}
+	if a, err := NormalizeAuthentication(j.Server.Authentication); err != nil || a != j.Server.Authentication {
+		return invalid("job %s: server.authentication %q: want one of %s", j.ID, j.Server.Authentication, strings.Join(AuthMethods, ", "))
+	}
 	if strings.TrimSpace(j.Database) == "" {
 		return invalid("job %s: database is empty", j.ID)
 	}

@@ -34,6 +34,8 @@ type Binding struct {
 	Encrypt                string `json:"encrypt"`
 	TrustServerCertificate bool   `json:"trust_server_certificate,omitempty"`
 	HostNameInCertificate  string `json:"host_name_in_certificate,omitempty"`
+	// Authentication is the sign-in method the login is for.
+	Authentication string `json:"authentication,omitempty"`
 	// Params are the other connection parameters of the job.
 	Params map[string]string `json:"params,omitempty"`
 }

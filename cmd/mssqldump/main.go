@@ -75,6 +75,7 @@ func allFlags() []cli.Flag {
 	var f []cli.Flag
 	f = append(f, connectionFlags()...)
 	f = append(f, tlsFlags()...)
+	f = append(f, authFlags()...)
 	f = append(f, transportFlags()...)
 	f = append(f, scriptFlags()...)
 	return f

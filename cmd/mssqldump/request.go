@@ -71,6 +71,9 @@ func (e *cliEnv) login(c *cli.Context) (*login, error) {
 	if c.IsSet("database") {
 		l.Database = c.String("database")
 	}
+	if err := e.applyAuthentication(c, &l.Server); err != nil {
+		return nil, err
+	}
 	w, err := applyTLS(c, &l.Server)
 	if err != nil {
 		return nil, err

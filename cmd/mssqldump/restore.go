@@ -10,7 +10,6 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/urfave/cli/v2"
 
 	"github.com/mssqldump/mssqldump/agent"
@@ -60,10 +59,10 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	}
 	defer closeScript()
 
-	connector, err := mssql.NewConnector(agent.SQLServerURL(l.Server, l.Database, l.User, l.Password,
-		map[string]string{"dial timeout": "15", "app name": "mssqldump restore"}))
+	connector, err := agent.NewConnector(l.Server, l.Database, l.User, l.Password,
+		map[string]string{"dial timeout": "15", "app name": "mssqldump restore"})
 	if err != nil {
-		return errUsage("invalid connection parameters for %s", agent.ServerAddr(l.Server))
+		return errUsage("invalid connection parameters for %s: %v", agent.ServerAddr(l.Server), err)
 	}
 	db := sql.OpenDB(connector)
 	defer db.Close()

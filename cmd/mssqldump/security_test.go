@@ -182,3 +182,38 @@ func TestAResultForAnotherJobExits5AndWritesNothing(t *testing.T) {
 		t.Fatalf("files written: %v", names)
 	}
 }
+
+func TestAuthenticationMethodsAreCheckedWhereTheyCanWork(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--authentication", "Kerberos", "db"}, "Kerberos"},
+		{[]string{"--authentication", "ActiveDirectoryInteractive", "db"}, "restore"},
+		{[]string{"--dsn", "sqlserver://h?database=db&fedauth=Nope"}, "Nope"},
+	} {
+		r := mssqldump(t, nil, c.args...)
+		wantCode(t, r, 2)
+		if !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: stderr does not name %q:\n%s", c.args, c.want, r.stderr)
+		}
+	}
+}
+
+func TestAServicePrincipalSecretIsSealedLikeAPassword(t *testing.T) {
+	f := newFleet(t)
+	src := &recordingSource{}
+	f.startAgent(t, src, nil)
+	const secret = "Sp-S3cret~value"
+	r := mssqldump(t, nil, f.flags("--authentication", "ActiveDirectoryServicePrincipal", "-h", "sales.database.windows.net",
+		"-u", "client-id@tenant-id", "--password="+secret, "Sales")...)
+	wantCode(t, r, 0)
+	job, user := src.last(t)
+	if job.Server.Authentication != protocol.AuthEntraServicePrincipal || user != "client-id@tenant-id" || len(job.Credentials.Sealed) == 0 {
+		t.Fatalf("job server %+v, user %q, sealed %d bytes", job.Server, user, len(job.Credentials.Sealed))
+	}
+	assertNoSecretStored(t, f.blobDir, secret)
+	if strings.Contains(r.stderr, secret) {
+		t.Error("the secret appears on stderr")
+	}
+}
