@@ -79,7 +79,7 @@ func (f *fleet) startAgent(t *testing.T, src agent.Source, wrap func(driver.Buck
 	a, err := agent.New(agent.Config{Queue: q, Bucket: b, Source: src, Key: key,
 		// The test fleet's agent-side credentials serve any test host.
 		AllowServers: []string{"*"},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry(),
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry(),
 		DrainTimeout: time.Second,
 		// Transient failures are retried once, quickly, then answered.
 		MaxAttempts: 2, RetryDelay: 100 * time.Millisecond})
