@@ -126,6 +126,10 @@ func (r *run) do(workCtx context.Context) string {
 			return r.transient(workCtx, err)
 		}
 		r.sealed = creds
+		// Connect to the target sealed by the user, not the envelope's
+		// copy of it (they are equal up to the case of names).
+		b := creds.Binding
+		job.Server.Host, job.Server.Port, job.Server.Instance, job.Database = b.Host, b.Port, b.Instance, b.Database
 	}
 	if reused, err := r.claim(workCtx); err != nil {
 		return r.transient(workCtx, fmt.Errorf("claim job id: %w", err))
