@@ -482,3 +482,35 @@ func TestSIGKILLedAgentsJobIsFinishedByAnotherProcess(t *testing.T) {
 		t.Fatal("no manifest")
 	}
 }
+
+func TestServerListsAndTheEncryptionFloorComeFromFlagsEnvAndConfig(t *testing.T) {
+	dir := t.TempDir()
+	kv := filepath.Join(dir, "agent.env")
+	os.WriteFile(kv, []byte("broker=nats://x:4222\nblob=file:///x\n"+
+		"credential-servers=env:MSSQLDUMP_DB_SALES=sql01.corp;10.1.0.0/16\nencrypt=strict\n"), 0o600)
+	r := runAgent(t, []string{"MSSQLDUMP_CONFIG=" + kv, "MSSQLDUMP_ALLOW_SERVERS=*.corp,10.0.0.0/8"}, "config")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"allow-servers=*.corp,10.0.0.0/8", "encrypt=strict",
+		"credential-servers=env:MSSQLDUMP_DB_SALES=sql01.corp;10.1.0.0/16"} {
+		if !strings.Contains(r.stdout, want+"\n") {
+			t.Errorf("config lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestBadServerListsAndEncryptionAreUsageErrorsNamingThem(t *testing.T) {
+	base := []string{"MSSQLDUMP_BROKER=nats://x:4222", "MSSQLDUMP_BLOB=file:///x"}
+	for _, c := range []struct{ env, want string }{
+		{"MSSQLDUMP_ALLOW_SERVERS=10.0.0.0/33", "10.0.0.0/33"},
+		{"MSSQLDUMP_ALLOW_SERVERS=db:99999", "db:99999"},
+		{"MSSQLDUMP_CREDENTIAL_SERVERS=env:X", "REF=PATTERN"},
+		{"MSSQLDUMP_ENCRYPT=maybe", "maybe"},
+	} {
+		r := runAgent(t, append(base, c.env), "config")
+		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q", c.env, r.code, r.stderr)
+		}
+	}
+}
