@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mssqldump/mssqldump/agent"
 	"github.com/mssqldump/mssqldump/agent/protocol"
 	"github.com/mssqldump/mssqldump/cmd/internal/drivers"
 	"github.com/mssqldump/mssqldump/internal/faketds"
@@ -37,9 +38,12 @@ func restoreAgainst(t *testing.T, args ...string) result {
 func TestDefaultTLSNeverSendsThePasswordToAServerThatCannotEncrypt(t *testing.T) {
 	srv := faketds.Start(t)
 	login := []string{"-h", srv.Host(), "-P", fmt.Sprint(srv.Port()), "-u", "sa", "--password=S3cret!"}
+	f := newFleet(t)
+	f.startAgent(t, agent.NewSQLServerSource(), nil)
 	for name, run := range map[string]func() result{
-		"dump":    func() result { return mssqldump(t, nil, append(login, "db")...) },
-		"restore": func() result { return restoreAgainst(t, append(login, "scratch")...) },
+		"embedded dump": func() result { return mssqldump(t, nil, append(login, "db")...) },
+		"brokered dump": func() result { return mssqldump(t, nil, f.flags(append(login, "db")...)...) },
+		"restore":       func() result { return restoreAgainst(t, append(login, "scratch")...) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := srv.Connections()
