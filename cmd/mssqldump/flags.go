@@ -40,7 +40,8 @@ func connectionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "credentials-ref", EnvVars: env("credentials-ref"), Category: catConn,
 			Usage: "credentials in the agents' own configuration: env:NAME, file:/path or secretsmanager:ARN (instead of -u/-p)"},
 		&cli.StringFlag{Name: "dsn", EnvVars: env("dsn"), Category: catConn,
-			Usage: "sqlserver://user:password@host:port/instance?database=DB&encrypt=true (go-mssqldb form); flags given explicitly override its parts"},
+			Usage: "sqlserver://user:password@host:port/instance?database=DB&encrypt=strict&TrustServerCertificate=false&hostNameInCertificate=N&fedauth=METHOD " +
+				"(go-mssqldb form; encrypt=disable here is an explicit, warned opt-out); flags given explicitly override its parts"},
 		&cli.StringFlag{Name: "database", EnvVars: env("database"), Category: catConn,
 			Usage: "database to dump (instead of the DATABASE argument; then every argument is a table)"},
 	}
