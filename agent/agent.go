@@ -22,6 +22,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/mssqldump/mssqldump/agent/protocol"
 	"github.com/mssqldump/mssqldump/agent/seal"
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/broker"
@@ -83,6 +84,16 @@ type Config struct {
 	Credentials CredentialResolver
 	// DefaultCredentials is the reference used by jobs without credentials.
 	DefaultCredentials string
+	// AllowServers limits the SQL Servers of every job (ServerPattern
+	// forms: host, host:port, *.domain, CIDR); empty means any. Agent-side
+	// credentials (references, DefaultCredentials) are only ever used for
+	// servers in CredentialServers[ref], or, for a reference without an
+	// entry, in AllowServers: with neither, such jobs are refused.
+	AllowServers      []string
+	CredentialServers map[string][]string
+	// MinEncrypt is the weakest connection encryption a job may ask for:
+	// strict, mandatory (the default), optional or disable.
+	MinEncrypt string
 
 	Logger *slog.Logger
 	// Metrics registers the agent's collectors; nil means a new registry
@@ -95,6 +106,8 @@ type Config struct {
 // Agent processes jobs. Create it with New and start it with Run.
 type Agent struct {
 	cfg      Config
+	policy   *policy
+	writer   string // this process's part of object keys (protocol.WriterToken)
 	log      *slog.Logger
 	metrics  *metrics
 	gatherer prometheus.Gatherer
@@ -149,7 +162,11 @@ func New(cfg Config) (*Agent, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	a := &Agent{cfg: cfg, log: cfg.Logger.With("agent", cfg.AgentID)}
+	pol, err := newPolicy(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &Agent{cfg: cfg, policy: pol, writer: protocol.WriterToken(cfg.AgentID), log: cfg.Logger.With("agent", cfg.AgentID)}
 	reg := cfg.Metrics
 	if reg == nil {
 		r := prometheus.NewRegistry()
@@ -280,6 +297,17 @@ func (a *Agent) worker(ctx, workCtx context.Context, n int) {
 		}
 		backoff = 0
 		a.brokerError.Store(nil)
-		a.handle(workCtx, d)
+		a.handle(workCtx, d, n)
 	}
 }
+
+// writerFor is the writer part of the object keys of one worker: unique
+// per agent process and worker, so no two attempts anywhere share a key.
+func (a *Agent) writerFor(worker int) string {
+	return fmt.Sprintf("%s-w%d", a.writer, worker)
+}
+
+// WriterPrefix is this agent's part of the object keys it writes
+// (followed by "-w" and the worker number); tests use it to look for
+// objects an attempt left behind.
+func (a *Agent) WriterPrefix() string { return a.writer }

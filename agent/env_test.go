@@ -5,8 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
+	"path"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +20,7 @@ import (
 
 	"github.com/mssqldump/mssqldump/agent"
 	"github.com/mssqldump/mssqldump/agent/protocol"
+	"github.com/mssqldump/mssqldump/agent/seal"
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/blob/fileblob"
 	"github.com/mssqldump/mssqldump/broker"
@@ -31,6 +37,7 @@ type testEnv struct {
 	lease  time.Duration
 	bucket *blob.Bucket
 	url    string // the queue's URL
+	dir    string // the file blob store's directory ("" once replaced)
 }
 
 func newEnv(t testing.TB, lease time.Duration) *testEnv {
@@ -41,13 +48,14 @@ func newEnv(t testing.TB, lease time.Duration) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Shutdown)
-	d, err := fileblob.OpenBucket(t.TempDir(), nil)
+	dir := t.TempDir()
+	d, err := fileblob.OpenBucket(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := blob.NewBucket(d)
 	t.Cleanup(func() { b.Close() })
-	return &testEnv{t: t, srv: srv, lease: lease, bucket: b,
+	return &testEnv{t: t, srv: srv, lease: lease, bucket: b, dir: dir,
 		url: srv.URL() + "?lease=" + lease.String() + "&max_deliver=5"}
 }
 
@@ -405,4 +413,69 @@ func mustWait[T any](t testing.TB, ch <-chan T, d time.Duration, what string) T 
 	}
 	var zero T
 	return zero
+}
+
+// scripts lists the script objects stored for jobID (every attempt, every
+// agent), as blob keys; the env's store must be the file blob directory.
+func (e *testEnv) scripts(t testing.TB, jobID string) []string {
+	t.Helper()
+	if e.dir == "" {
+		t.Fatal("scripts needs the file blob store")
+	}
+	var keys []string
+	root := filepath.Join(e.dir, "jobs", jobID)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		rel, _ := filepath.Rel(e.dir, p)
+		rel = filepath.ToSlash(rel)
+		if !d.IsDir() && strings.Contains(rel, "/attempt-") && strings.Contains(path.Base(rel), "dump.") && !strings.HasPrefix(path.Base(rel), ".") {
+			keys = append(keys, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// onlyScript fails unless the job's one stored script is m's object.
+func (e *testEnv) onlyScript(t testing.TB, jobID string, m *protocol.Manifest) {
+	t.Helper()
+	got := e.scripts(t, jobID)
+	if len(got) != 1 || m == nil || got[0] != m.Object {
+		t.Fatalf("stored scripts of job %s: %v, want only the manifest's object", jobID, got)
+	}
+}
+
+// noScripts fails when any script object of jobID is stored.
+func (e *testEnv) noScripts(t testing.TB, jobID string) {
+	t.Helper()
+	if got := e.scripts(t, jobID); len(got) != 0 {
+		t.Fatalf("job %s left script objects: %v", jobID, got)
+	}
+}
+
+// submitSealed seals user and password to pub the way the CLI does: bound
+// to job, once its reply address is known. It returns the inbox.
+func submitSealed(t testing.TB, q *broker.Queue, job *protocol.Job, pub seal.PublicKey, user, password string) *broker.Inbox {
+	t.Helper()
+	inbox, err := q.OpenInbox(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inbox.Close() })
+	job.ReplyTo = inbox.Address()
+	box, err := seal.SealCredentials(pub, seal.Credentials{User: user, Password: password, Binding: job.Binding()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job.Credentials = protocol.Credentials{Sealed: box, KeyID: pub.ID()}
+	send(t, q, job)
+	return inbox
 }

@@ -2,6 +2,8 @@ package agent
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mssqldump/mssqldump/agent/protocol"
+	"github.com/mssqldump/mssqldump/agent/seal"
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/scripter"
@@ -30,10 +33,10 @@ const (
 )
 
 // handle processes one delivery and records its outcome.
-func (a *Agent) handle(workCtx context.Context, d *broker.Delivery) {
+func (a *Agent) handle(workCtx context.Context, d *broker.Delivery, worker int) {
 	start := time.Now()
 	a.metrics.inFlight.Inc()
-	outcome := a.process(workCtx, d)
+	outcome := a.process(workCtx, d, worker)
 	// The job leaves in_flight and gets its duration before it is counted,
 	// so a scrape that sees it in jobs_total sees all of it.
 	a.metrics.inFlight.Dec()
@@ -44,13 +47,14 @@ func (a *Agent) handle(workCtx context.Context, d *broker.Delivery) {
 // process runs the steps of one job and returns its outcome. Every path
 // settles the delivery exactly once, except a lost lease, where the message
 // is no longer ours to settle.
-func (a *Agent) process(workCtx context.Context, d *broker.Delivery) string {
+func (a *Agent) process(workCtx context.Context, d *broker.Delivery, worker int) string {
 	job, err := protocol.DecodeJob(d.Body())
 	if err != nil {
 		return a.reject(workCtx, d, err)
 	}
 	log := a.log.With("job", job.ID, "attempt", d.Attempt(), "database", job.Database, "server", ServerAddr(job.Server))
-	r := &run{a: a, d: d, job: job, log: log, start: time.Now()}
+	sum := sha256.Sum256(d.Body())
+	r := &run{a: a, d: d, job: job, log: log, start: time.Now(), worker: worker, jobSHA256: hex.EncodeToString(sum[:])}
 	return r.do(workCtx)
 }
 
@@ -91,6 +95,12 @@ type run struct {
 	job   *protocol.Job
 	log   *slog.Logger
 	start time.Time
+	// worker is the number of the worker running the job (part of the
+	// object key), jobSHA256 the digest of the envelope as received.
+	worker    int
+	jobSHA256 string
+	// sealed is the opened sealed login, once its binding was checked.
+	sealed *seal.Credentials
 	// stopHeartbeat, once the heartbeat runs, is called right before the
 	// delivery is settled: the lease is kept through the manifest write
 	// and the reply, however long a restarting broker makes them.
@@ -101,11 +111,40 @@ func (r *run) do(workCtx context.Context) string {
 	a, job := r.a, r.job
 	r.log.Info("job received")
 
+	// Nothing below may touch the network for a job that is not what its
+	// sealed credentials were made for, or that reuses another job's id.
+	if len(job.Credentials.Sealed) > 0 {
+		creds, err := a.openSealed(job)
+		var ce *CredentialError
+		switch {
+		case errors.Is(err, protocol.ErrBindingMismatch):
+			return r.deadLetter(workCtx, err.Error())
+		case errors.As(err, &ce):
+			r.log.Warn("credentials unusable", "err", ce.Error())
+			return r.fail(workCtx, outcomeFailed, protocol.ErrCodeInvalidJob, ce.Error())
+		case err != nil:
+			return r.transient(workCtx, err)
+		}
+		r.sealed = creds
+		// Connect to the target sealed by the user, not the envelope's
+		// copy of it (they are equal up to the case of names).
+		b := creds.Binding
+		job.Server.Host, job.Server.Port, job.Server.Instance, job.Database = b.Host, b.Port, b.Instance, b.Database
+	}
+	if reused, err := r.claim(workCtx); err != nil {
+		return r.transient(workCtx, fmt.Errorf("claim job id: %w", err))
+	} else if reused {
+		return r.deadLetter(workCtx, "job id reused: another, different job was already submitted with id "+job.ID)
+	}
+
 	if !job.Deadline.IsZero() && time.Now().After(job.Deadline) {
 		return r.fail(workCtx, outcomeExpired, protocol.ErrCodeExpired,
 			fmt.Sprintf("the job's deadline %s passed before an agent started it", job.Deadline.UTC().Format(time.RFC3339)))
 	}
 	if m, err := a.readManifest(workCtx, job.ID); err == nil {
+		if m.JobSHA256 != "" && m.JobSHA256 != r.jobSHA256 {
+			return r.deadLetter(workCtx, "job id reused: the stored result of job "+job.ID+" answers a different job")
+		}
 		r.log.Info("job already done; answering from its manifest", "object", m.Object, "by_attempt", m.Attempt)
 		return r.succeed(workCtx, m, outcomeAlreadyDone)
 	} else if !errors.Is(err, blob.ErrNotFound) {
@@ -115,6 +154,11 @@ func (r *run) do(workCtx context.Context) string {
 		return r.transient(workCtx, fmt.Errorf("check cancel marker: %w", err))
 	} else if canceled {
 		return r.canceled(workCtx)
+	}
+
+	if reason := a.refusal(job); reason != "" {
+		r.log.Warn("job refused by this agent's policy", "reason", reason)
+		return r.fail(workCtx, outcomeFailed, protocol.ErrCodeNotAllowed, reason)
 	}
 
 	jobCtx, cancel := context.WithCancelCause(workCtx)
@@ -167,16 +211,21 @@ func (r *run) do(workCtx context.Context) string {
 // when another attempt finished first.
 func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) {
 	a, job := r.a, r.job
-	user, password, err := a.credentialsFor(jobCtx, job)
-	if err != nil {
-		return nil, err
+	var user, password string
+	if r.sealed != nil {
+		user, password = r.sealed.User, r.sealed.Password
+	} else if job.Credentials.Ref != "" || !protocol.UsesOwnIdentity(job.Server.Authentication) {
+		var err error
+		if user, password, err = a.credentialsFor(jobCtx, job); err != nil {
+			return nil, err
+		}
 	}
 	format := job.Options.Format
 	if format == "" {
 		format = "sql"
 	}
 	compress := job.CompressOrDefault()
-	key := protocol.ObjectKey(job.ID, r.d.Attempt(), format, compress)
+	key := protocol.ObjectKey(job.ID, r.d.Attempt(), a.writerFor(r.worker), format, compress)
 
 	// The writer has its own cancel so that a failed dump aborts the upload
 	// (nothing is left at key) even when jobCtx is still alive.
@@ -223,6 +272,7 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 		JobID: job.ID, Attempt: r.d.Attempt(), AgentID: a.cfg.AgentID,
 		Object: key, SHA256: p.SHA256(), Size: p.Size(), StoredSize: bw.Written(),
 		Compress: compress, Format: format, Finished: time.Now().UTC(), Stats: *stats,
+		JobSHA256: r.jobSHA256,
 	}
 	a.metrics.bytes.Add(float64(m.Size))
 	a.metrics.storedBytes.Add(float64(m.StoredSize))

@@ -64,27 +64,34 @@ func (a *Agent) publishKey(ctx context.Context) error {
 	return nil
 }
 
-// credentialsFor resolves the login of job: sealed credentials are opened
-// with the agent's key; a reference (or, for a job without credentials,
-// the agent's default reference) goes to the CredentialResolver.
-func (a *Agent) credentialsFor(ctx context.Context, job *protocol.Job) (user, password string, err error) {
+// openSealed opens the job's sealed login and checks that the job is the
+// one it was sealed for (protocol.ErrBindingMismatch otherwise). Problems
+// with the key itself are *CredentialError.
+func (a *Agent) openSealed(job *protocol.Job) (*seal.Credentials, error) {
 	c := job.Credentials
-	if len(c.Sealed) > 0 {
-		k := a.cfg.Key
-		if k == nil {
-			return "", "", &CredentialError{Ref: "sealed", Reason: "this agent has no sealing key (--seal-key-file)"}
-		}
-		if id := k.Public().ID(); c.KeyID != id {
-			return "", "", &CredentialError{Ref: "sealed", Reason: fmt.Sprintf(
-				"sealed to fleet key %s, but this agent holds key %s; the CLI read an outdated key from %s", c.KeyID, id, protocol.FleetPublicKeyKey)}
-		}
-		creds, err := k.OpenCredentials(c.Sealed)
-		if err != nil {
-			return "", "", &CredentialError{Ref: "sealed", Reason: "cannot open", Err: err}
-		}
-		return creds.User, creds.Password, nil
+	k := a.cfg.Key
+	if k == nil {
+		return nil, &CredentialError{Ref: "sealed", Reason: "this agent has no sealing key (--seal-key-file)"}
 	}
-	ref := c.Ref
+	if id := k.Public().ID(); c.KeyID != id {
+		return nil, &CredentialError{Ref: "sealed", Reason: fmt.Sprintf(
+			"sealed to fleet key %s, but this agent holds key %s; the CLI read an outdated key from %s", c.KeyID, id, protocol.FleetPublicKeyKey)}
+	}
+	creds, err := k.OpenCredentials(c.Sealed)
+	if err != nil {
+		return nil, &CredentialError{Ref: "sealed", Reason: "cannot open", Err: err}
+	}
+	if err := job.CheckBinding(creds.Binding); err != nil {
+		return nil, err
+	}
+	return &creds, nil
+}
+
+// credentialsFor resolves an agent-side login: the job's reference or, for
+// a job without credentials, the agent's default reference. (Sealed
+// credentials are opened earlier, by openSealed.)
+func (a *Agent) credentialsFor(ctx context.Context, job *protocol.Job) (user, password string, err error) {
+	ref := job.Credentials.Ref
 	if ref == "" {
 		ref = a.cfg.DefaultCredentials
 	}

@@ -87,7 +87,7 @@ func TestKilledAgentOnMinIOLeavesNoObjectAndOneResult(t *testing.T) {
 	fetch(t, e.bucket, rep.Result)
 	// The victim's multipart upload is aborted once its lease is lost.
 	time.Sleep(time.Second)
-	if exists(t, e.bucket, protocol.ObjectKey(job.ID, 1, "sql", protocol.CompressZstd)) {
+	if exists(t, e.bucket, protocol.ObjectKey(job.ID, 1, victim.WriterPrefix()+"-w0", "sql", protocol.CompressZstd)) {
 		t.Fatal("the killed attempt left an object")
 	}
 	noMoreFinal(t, inbox, 2*time.Second)

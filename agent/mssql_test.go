@@ -45,7 +45,7 @@ func mssqlJob(t *testing.T, password string) *protocol.Job {
 func TestRealSQLServerDatabaseIsDumpedThroughTheAgent(t *testing.T) {
 	job := mssqlJob(t, "")
 	e := newEnv(t, 10*time.Second)
-	e.start(agent.Config{Source: agent.NewSQLServerSource()})
+	e.start(mssqlAgentConfig(job))
 	rep, got := waitFinal(t, submit(t, e.queue(), job), 10*time.Minute)
 	if rep.Status != protocol.StatusOK {
 		t.Fatalf("reply %+v %+v", rep, rep.Error)
@@ -63,7 +63,7 @@ func TestRealSQLServerDatabaseIsDumpedThroughTheAgent(t *testing.T) {
 func TestWrongPasswordIsAnsweredLoginFailed(t *testing.T) {
 	job := mssqlJob(t, "definitely-not-the-password")
 	e := newEnv(t, 10*time.Second)
-	e.start(agent.Config{Source: agent.NewSQLServerSource()})
+	e.start(mssqlAgentConfig(job))
 	rep, _ := waitFinal(t, submit(t, e.queue(), job), 2*time.Minute)
 	if rep.Status != protocol.StatusFailed || rep.Error.Code != protocol.ErrCodeDumpFailed || !strings.Contains(rep.Error.Message, "login failed") {
 		t.Fatalf("reply %+v %+v", rep, rep.Error)
@@ -71,4 +71,11 @@ func TestWrongPasswordIsAnsweredLoginFailed(t *testing.T) {
 	if strings.Contains(rep.Error.Message, "definitely-not-the-password") {
 		t.Fatal("password in the reply")
 	}
+}
+
+// mssqlAgentConfig lets an agent use its credentials for the test server,
+// at the encryption the test DSN asks for (Babelfish: encrypt=disable).
+func mssqlAgentConfig(job *protocol.Job) agent.Config {
+	tls, _ := job.Server.EffectiveTLS()
+	return agent.Config{Source: agent.NewSQLServerSource(), AllowServers: []string{job.Server.Host}, MinEncrypt: tls.Encrypt}
 }

@@ -35,13 +35,13 @@ type sqlServerSource struct{}
 
 func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) (*scripter.Stats, error) {
 	job := req.Job
-	connector, err := mssql.NewConnector(connString(job, req.User, req.Password))
+	connector, err := NewConnector(job.Server, job.Database, req.User, req.Password, connDefaults)
 	if err != nil {
 		// The connection string is built from validated fields; an error
-		// here is a bad parameter in job.Server.Params. Never quote the
-		// string: it holds the password.
+		// here is a bad parameter in job.Server.Params (NewConnector's
+		// errors never quote the string, which holds the password).
 		return nil, &DumpError{Code: protocol.ErrCodeDumpFailed,
-			Message: fmt.Sprintf("invalid connection parameters for SQL Server at %s", ServerAddr(job.Server)), Err: errors.New(redactPassword(err.Error(), req.Password))}
+			Message: fmt.Sprintf("invalid connection parameters for SQL Server at %s: %v", ServerAddr(job.Server), err), Err: err}
 	}
 	db := sql.OpenDB(connector)
 	defer db.Close()
@@ -62,13 +62,17 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 	return stats, nil
 }
 
+// connDefaults are the agent's connection parameters where a job sets none.
+var connDefaults = map[string]string{
+	"dial timeout":       strconv.Itoa(int(sqlDialTimeout / time.Second)),
+	"connection timeout": strconv.Itoa(int(sqlLoginTimeout / time.Second)),
+	"app name":           "mssqldump",
+}
+
 // connString builds the sqlserver:// URL of a job for go-mssqldb.
 func connString(job *protocol.Job, user, password string) string {
-	return SQLServerURL(job.Server, job.Database, user, password, map[string]string{
-		"dial timeout":       strconv.Itoa(int(sqlDialTimeout / time.Second)),
-		"connection timeout": strconv.Itoa(int(sqlLoginTimeout / time.Second)),
-		"app name":           "mssqldump",
-	})
+	dsn, _ := ConnectionURL(job.Server, job.Database, user, password, connDefaults)
+	return dsn
 }
 
 // SQLServerURL builds the go-mssqldb sqlserver:// URL of database on s,
@@ -88,7 +92,22 @@ func SQLServerURL(s protocol.Server, database, user, password string, defaults m
 	}
 	q := url.Values{}
 	for k, v := range s.Params {
-		q.Set(k, v)
+		if protocol.TLSParamKey(k) == "" && !isFedAuthParam(k) {
+			q.Set(k, v)
+		}
+	}
+	// TLS is always explicit: go-mssqldb without an encrypt parameter
+	// would send the login in clear to a server that cannot encrypt.
+	// s was validated, so EffectiveTLS cannot fail here; should it, the
+	// default (mandatory, verified) stands.
+	tls, _ := s.EffectiveTLS()
+	if tls.Encrypt == "" {
+		tls.Encrypt = protocol.DefaultEncrypt
+	}
+	q.Set("encrypt", tls.Encrypt)
+	q.Set("TrustServerCertificate", strconv.FormatBool(tls.TrustServerCertificate))
+	if tls.HostNameInCertificate != "" {
+		q.Set("hostNameInCertificate", tls.HostNameInCertificate)
 	}
 	q.Set("database", database)
 	for k, v := range defaults {
@@ -138,6 +157,11 @@ func classifySQLError(ctx context.Context, job *protocol.Job, err error, passwor
 	if ctx.Err() != nil {
 		return err // canceled or lease lost: the agent decides
 	}
+	// Before anything else: scripter files TLS failures under
+	// "unreachable", but they need their own advice.
+	if msg, ok := TLSProblem(job.Server, err); ok {
+		return &DumpError{Code: protocol.ErrCodeDumpFailed, Err: err, Message: redactPassword(msg, password)}
+	}
 	var se *scripter.ServerError
 	if errors.As(err, &se) {
 		msg := redactPassword(se.Message, password)
@@ -180,10 +204,6 @@ func classifySQLError(ctx context.Context, job *protocol.Job, err error, passwor
 			Message: fmt.Sprintf("cannot reach SQL Server at %s: %s", addr, redactPassword(unreachableReason(err), password))}
 	}
 	msg := err.Error()
-	if strings.Contains(msg, "TLS Handshake failed") || strings.Contains(msg, "certificate") {
-		return &DumpError{Code: protocol.ErrCodeDumpFailed, Err: err,
-			Message: fmt.Sprintf("TLS with SQL Server at %s failed: %s (see the encrypt and TrustServerCertificate parameters)", addr, redactPassword(msg, password))}
-	}
 	if strings.Contains(msg, "login error") {
 		return &DumpError{Code: protocol.ErrCodeDumpFailed, Err: err,
 			Message: fmt.Sprintf("SQL Server at %s: %s", addr, redactPassword(msg, password))}

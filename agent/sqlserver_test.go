@@ -29,7 +29,7 @@ func TestConnectionStringCarriesServerDatabaseTimeoutsAndEscapedLogin(t *testing
 	pw, _ := u.User.Password()
 	q := u.Query()
 	if u.Scheme != "sqlserver" || u.Host != "db.example.com:1433" || u.User.Username() != "back up" || pw != "p@ss:w/rd?&" ||
-		q.Get("database") != "Sales" || q.Get("encrypt") != "true" || q.Get("dial timeout") == "" || q.Get("connection timeout") == "" {
+		q.Get("database") != "Sales" || q.Get("encrypt") != "mandatory" || q.Get("TrustServerCertificate") != "false" || q.Get("dial timeout") == "" || q.Get("connection timeout") == "" {
 		t.Fatalf("connection string %s", u.Redacted())
 	}
 	j := sqlJob()

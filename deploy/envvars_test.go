@@ -36,6 +36,9 @@ var agentEnv = []envVar{
 	{"MSSQLDUMP_DRAIN_TIMEOUT", optional, "drain window on SIGTERM; compose's stop_grace_period exceeds the default 5m"},
 	{"MSSQLDUMP_SEAL_KEY", optional, "the key as text instead of a file"},
 	{"MSSQLDUMP_ALLOW_CREDENTIALS", optional, "credential references jobs may name"},
+	{"MSSQLDUMP_ALLOW_SERVERS", optional, "SQL Servers jobs may name; compose allows its own mssql"},
+	{"MSSQLDUMP_CREDENTIAL_SERVERS", optional, "per agent-side credential server lists; compose uses sealed -u/-p"},
+	{"MSSQLDUMP_ENCRYPT", optional, "weakest TLS a job may ask for; mandatory by default"},
 	{"MSSQLDUMP_LOG_FORMAT", optional, "json (default) or text"},
 	{"MSSQLDUMP_LOG_LEVEL", optional, "info (default)"},
 }
@@ -50,6 +53,10 @@ var cliEnv = []envVar{
 	{"MSSQLDUMP_PASSWORD", required, "password, sealed likewise"},
 	{"MSSQLDUMP_DSN", optional, "alternative to host/port/user/password"},
 	{"MSSQLDUMP_CREDENTIALS_REF", optional, "agent-side credential reference instead of -u/-p"},
+	{"MSSQLDUMP_TRUST_SERVER_CERTIFICATE", optional, "compose's SQL Server has a self-signed certificate"},
+	{"MSSQLDUMP_ENCRYPT", optional, "mandatory by default (certificate verified)"},
+	{"MSSQLDUMP_HOST_NAME_IN_CERTIFICATE", optional, "certificate name when it is not the host"},
+	{"MSSQLDUMP_AUTHENTICATION", optional, "SqlPassword by default; Entra ID methods for Azure SQL"},
 }
 
 // Credentials and endpoints the drivers read, per blob/broker scheme.

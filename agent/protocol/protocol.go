@@ -50,6 +50,16 @@ type Server struct {
 	Host     string `json:"host"`
 	Port     int    `json:"port,omitempty"`
 	Instance string `json:"instance,omitempty"`
+	// Encrypt is the TLS level: strict, mandatory, optional or disable;
+	// empty means mandatory (like sqlcmd 18 and ODBC Driver 18).
+	Encrypt string `json:"encrypt,omitempty"`
+	// TrustServerCertificate skips the certificate check (still encrypted).
+	TrustServerCertificate bool `json:"trust_server_certificate,omitempty"`
+	// HostNameInCertificate is the name the certificate must carry when it
+	// is not Host (a server reached through an alias or an IP address).
+	HostNameInCertificate string `json:"host_name_in_certificate,omitempty"`
+	// Authentication is how to sign in (AuthMethods); empty: SqlPassword.
+	Authentication string `json:"authentication,omitempty"`
 	// Params are extra go-mssqldb connection parameters without secrets
 	// (encrypt, TrustServerCertificate, app name, ...).
 	Params map[string]string `json:"params,omitempty"`
@@ -93,6 +103,10 @@ const (
 	ErrCodeInvalidJob  = "invalid_job" // the agent rejected the envelope: exit 1
 	ErrCodeStorage     = "storage"     // blob store failed: exit 6
 	ErrCodeInternal    = "internal"    // anything else: exit 1
+	// ErrCodeNotAllowed: the agent's policy refused the job before any
+	// connection (server outside the credential's or fleet's allow-list,
+	// encryption weaker than the agent's floor): exit 3.
+	ErrCodeNotAllowed = "not_allowed"
 )
 
 // Reply is the final answer for a job.
@@ -126,10 +140,15 @@ type Manifest struct {
 	// SHA256 is the hex digest of the uncompressed script.
 	SHA256 string `json:"sha256"`
 	// Size is the uncompressed size, StoredSize the size of the stored object.
-	Size       int64          `json:"size"`
-	StoredSize int64          `json:"stored_size"`
-	Compress   string         `json:"compress"`
-	Format     string         `json:"format"`
-	Finished   time.Time      `json:"finished"`
-	Stats      scripter.Stats `json:"stats"`
+	Size       int64     `json:"size"`
+	StoredSize int64     `json:"stored_size"`
+	Compress   string    `json:"compress"`
+	Format     string    `json:"format"`
+	Finished   time.Time `json:"finished"`
+	// JobSHA256 is the hex SHA-256 of the job envelope (the message body)
+	// this manifest answers. The CLI accepts a manifest only for the job
+	// it sent, so another job published under the same id cannot hand it
+	// a different script.
+	JobSHA256 string         `json:"job_sha256,omitempty"`
+	Stats     scripter.Stats `json:"stats"`
 }

@@ -41,9 +41,10 @@ func sampleJob() *Job {
 func sampleManifest() *Manifest {
 	return &Manifest{
 		JobID: "01JD5Z8Q3V6W7X8Y9Z0ABCDEF", Attempt: 2, AgentID: "agent-7",
-		Object: ObjectKey("01JD5Z8Q3V6W7X8Y9Z0ABCDEF", 2, "sql", CompressZstd),
-		SHA256: strings.Repeat("ab", 32),
-		Size:   123456, StoredSize: 23456, Compress: CompressZstd, Format: "sql",
+		Object:    ObjectKey("01JD5Z8Q3V6W7X8Y9Z0ABCDEF", 2, "agent-7-0a1b2c3d-w0", "sql", CompressZstd),
+		SHA256:    strings.Repeat("ab", 32),
+		JobSHA256: strings.Repeat("cd", 32),
+		Size:      123456, StoredSize: 23456, Compress: CompressZstd, Format: "sql",
 		Finished: created.Add(3 * time.Minute),
 		Stats: scripter.Stats{Objects: 12, Tables: 3, Rows: map[string]int64{"dbo.Orders": 100, "dbo.Customers": 7},
 			Bytes: 123456, Warnings: []scripter.Warning{{Code: "snapshot_unavailable", Message: "read committed used"}}},
@@ -223,19 +224,24 @@ func TestInvalidRepliesAndManifestsAreRejected(t *testing.T) {
 	}
 }
 
-func TestObjectKeysAreAttemptScoped(t *testing.T) {
+func TestObjectKeysAreScopedToAttemptAndWriter(t *testing.T) {
 	for _, c := range []struct {
 		attempt          int
+		writer           string
 		format, compress string
 		want             string
 	}{
-		{1, "sql", CompressZstd, "jobs/J/attempt-1/dump.sql.zst"},
-		{2, "", CompressGzip, "jobs/J/attempt-2/dump.sql.gz"},
-		{3, "zip", CompressNone, "jobs/J/attempt-3/dump.zip"},
+		{1, "a-0a1b2c3d-w0", "sql", CompressZstd, "jobs/J/attempt-1-a-0a1b2c3d-w0/dump.sql.zst"},
+		{2, "b-00000000-w1", "", CompressGzip, "jobs/J/attempt-2-b-00000000-w1/dump.sql.gz"},
+		{3, "c-ffffffff-w0", "zip", CompressNone, "jobs/J/attempt-3-c-ffffffff-w0/dump.zip"},
 	} {
-		if got := ObjectKey("J", c.attempt, c.format, c.compress); got != c.want {
+		if got := ObjectKey("J", c.attempt, c.writer, c.format, c.compress); got != c.want {
 			t.Errorf("ObjectKey = %q, want %q", got, c.want)
 		}
+	}
+	a, b := WriterToken("host-1/pid 7"), WriterToken("host-1/pid 7")
+	if a == b || !strings.HasPrefix(a, "host-1_pid_7-") || ValidateJobID(a) != nil {
+		t.Errorf("writer tokens %q and %q: want distinct, key-safe, starting with the agent id", a, b)
 	}
 	if ManifestKey("J") != "jobs/J/manifest.json" || CancelKey("J") != "jobs/J/cancel" {
 		t.Error("manifest or cancel key changed")

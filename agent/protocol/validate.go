@@ -79,6 +79,12 @@ func (j *Job) Validate() error {
 			return invalid("job %s: server.params may not carry a password (%q); use sealed credentials or a reference", j.ID, k)
 		}
 	}
+	if _, err := j.Server.EffectiveTLS(); err != nil {
+		return invalid("job %s: server: %v", j.ID, err)
+	}
+	if a, err := NormalizeAuthentication(j.Server.Authentication); err != nil || a != j.Server.Authentication {
+		return invalid("job %s: server.authentication %q: want one of %s", j.ID, j.Server.Authentication, strings.Join(AuthMethods, ", "))
+	}
 	if strings.TrimSpace(j.Database) == "" {
 		return invalid("job %s: database is empty", j.ID)
 	}
@@ -176,6 +182,9 @@ func (m *Manifest) Validate() error {
 	case CompressZstd, CompressGzip, CompressNone:
 	default:
 		return invalid("manifest of job %s: compress %q", m.JobID, m.Compress)
+	}
+	if m.JobSHA256 != "" && (len(m.JobSHA256) != 64 || strings.Trim(m.JobSHA256, "0123456789abcdef") != "") {
+		return invalid("manifest of job %s: job_sha256 must be 64 lower-case hex digits", m.JobID)
 	}
 	return nil
 }

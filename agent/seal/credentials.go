@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Credentials is what the CLI seals for a job: the SQL Server login the user
@@ -11,6 +12,32 @@ import (
 type Credentials struct {
 	User     string `json:"user"`
 	Password string `json:"password"`
+	// Binding is what the login may be used for. It is sealed with the
+	// password, so nobody who copies the job off the broker can point the
+	// login at another server, database or reply address, or use it after
+	// the job's deadline: agents refuse a job whose envelope disagrees.
+	Binding *Binding `json:"binding,omitempty"`
+}
+
+// Binding ties sealed credentials to one job and its target.
+type Binding struct {
+	JobID    string `json:"job_id"`
+	Host     string `json:"host"`
+	Port     int    `json:"port,omitempty"`
+	Instance string `json:"instance,omitempty"`
+	Database string `json:"database"`
+	ReplyTo  string `json:"reply_to"`
+	// Expires is the job's deadline: the box is worthless afterwards.
+	Expires time.Time `json:"expires"`
+	// The connection's transport security, so that a copied job cannot
+	// downgrade it to let the password cross the network in clear.
+	Encrypt                string `json:"encrypt"`
+	TrustServerCertificate bool   `json:"trust_server_certificate,omitempty"`
+	HostNameInCertificate  string `json:"host_name_in_certificate,omitempty"`
+	// Authentication is the sign-in method the login is for.
+	Authentication string `json:"authentication,omitempty"`
+	// Params are the other connection parameters of the job.
+	Params map[string]string `json:"params,omitempty"`
 }
 
 // String never shows the password.

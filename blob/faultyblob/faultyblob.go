@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +44,9 @@ type Fault struct {
 	Op Op
 	// Key restricts the fault to calls for this key ("" matches any key).
 	Key string
+	// KeyPrefix restricts the fault to keys that start with it (keys that
+	// hold a random part, such as the agents' script objects).
+	KeyPrefix string
 	// After lets this many matching calls succeed before the fault fires.
 	After int
 	// Times is how many matching calls fail once the fault fires; 0 means
@@ -123,7 +127,7 @@ func (b *Bucket) check(op Op, key string) error {
 	b.calls[op]++
 	var hit *fault
 	for _, f := range b.faults {
-		if f.Op != op || (f.Key != "" && f.Key != key) {
+		if f.Op != op || (f.Key != "" && f.Key != key) || !strings.HasPrefix(key, f.KeyPrefix) {
 			continue
 		}
 		f.seen++

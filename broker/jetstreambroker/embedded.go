@@ -2,6 +2,7 @@ package jetstreambroker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 )
 
 // Embedded is an in-process NATS server with JetStream, storing under a
@@ -17,6 +19,10 @@ import (
 type Embedded struct {
 	dir  string
 	port int
+	// inProcess: no listener at all; clients connect through OpenQueue
+	// (nats.InProcessServer), so nothing else on the machine can reach the
+	// server, whatever user it runs as.
+	inProcess bool
 
 	mu  sync.Mutex
 	srv *server.Server
@@ -35,6 +41,38 @@ func StartEmbeddedOn(ctx context.Context, dir string, port int) (*Embedded, erro
 		return nil, err
 	}
 	return e, nil
+}
+
+// StartEmbeddedInProcess starts a server storing under dir that takes no
+// network connections: only this process reaches it, through OpenQueue.
+// The CLI's embedded default uses it, so that no other local user can read
+// or publish jobs (a loopback port is open to every user of the machine).
+func StartEmbeddedInProcess(ctx context.Context, dir string) (*Embedded, error) {
+	e := &Embedded{dir: dir, port: -1, inProcess: true}
+	if err := e.start(ctx); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// OpenQueue opens a queue on the server through an in-process connection
+// (it works whether or not the server listens). The queue owns its
+// connection.
+func (e *Embedded) OpenQueue(ctx context.Context, opts Options) (*Queue, error) {
+	srv := e.Server()
+	if srv == nil {
+		return nil, errors.New("embedded nats server is not running")
+	}
+	nc, err := nats.Connect("", nats.InProcessServer(srv), nats.Name("mssqldump-embedded"), nats.Timeout(5*time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("in-process connection to the embedded nats server: %w", err)
+	}
+	q, err := openQueue(ctx, nc, true, opts)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return q, nil
 }
 
 // RunEmbeddedServer starts an embedded server storing under storeDir and
@@ -58,6 +96,7 @@ func (e *Embedded) start(ctx context.Context) error {
 		NoLog:      true,
 		// Jobs are small JSON envelopes; 8 MiB leaves headroom for replies.
 		MaxPayload: 8 << 20,
+		DontListen: e.inProcess,
 	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
@@ -77,7 +116,7 @@ func (e *Embedded) start(ctx context.Context) error {
 		return fmt.Errorf("embedded nats server storing in %s: JetStream did not start", e.dir)
 	}
 	// Keep the port across restarts so that clients reconnect.
-	if addr, ok := srv.Addr().(*net.TCPAddr); ok {
+	if addr, ok := srv.Addr().(*net.TCPAddr); ok && !e.inProcess {
 		e.port = addr.Port
 	}
 	e.mu.Lock()

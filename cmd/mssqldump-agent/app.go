@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/mssqldump/mssqldump/agent"
+	"github.com/mssqldump/mssqldump/agent/protocol"
 	"github.com/mssqldump/mssqldump/agent/seal"
 	"github.com/mssqldump/mssqldump/agent/service"
 	"github.com/mssqldump/mssqldump/blob"
@@ -108,6 +111,14 @@ func agentFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "allow-credentials", EnvVars: []string{"MSSQLDUMP_ALLOW_CREDENTIALS"},
 			Value: cli.NewStringSlice(agent.DefaultAllowedRefs...),
 			Usage: "`PATTERN`s of credential references a job may name (path.Match; repeat or comma-separate)"},
+		&cli.StringSliceFlag{Name: "allow-servers", EnvVars: []string{"MSSQLDUMP_ALLOW_SERVERS"},
+			Usage: "SQL Servers jobs may name: host, host:port, *.domain or CIDR `PATTERN`s (repeat or comma-separate; " +
+				"empty: any server for sealed -u/-p); the agent's own credentials are used only for these"},
+		&cli.StringSliceFlag{Name: "credential-servers", EnvVars: []string{"MSSQLDUMP_CREDENTIAL_SERVERS"},
+			Usage: "bind one agent-side credential to its servers: `REF=PATTERN[;PATTERN...]` (repeatable), " +
+				"e.g. env:MSSQLDUMP_DB_SALES=sql01.corp;10.1.0.0/16 (overrides --allow-servers for that credential)"},
+		&cli.StringFlag{Name: "encrypt", EnvVars: []string{"MSSQLDUMP_ENCRYPT"}, Value: "mandatory",
+			Usage: "the weakest TLS a job may ask for: strict, mandatory (certificate verified), optional or disable"},
 		&cli.DurationFlag{Name: "heartbeat", EnvVars: []string{"MSSQLDUMP_HEARTBEAT"},
 			Usage: "lease extension and cancel check interval (0: a third of the broker's lease)"},
 		&cli.DurationFlag{Name: "drain-timeout", EnvVars: []string{"MSSQLDUMP_DRAIN_TIMEOUT"}, Value: agent.DefaultDrainTimeout,
@@ -187,6 +198,9 @@ type settings struct {
 	SealKey             string
 	Credentials         string
 	AllowCredentials    []string
+	AllowServers        []string
+	CredentialServers   map[string][]string
+	Encrypt             string
 	Heartbeat           time.Duration
 	DrainTimeout        time.Duration
 	InboxMaxAge         time.Duration
@@ -211,7 +225,19 @@ func load(c *cli.Context) (*settings, error) {
 		Heartbeat: c.Duration("heartbeat"), DrainTimeout: c.Duration("drain-timeout"), MaxAttempts: c.Int("max-attempts"),
 		InboxMaxAge: c.Duration("inbox-max-age"),
 		AgentID:     c.String("agent-id"), LogFormat: c.String("log-format"), LogLevel: c.String("log-level"),
-		Source: c.String("source"),
+		Source: c.String("source"), AllowServers: splitList(c.StringSlice("allow-servers")),
+		Encrypt: c.String("encrypt"),
+	}
+	if _, err := agent.ParseServerPatterns(s.AllowServers); err != nil {
+		return nil, usagef("--allow-servers: %v", err)
+	}
+	cs, err := parseCredentialServers(c.StringSlice("credential-servers"))
+	if err != nil {
+		return nil, err
+	}
+	s.CredentialServers = cs
+	if enc, err := protocol.NormalizeEncrypt(s.Encrypt); err != nil || enc == "" {
+		return nil, usagef("--encrypt %q: want strict, mandatory, optional or disable", s.Encrypt)
 	}
 	var missing []string
 	if s.Broker == "" {
@@ -369,6 +395,7 @@ func (s *settings) run(ctx context.Context, stderr io.Writer) error {
 		Concurrency: s.Concurrency, Heartbeat: s.Heartbeat, DrainTimeout: s.DrainTimeout, MaxAttempts: s.MaxAttempts,
 		InboxMaxAge: s.InboxMaxAge,
 		Key:         key, DefaultCredentials: s.Credentials,
+		AllowServers: s.AllowServers, CredentialServers: s.CredentialServers, MinEncrypt: s.Encrypt,
 		Credentials: &agent.RefResolver{Allow: s.AllowCredentials, Default: s.Credentials},
 		Logger:      log, AgentID: s.AgentID,
 	})
@@ -422,6 +449,10 @@ func configCommand(c *cli.Context) error {
 	fmt.Fprintf(w, "credentials=%s\nallow-credentials=%s\nheartbeat=%s\ndrain-timeout=%s\nmax-attempts=%d\n",
 		s.Credentials, strings.Join(s.AllowCredentials, ","), s.Heartbeat, s.DrainTimeout, s.MaxAttempts)
 	fmt.Fprintf(w, "inbox-max-age=%s\n", s.InboxMaxAge)
+	fmt.Fprintf(w, "allow-servers=%s\nencrypt=%s\n", strings.Join(s.AllowServers, ","), s.Encrypt)
+	for _, ref := range slices.Sorted(maps.Keys(s.CredentialServers)) {
+		fmt.Fprintf(w, "credential-servers=%s=%s\n", ref, strings.Join(s.CredentialServers[ref], ";"))
+	}
 	fmt.Fprintf(w, "agent-id=%s\nlog-format=%s\nlog-level=%s\n", s.AgentID, s.LogFormat, s.LogLevel)
 	return nil
 }
@@ -459,7 +490,7 @@ func installCommand(c *cli.Context) error {
 				return err
 			}
 			args = append(args, "--config", p)
-		case "allow-credentials":
+		case "allow-credentials", "allow-servers", "credential-servers":
 			for _, v := range c.StringSlice(name) {
 				args = append(args, "--"+name, v)
 			}
@@ -480,4 +511,30 @@ func installCommand(c *cli.Context) error {
 	}
 	fmt.Fprintf(c.App.ErrWriter, "installed the %s service: %s %s\n", serviceName, exe, strings.Join(args, " "))
 	return nil
+}
+
+// parseCredentialServers reads --credential-servers entries,
+// REF=PATTERN[;PATTERN...]. The patterns are separated by ';' because a
+// comma already separates list entries in environment variables and
+// key=value files.
+func parseCredentialServers(entries []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, e := range splitList(entries) {
+		ref, list, ok := strings.Cut(e, "=")
+		ref = strings.TrimSpace(ref)
+		if !ok || ref == "" || strings.TrimSpace(list) == "" {
+			return nil, usagef("--credential-servers %q: want REF=PATTERN[;PATTERN...]", e)
+		}
+		var pats []string
+		for _, p := range strings.Split(list, ";") {
+			if p = strings.TrimSpace(p); p != "" {
+				pats = append(pats, p)
+			}
+		}
+		if _, err := agent.ParseServerPatterns(pats); err != nil {
+			return nil, usagef("--credential-servers %s: %v", ref, err)
+		}
+		out[ref] = append(out[ref], pats...)
+	}
+	return out, nil
 }

@@ -290,11 +290,11 @@ func TestAgentBinaryServesJobsPublishesItsKeyAndDrainsOnSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer inbox.Close()
-	box, _ := seal.SealCredentials(k.Public(), seal.Credentials{User: "u", Password: "binary-secret-pw"})
 	now := time.Now().UTC()
 	job := &protocol.Job{ID: "bin-job-1", Created: now, Deadline: now.Add(time.Minute), ReplyTo: inbox.Address(),
-		Server: protocol.Server{Host: "db.test"}, Database: "db", Compress: protocol.CompressZstd,
-		Credentials: protocol.Credentials{Sealed: box, KeyID: k.Public().ID()}}
+		Server: protocol.Server{Host: "db.test"}, Database: "db", Compress: protocol.CompressZstd}
+	box, _ := seal.SealCredentials(k.Public(), seal.Credentials{User: "u", Password: "binary-secret-pw", Binding: job.Binding()})
+	job.Credentials = protocol.Credentials{Sealed: box, KeyID: k.Public().ID()}
 	body, _ := protocol.Encode(job)
 	if err := q.Send(ctx, &broker.Message{ID: job.ID, Body: body}); err != nil {
 		t.Fatal(err)
@@ -473,10 +473,44 @@ func TestSIGKILLedAgentsJobIsFinishedByAnotherProcess(t *testing.T) {
 	}
 	d, _ := fileblob.OpenBucket(blobDir, nil)
 	bucket := blob.NewBucket(d)
-	if ok, _ := bucket.Exists(ctx, protocol.ObjectKey(job.ID, 1, "sql", protocol.CompressZstd)); ok {
-		t.Fatal("the killed attempt left an object")
+	// Only the rescuer's script is stored: the killed attempt left nothing.
+	scripts, _ := filepath.Glob(filepath.Join(blobDir, "jobs", job.ID, "attempt-*", "dump.*"))
+	if len(scripts) != 1 || filepath.ToSlash(strings.TrimPrefix(scripts[0], blobDir+string(filepath.Separator))) != r.Result.Object {
+		t.Fatalf("stored scripts %v, want only %s", scripts, r.Result.Object)
 	}
 	if ok, _ := bucket.Exists(ctx, protocol.ManifestKey(job.ID)); !ok {
 		t.Fatal("no manifest")
+	}
+}
+
+func TestServerListsAndTheEncryptionFloorComeFromFlagsEnvAndConfig(t *testing.T) {
+	dir := t.TempDir()
+	kv := filepath.Join(dir, "agent.env")
+	os.WriteFile(kv, []byte("broker=nats://x:4222\nblob=file:///x\n"+
+		"credential-servers=env:MSSQLDUMP_DB_SALES=sql01.corp;10.1.0.0/16\nencrypt=strict\n"), 0o600)
+	r := runAgent(t, []string{"MSSQLDUMP_CONFIG=" + kv, "MSSQLDUMP_ALLOW_SERVERS=*.corp,10.0.0.0/8"}, "config")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"allow-servers=*.corp,10.0.0.0/8", "encrypt=strict",
+		"credential-servers=env:MSSQLDUMP_DB_SALES=sql01.corp;10.1.0.0/16"} {
+		if !strings.Contains(r.stdout, want+"\n") {
+			t.Errorf("config lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestBadServerListsAndEncryptionAreUsageErrorsNamingThem(t *testing.T) {
+	base := []string{"MSSQLDUMP_BROKER=nats://x:4222", "MSSQLDUMP_BLOB=file:///x"}
+	for _, c := range []struct{ env, want string }{
+		{"MSSQLDUMP_ALLOW_SERVERS=10.0.0.0/33", "10.0.0.0/33"},
+		{"MSSQLDUMP_ALLOW_SERVERS=db:99999", "db:99999"},
+		{"MSSQLDUMP_CREDENTIAL_SERVERS=env:X", "REF=PATTERN"},
+		{"MSSQLDUMP_ENCRYPT=maybe", "maybe"},
+	} {
+		r := runAgent(t, append(base, c.env), "config")
+		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q", c.env, r.code, r.stderr)
+		}
 	}
 }

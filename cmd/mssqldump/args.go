@@ -43,8 +43,12 @@ func normalizeArgs(args []string, valueFlags, commands map[string]bool) []string
 			flags = append(flags, "--password-prompt")
 			continue
 		case single && strings.HasPrefix(name, "p") && !hasValue:
-			// -pSECRET, exactly as mysqldump reads it.
-			flags = append(flags, "--password="+a[2:])
+			// -pSECRET, exactly as mysqldump reads it; like mysql, say
+			// that it shows in the process list.
+			flags = append(flags, "--password="+a[2:], "--password-on-command-line")
+			continue
+		case name == "password" && hasValue:
+			flags = append(flags, a, "--password-on-command-line")
 			continue
 		case name == "password" && !hasValue:
 			flags = append(flags, "--password-prompt")

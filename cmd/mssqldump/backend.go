@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
+	"github.com/mssqldump/mssqldump/cmd/internal/client"
 	"github.com/mssqldump/mssqldump/cmd/internal/drivers"
 )
 
@@ -128,7 +131,8 @@ func embeddedSource(spec string) (agent.Source, error) {
 // JetStream server, an in-process agent with an ephemeral sealing key, and a
 // local blob directory, all under the job's directory. The client talks to
 // them over the same broker and blob APIs as to a remote fleet.
-func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef string, log, agentLog *slog.Logger) (_ *backend, err error) {
+func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log, agentLog *slog.Logger) (_ *backend, err error) {
+	jobID := req.JobID
 	src, err := embeddedSource(c.String("source"))
 	if err != nil {
 		return nil, err
@@ -159,19 +163,27 @@ func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef st
 	}()
 
 	natsDir := filepath.Join(dir, "nats")
-	srv, err := jetstreambroker.StartEmbedded(ctx, natsDir)
+	// No TCP listener: the queue carries a sealed login and its reply
+	// address, and a loopback port would let any local user read or
+	// publish jobs. The agent and the client connect in-process.
+	srv, err := jetstreambroker.StartEmbeddedInProcess(ctx, natsDir)
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
 	cleanups = append(cleanups, func() { srv.Shutdown(); _ = os.RemoveAll(natsDir) })
-	lease := c.Duration("embedded-lease")
-	queueURL := srv.URL() + "?lease=" + lease.String()
+	openQueue := func() (*broker.Queue, error) {
+		q, err := srv.OpenQueue(ctx, jetstreambroker.Options{Lease: c.Duration("embedded-lease")})
+		if err != nil {
+			return nil, err
+		}
+		return broker.NewQueue(q), nil
+	}
 	blobURL := "file://" + filepath.Join(dir, "blob")
 	if err := os.MkdirAll(filepath.Join(dir, "blob"), 0o700); err != nil {
 		return nil, err
 	}
 
-	agentQueue, err := drivers.OpenQueue(ctx, queueURL)
+	agentQueue, err := openQueue()
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
@@ -195,9 +207,13 @@ func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef st
 	a, err := agent.New(agent.Config{
 		Queue: agentQueue, Bucket: agentBucket, Source: src, Key: key,
 		// A reference given on this command line names this user's own
-		// secret, read in this process: allow exactly it.
-		Credentials: &agent.RefResolver{Default: credentialsRef},
-		MaxAttempts: 1, DrainTimeout: 10 * time.Second,
+		// secret, read in this process: allow exactly it, for exactly the
+		// server on the same command line. The user's --encrypt is this
+		// agent's floor (an explicit encrypt=disable included).
+		Credentials:       &agent.RefResolver{Default: req.CredentialsRef},
+		CredentialServers: embeddedCredentialServers(req),
+		MinEncrypt:        req.Server.Encrypt,
+		MaxAttempts:       1, DrainTimeout: 10 * time.Second,
 		Logger: agentLog, Metrics: prometheus.NewRegistry(), AgentID: "embedded",
 	})
 	if err != nil {
@@ -213,7 +229,7 @@ func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef st
 	}()
 	cleanups = append(cleanups, func() { stopAgent(); <-agentDone })
 
-	q, err := drivers.OpenQueue(ctx, queueURL)
+	q, err := openQueue()
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
@@ -284,4 +300,17 @@ func sweepStaleJobs(jobsDir string, log *slog.Logger) {
 			log.Info("removed a stale embedded job directory", "job", e.Name(), "modified", fi.ModTime())
 		}
 	}
+}
+
+// embeddedCredentialServers binds the command line's credentials reference
+// to the command line's server.
+func embeddedCredentialServers(req *client.Request) map[string][]string {
+	if req.CredentialsRef == "" {
+		return nil
+	}
+	p := req.Server.Host
+	if req.Server.Port > 0 {
+		p = net.JoinHostPort(req.Server.Host, strconv.Itoa(req.Server.Port))
+	}
+	return map[string][]string{req.CredentialsRef: {p}}
 }

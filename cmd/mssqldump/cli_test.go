@@ -15,7 +15,9 @@ func TestHelpListsEveryExitCode(t *testing.T) {
 		r := mssqldump(t, nil, flag)
 		wantCode(t, r, 0)
 		for _, want := range []string{"EXIT CODES", "\n   0 ", "\n   1 ", "\n   2 ", "\n   3 ", "\n   4 ", "\n   5 ", "\n   6 ", "\n   130 ",
-			"--result-file", "--broker", "--blob", "MSSQLDUMP_PASSWORD", "SQLCMDPASSWORD", "--no-data"} {
+			"--result-file", "--broker", "--blob", "MSSQLDUMP_PASSWORD", "SQLCMDPASSWORD", "--no-data",
+			"--encrypt", `(default: "mandatory")`, "--trust-server-certificate", "--host-name-in-certificate",
+			"--authentication", "ActiveDirectoryManagedIdentity"} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("%s output lacks %q", flag, want)
 			}

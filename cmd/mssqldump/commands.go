@@ -61,7 +61,7 @@ func (e *cliEnv) dump(c *cli.Context) error {
 	if remote {
 		be, err = openRemote(ctx, c, false)
 	} else {
-		be, err = startEmbedded(ctx, c, req.JobID, req.CredentialsRef, log, e.agentLogger(c))
+		be, err = startEmbedded(ctx, c, req, log, e.agentLogger(c))
 	}
 	if err != nil {
 		out.Abort()

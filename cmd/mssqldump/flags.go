@@ -38,10 +38,12 @@ func connectionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, EnvVars: env("password", "SQLCMDPASSWORD"), Category: catConn,
 			Usage: "password; -p alone prompts on the terminal, -pSECRET or --password=SECRET inline (visible to ps: prefer the prompt or $MSSQLDUMP_PASSWORD)"},
 		&cli.BoolFlag{Name: "password-prompt", Hidden: true},
+		&cli.BoolFlag{Name: "password-on-command-line", Hidden: true}, // set by normalizeArgs
 		&cli.StringFlag{Name: "credentials-ref", EnvVars: env("credentials-ref"), Category: catConn,
 			Usage: "credentials in the agents' own configuration: env:NAME, file:/path or secretsmanager:ARN (instead of -u/-p)"},
 		&cli.StringFlag{Name: "dsn", EnvVars: env("dsn"), Category: catConn,
-			Usage: "sqlserver://user:password@host:port/instance?database=DB&encrypt=true (go-mssqldb form); flags given explicitly override its parts"},
+			Usage: "sqlserver://user:password@host:port/instance?database=DB&encrypt=strict&TrustServerCertificate=false&hostNameInCertificate=N&fedauth=METHOD " +
+				"(go-mssqldb form; encrypt=disable here is an explicit, warned opt-out); flags given explicitly override its parts"},
 		&cli.StringFlag{Name: "database", EnvVars: env("database"), Category: catConn,
 			Usage: "database to dump (instead of the DATABASE argument; then every argument is a table)"},
 	}

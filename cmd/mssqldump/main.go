@@ -74,6 +74,8 @@ func run(args []string, stdin *os.File, stdout, stderr *os.File) int {
 func allFlags() []cli.Flag {
 	var f []cli.Flag
 	f = append(f, connectionFlags()...)
+	f = append(f, tlsFlags()...)
+	f = append(f, authFlags()...)
 	f = append(f, transportFlags()...)
 	f = append(f, scriptFlags()...)
 	return f

@@ -113,7 +113,7 @@ func TestDSNSuppliesTheConnection(t *testing.T) {
 	wantCode(t, r, 0)
 	job, user := src.last(t)
 	if job.Database != "shop" || job.Server.Host != "dbhost" || job.Server.Port != 1444 ||
-		job.Server.Params["encrypt"] != "true" || user != "dsnuser" || len(job.Server.Params) != 1 {
+		job.Server.Encrypt != "mandatory" || user != "dsnuser" || len(job.Server.Params) != 0 {
 		t.Errorf("job from --dsn: database %q, server %+v, user %q", job.Database, job.Server, user)
 	}
 }

@@ -68,6 +68,19 @@ func (e *cliEnv) login(c *cli.Context) (*login, error) {
 		l.Password = pw
 	case c.IsSet("password"):
 		l.Password = c.String("password")
+		if c.Bool("password-on-command-line") {
+			warn(e.stderr, "Using a password on the command line interface can be insecure (other users see it in the process list); prefer -p alone or MSSQLDUMP_PASSWORD")
+		}
+	}
+	if err := e.applyAuthentication(c, &l.Server); err != nil {
+		return nil, err
+	}
+	w, err := applyTLS(c, &l.Server)
+	if err != nil {
+		return nil, err
+	}
+	if w != "" {
+		warn(e.stderr, w)
 	}
 	l.CredentialsRef = c.String("credentials-ref")
 	if l.CredentialsRef != "" && (l.User != "" || l.Password != "") {

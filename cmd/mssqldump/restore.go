@@ -9,7 +9,6 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/urfave/cli/v2"
 
 	"github.com/mssqldump/mssqldump/agent"
@@ -55,10 +54,10 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	}
 	defer in.Close()
 
-	connector, err := mssql.NewConnector(agent.SQLServerURL(l.Server, l.Database, l.User, l.Password,
-		map[string]string{"dial timeout": "15", "app name": "mssqldump restore"}))
+	connector, err := agent.NewConnector(l.Server, l.Database, l.User, l.Password,
+		map[string]string{"dial timeout": "15", "app name": "mssqldump restore"})
 	if err != nil {
-		return errUsage("invalid connection parameters for %s", agent.ServerAddr(l.Server))
+		return errUsage("invalid connection parameters for %s: %v", agent.ServerAddr(l.Server), err)
 	}
 	db := sql.OpenDB(connector)
 	defer db.Close()
@@ -66,6 +65,9 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	if err := db.PingContext(ctx); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if msg, ok := agent.TLSProblem(l.Server, err); ok {
+			return &exitcode.ServerError{Err: errors.New(msg)}
 		}
 		return &exitcode.ServerError{Err: fmt.Errorf("connect to SQL Server at %s, database %q: %w", agent.ServerAddr(l.Server), l.Database, err)}
 	}

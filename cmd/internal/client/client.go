@@ -6,6 +6,8 @@ package client
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,9 +69,12 @@ func (c *Client) logger() *slog.Logger {
 
 // Pending is a job that was sent and whose reply is awaited.
 type Pending struct {
-	c     *Client
-	Job   *protocol.Job
-	inbox *broker.Inbox
+	c   *Client
+	Job *protocol.Job
+	// JobSHA256 is the digest of the envelope as sent: only a manifest
+	// that names it is this job's result.
+	JobSHA256 string
+	inbox     *broker.Inbox
 }
 
 // Submit opens a reply inbox, then sends the job, so no reply can be
@@ -96,17 +101,32 @@ func (c *Client) Submit(ctx context.Context, req *Request) (*Pending, error) {
 	if err := job.Validate(); err != nil {
 		return nil, err
 	}
-	creds, err := c.credentials(ctx, req)
-	if err != nil {
-		return nil, err
+	// The fleet key first: without it there is nothing to open an inbox for.
+	var pub *seal.PublicKey
+	if req.User != "" || req.Password != "" {
+		if req.CredentialsRef != "" {
+			return nil, errors.New("client: give either a user/password or a credentials reference, not both")
+		}
+		k, err := c.FleetKey(ctx)
+		if err != nil {
+			return nil, err
+		}
+		pub = &k
 	}
-	job.Credentials = creds
 
 	inbox, err := c.Queue.OpenInbox(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open reply inbox: %w", err)
 	}
+	// The login is sealed with the job's binding, which includes the reply
+	// address, so it is sealed once the inbox exists.
 	job.ReplyTo = inbox.Address()
+	creds, err := credentials(job, req, pub)
+	if err != nil {
+		_ = inbox.Close()
+		return nil, err
+	}
+	job.Credentials = creds
 	body, err := protocol.Encode(job)
 	if err != nil {
 		_ = inbox.Close()
@@ -117,25 +137,20 @@ func (c *Client) Submit(ctx context.Context, req *Request) (*Pending, error) {
 		return nil, fmt.Errorf("send job %s: %w", id, err)
 	}
 	c.logger().Info("job sent", "job", id, "database", req.Database, "deadline", job.Deadline)
-	return &Pending{c: c, Job: job, inbox: inbox}, nil
+	sum := sha256.Sum256(body)
+	return &Pending{c: c, Job: job, JobSHA256: hex.EncodeToString(sum[:]), inbox: inbox}, nil
 }
 
-// credentials seals -u/-p to the fleet key, or passes the reference.
-func (c *Client) credentials(ctx context.Context, req *Request) (protocol.Credentials, error) {
-	hasLogin := req.User != "" || req.Password != ""
+// credentials seals -u/-p with job's binding to pub, or passes the
+// reference.
+func credentials(job *protocol.Job, req *Request, pub *seal.PublicKey) (protocol.Credentials, error) {
 	switch {
-	case hasLogin && req.CredentialsRef != "":
-		return protocol.Credentials{}, errors.New("client: give either a user/password or a credentials reference, not both")
 	case req.CredentialsRef != "":
 		return protocol.Credentials{Ref: req.CredentialsRef}, nil
-	case !hasLogin:
+	case pub == nil:
 		return protocol.Credentials{}, nil
 	}
-	pub, err := c.FleetKey(ctx)
-	if err != nil {
-		return protocol.Credentials{}, err
-	}
-	box, err := seal.SealCredentials(pub, seal.Credentials{User: req.User, Password: req.Password})
+	box, err := seal.SealCredentials(*pub, seal.Credentials{User: req.User, Password: req.Password, Binding: job.Binding()})
 	if err != nil {
 		return protocol.Credentials{}, fmt.Errorf("seal credentials: %w", err)
 	}
@@ -216,6 +231,9 @@ func (p *Pending) handle(ctx context.Context, msg []byte) (*protocol.Manifest, b
 			return nil, false, nil
 		}
 		m, err := p.c.resultOf(ctx, e)
+		if err == nil {
+			err = p.owns(m)
+		}
 		return m, true, err
 	default:
 		p.c.logger().Warn("ignoring an unexpected envelope in the reply inbox", "job", p.Job.ID)
@@ -377,4 +395,16 @@ func (c *Client) Dump(ctx context.Context, req *Request, out Output) (*protocol.
 		return m, err
 	}
 	return m, nil
+}
+
+// owns checks that m answers the job this client sent, not another job
+// published under the same id: a script from someone else's job must never
+// reach the output. A manifest without the digest (an agent older than
+// this CLI) cannot prove it and is refused too: upgrade agents first.
+func (p *Pending) owns(m *protocol.Manifest) error {
+	if m.JobSHA256 == p.JobSHA256 {
+		return nil
+	}
+	return fmt.Errorf("job %s: %w: the result answers a different job published under the same id "+
+		"(job envelope SHA-256 %s, this CLI sent %s); nothing was written", p.Job.ID, ErrIntegrity, m.JobSHA256, p.JobSHA256)
 }

@@ -2,6 +2,8 @@ package client
 
 import (
 	"bufio"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +46,7 @@ type FileOutput struct {
 	path string
 	mu   sync.Mutex
 	tmp  *os.File
+	mode os.FileMode // FILE's mode once committed
 	w    *bufio.Writer
 	done bool
 }
@@ -57,25 +60,55 @@ func NewFileOutput(path string) (*FileOutput, error) {
 	if base == "" {
 		return nil, fmt.Errorf("result file %q names a directory", path)
 	}
-	// A new file gets the mode a shell's "> FILE" gives under the usual
-	// umask; a replaced file keeps its own.
-	mode := os.FileMode(0o644)
+	// A replaced file keeps its mode; a new one gets what the shell's
+	// "> FILE" would give: 0666 less the umask (see newTempFile).
+	keep := os.FileMode(0)
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
 			return nil, fmt.Errorf("result file %q is a directory", path)
 		}
-		mode = fi.Mode().Perm()
+		keep = fi.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, umasked, err := newTempFile(dir, base)
 	if err != nil {
 		return nil, fmt.Errorf("result file: %w", err)
 	}
-	if err := tmp.Chmod(mode); err != nil {
-		_ = tmp.Close()
-		_ = os.Remove(tmp.Name())
-		return nil, fmt.Errorf("result file: %w", err)
+	mode := umasked
+	if keep != 0 {
+		mode = keep
 	}
-	return &FileOutput{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, copyBuffer)}, nil
+	return &FileOutput{path: path, tmp: tmp, mode: mode, w: bufio.NewWriterSize(tmp, copyBuffer)}, nil
+}
+
+// newTempFile creates an empty temporary file next to the result file. It
+// is created with 0666 so that the kernel applies the process's umask (read
+// without changing it, which no other goroutine could observe safely), and
+// is then narrowed to 0600 before a byte of the dump is written: until the
+// rename, nobody else may read a partial dump. Commit sets the final mode.
+func newTempFile(dir, base string) (*os.File, os.FileMode, error) {
+	var rnd [6]byte
+	for range 100 {
+		_, _ = rand.Read(rnd[:])
+		name := filepath.Join(dir, "."+base+".tmp-"+hex.EncodeToString(rnd[:]))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		fi, err := f.Stat()
+		if err == nil {
+			err = f.Chmod(0o600)
+		}
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(name)
+			return nil, 0, err
+		}
+		return f, fi.Mode().Perm(), nil
+	}
+	return nil, 0, errors.New("cannot create a unique temporary file in " + dir)
 }
 
 // TempPath is the temporary file's name (for a signal handler's cleanup).
@@ -97,6 +130,9 @@ func (f *FileOutput) Commit() error {
 		return errors.New("result file already finished")
 	}
 	err := f.w.Flush()
+	if err == nil {
+		err = f.tmp.Chmod(f.mode)
+	}
 	if err == nil {
 		err = f.tmp.Sync()
 	}

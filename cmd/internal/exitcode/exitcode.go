@@ -34,9 +34,12 @@ const Help = `EXIT CODES:
         restore that is not a --format zip archive)
    3    the dump (or restore) failed on the server side: login failed,
         missing database, permission denied, SQL Server unreachable from
-        the agent, a restore batch failed
+        the agent, the server cannot encrypt (see --encrypt), TLS
+        certificate not trusted, a restore batch failed, or the agent's
+        policy does not allow the server, credentials or encryption
    4    timeout: the job's deadline (--timeout) passed, or the job expired
-   5    integrity: the downloaded script does not match its SHA-256
+   5    integrity: the downloaded script does not match its SHA-256, or
+        the result answers another job published under the same id
         (nothing is written to --result-file), or a zip given to restore
         is damaged (a file restore-order.txt names is missing or fails
         its checksum)
@@ -107,7 +110,7 @@ func forJobCode(job *client.JobError) int {
 		return Interrupted
 	}
 	switch job.Code {
-	case protocol.ErrCodeDumpFailed, protocol.ErrCodeUnreachable:
+	case protocol.ErrCodeDumpFailed, protocol.ErrCodeUnreachable, protocol.ErrCodeNotAllowed:
 		return DumpFailed
 	case protocol.ErrCodeExpired:
 		return Timeout

@@ -26,6 +26,7 @@ func TestEveryErrorKindHasItsDocumentedCode(t *testing.T) {
 		{"invalid job", wrap(fmt.Errorf("%w: database is empty", protocol.ErrInvalid)), 2},
 		{"login failed", wrap(&client.JobError{Status: protocol.StatusFailed, Code: protocol.ErrCodeDumpFailed}), 3},
 		{"sql unreachable", wrap(&client.JobError{Status: protocol.StatusFailed, Code: protocol.ErrCodeUnreachable}), 3},
+		{"refused by the agent's policy", wrap(&client.JobError{Status: protocol.StatusFailed, Code: protocol.ErrCodeNotAllowed}), 3},
 		{"restore batch failed", &ServerError{Err: errors.New("batch 3")}, 3},
 		{"expired", wrap(&client.JobError{Status: protocol.StatusFailed, Code: protocol.ErrCodeExpired}), 4},
 		{"timeout", wrap(client.ErrTimeout), 4},
