@@ -34,6 +34,8 @@ type sqlReader struct {
 	tx          *sql.Tx
 	permissions bool
 	warnings    []Warning
+	// server is what Catalog found: data reads adapt to the engine.
+	server *catalog.Server
 }
 
 // openSQLReader takes one connection and starts the dump's transaction:
@@ -77,10 +79,11 @@ FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &mem
 }
 
 func (r *sqlReader) Catalog(ctx context.Context) (*model.Database, []Warning, error) {
-	db, _, cw, err := catalog.Read(ctx, r.tx, r.permissions)
+	db, server, cw, err := catalog.Read(ctx, r.tx, r.permissions)
 	if err != nil {
 		return nil, nil, wrapServerError(err)
 	}
+	r.server = server
 	ws := append([]Warning(nil), r.warnings...)
 	for _, w := range cw {
 		ws = append(ws, Warning(w))
@@ -89,6 +92,9 @@ func (r *sqlReader) Catalog(ctx context.Context) (*model.Database, []Warning, er
 }
 
 func (r *sqlReader) Rows(ctx context.Context, p *data.Plan) (data.RowSource, error) {
+	if r.server != nil && r.server.Babelfish {
+		p = p.ForBabelfish()
+	}
 	rows, err := data.Query(ctx, r.tx, p)
 	if err != nil {
 		return nil, wrapServerError(err)

@@ -21,7 +21,32 @@ func babelfishRows(r *Rows) *Rows {
 	}
 	out.Indexes = babelfishIndexes(r.Indexes, tables)
 	out.Columns = babelfishColumns(r.Columns)
+	out.Types = babelfishTypes(r.Types, r.Objects)
 	return &out
+}
+
+// babelfishTypes leaves out the table types Babelfish makes for the
+// return table of each multi-statement table-valued function: one named
+// @<table variable>_<function> in the function's schema. Scripting it
+// would make CREATE FUNCTION fail on restore ("relation ... already
+// exists"), as the engine makes it again.
+func babelfishTypes(rows []TypeRow, objects []ObjectRow) []TypeRow {
+	tvfs := map[[2]string]bool{}
+	for _, o := range objects {
+		if strings.TrimSpace(o.Type) == "TF" {
+			tvfs[[2]string{o.Schema, strings.ToLower(o.Name)}] = true
+		}
+	}
+	var out []TypeRow
+	for _, t := range rows {
+		if t.IsTableType && strings.HasPrefix(t.Name, "@") {
+			if i := strings.LastIndexByte(t.Name, '_'); i > 0 && tvfs[[2]string{t.Schema, strings.ToLower(t.Name[i+1:])}] {
+				continue
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // babelfishIndexes restores index names and the clustered primary key.

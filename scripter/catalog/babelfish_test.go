@@ -96,3 +96,20 @@ func TestBabelfish_RulesApplyOnlyToBabelfish(t *testing.T) {
 		t.Fatal("the index was not assembled, so the test proves nothing")
 	}
 }
+
+func TestBabelfish_TheReturnTableTypeOfATableValuedFunctionIsLeftOut(t *testing.T) {
+	rows := &Rows{Server: &Server{Babelfish: true},
+		Objects: []ObjectRow{{ObjectID: 5, Schema: "dbo", Name: "fntotals", Type: "TF"}},
+		Types: []TypeRow{
+			{UserTypeID: 1, Schema: "dbo", Name: "@t_fntotals", IsTableType: true, IsUserDefined: true},
+			{UserTypeID: 2, Schema: "dbo", Name: "@t_other", IsTableType: true, IsUserDefined: true},
+			{UserTypeID: 3, Schema: "dbo", Name: "orderlines", IsTableType: true, IsUserDefined: true},
+		}}
+	var got []string
+	for _, ty := range babelfishRows(rows).Types {
+		got = append(got, ty.Name)
+	}
+	if strings.Join(got, ",") != "@t_other,orderlines" {
+		t.Errorf("types kept: %v", got)
+	}
+}

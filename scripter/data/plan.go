@@ -327,3 +327,22 @@ func (p *Plan) Query() string {
 	}
 	return b.String()
 }
+
+// ForBabelfish returns a copy of p whose SELECT reads Unicode columns as
+// they are. On Babelfish CAST(nvarchar AS varbinary) converts the text to
+// the varchar code page first (characters outside it turn to '?'), so the
+// UTF-16 bytes SQL Server gives cannot be had; Babelfish stores text as
+// UTF-8, which holds no unpaired surrogate, so go-mssqldb's decoding of
+// the nvarchar is exact there.
+func (p *Plan) ForBabelfish() *Plan {
+	out := *p
+	out.Columns = append([]Column(nil), p.Columns...)
+	for i := range out.Columns {
+		c := &out.Columns[i]
+		if c.UTF16 {
+			c.Select = tsql.QuoteIdent(c.Name)
+			c.UTF16 = false
+		}
+	}
+	return &out
+}

@@ -256,8 +256,11 @@ func (b *builder) foreignKeys() []Object {
 // addConstraint starts the ALTER TABLE that adds a foreign key or CHECK
 // constraint. noCheck (the constraint is disabled or untrusted in the
 // source) adds it WITH NOCHECK, so existing rows are not checked against it.
+// A trusted one is added without WITH: SQL Server checks a new
+// constraint's rows by default (WITH CHECK) and Babelfish accepts no WITH
+// [NO]CHECK at all there.
 func addConstraint(table model.QName, name string, noCheck bool) string {
-	with := " WITH CHECK"
+	with := ""
 	if noCheck {
 		with = " WITH NOCHECK"
 	}

@@ -498,99 +498,99 @@ CREATE NONCLUSTERED INDEX [ProductsOrder_Details] ON [dbo].[Order Details] ([Pro
 GO
 
 -- FOREIGN KEY [FK_CustomerCustomerDemo] ON [dbo].[CustomerCustomerDemo]
-ALTER TABLE [dbo].[CustomerCustomerDemo] WITH CHECK ADD CONSTRAINT [FK_CustomerCustomerDemo] FOREIGN KEY ([CustomerTypeID])
+ALTER TABLE [dbo].[CustomerCustomerDemo] ADD CONSTRAINT [FK_CustomerCustomerDemo] FOREIGN KEY ([CustomerTypeID])
 	REFERENCES [dbo].[CustomerDemographics] ([CustomerTypeID]);
 GO
 
 -- FOREIGN KEY [FK_CustomerCustomerDemo_Customers] ON [dbo].[CustomerCustomerDemo]
-ALTER TABLE [dbo].[CustomerCustomerDemo] WITH CHECK ADD CONSTRAINT [FK_CustomerCustomerDemo_Customers] FOREIGN KEY ([CustomerID])
+ALTER TABLE [dbo].[CustomerCustomerDemo] ADD CONSTRAINT [FK_CustomerCustomerDemo_Customers] FOREIGN KEY ([CustomerID])
 	REFERENCES [dbo].[Customers] ([CustomerID]);
 GO
 
 -- FOREIGN KEY [FK_Employees_Employees] ON [dbo].[Employees]
-ALTER TABLE [dbo].[Employees] WITH CHECK ADD CONSTRAINT [FK_Employees_Employees] FOREIGN KEY ([ReportsTo])
+ALTER TABLE [dbo].[Employees] ADD CONSTRAINT [FK_Employees_Employees] FOREIGN KEY ([ReportsTo])
 	REFERENCES [dbo].[Employees] ([EmployeeID]);
 GO
 
 -- FOREIGN KEY [FK_Orders_Customers] ON [dbo].[Orders]
-ALTER TABLE [dbo].[Orders] WITH CHECK ADD CONSTRAINT [FK_Orders_Customers] FOREIGN KEY ([CustomerID])
+ALTER TABLE [dbo].[Orders] ADD CONSTRAINT [FK_Orders_Customers] FOREIGN KEY ([CustomerID])
 	REFERENCES [dbo].[Customers] ([CustomerID]);
 GO
 
 -- FOREIGN KEY [FK_Orders_Employees] ON [dbo].[Orders]
-ALTER TABLE [dbo].[Orders] WITH CHECK ADD CONSTRAINT [FK_Orders_Employees] FOREIGN KEY ([EmployeeID])
+ALTER TABLE [dbo].[Orders] ADD CONSTRAINT [FK_Orders_Employees] FOREIGN KEY ([EmployeeID])
 	REFERENCES [dbo].[Employees] ([EmployeeID]);
 GO
 
 -- FOREIGN KEY [FK_Orders_Shippers] ON [dbo].[Orders]
-ALTER TABLE [dbo].[Orders] WITH CHECK ADD CONSTRAINT [FK_Orders_Shippers] FOREIGN KEY ([ShipVia])
+ALTER TABLE [dbo].[Orders] ADD CONSTRAINT [FK_Orders_Shippers] FOREIGN KEY ([ShipVia])
 	REFERENCES [dbo].[Shippers] ([ShipperID]);
 GO
 
 -- FOREIGN KEY [FK_Products_Categories] ON [dbo].[Products]
-ALTER TABLE [dbo].[Products] WITH CHECK ADD CONSTRAINT [FK_Products_Categories] FOREIGN KEY ([CategoryID])
+ALTER TABLE [dbo].[Products] ADD CONSTRAINT [FK_Products_Categories] FOREIGN KEY ([CategoryID])
 	REFERENCES [dbo].[Categories] ([CategoryID]);
 GO
 
 -- FOREIGN KEY [FK_Products_Suppliers] ON [dbo].[Products]
-ALTER TABLE [dbo].[Products] WITH CHECK ADD CONSTRAINT [FK_Products_Suppliers] FOREIGN KEY ([SupplierID])
+ALTER TABLE [dbo].[Products] ADD CONSTRAINT [FK_Products_Suppliers] FOREIGN KEY ([SupplierID])
 	REFERENCES [dbo].[Suppliers] ([SupplierID]);
 GO
 
 -- FOREIGN KEY [FK_Order_Details_Orders] ON [dbo].[Order Details]
-ALTER TABLE [dbo].[Order Details] WITH CHECK ADD CONSTRAINT [FK_Order_Details_Orders] FOREIGN KEY ([OrderID])
+ALTER TABLE [dbo].[Order Details] ADD CONSTRAINT [FK_Order_Details_Orders] FOREIGN KEY ([OrderID])
 	REFERENCES [dbo].[Orders] ([OrderID]);
 GO
 
 -- FOREIGN KEY [FK_Order_Details_Products] ON [dbo].[Order Details]
-ALTER TABLE [dbo].[Order Details] WITH CHECK ADD CONSTRAINT [FK_Order_Details_Products] FOREIGN KEY ([ProductID])
+ALTER TABLE [dbo].[Order Details] ADD CONSTRAINT [FK_Order_Details_Products] FOREIGN KEY ([ProductID])
 	REFERENCES [dbo].[Products] ([ProductID]);
 GO
 
 -- FOREIGN KEY [FK_Territories_Region] ON [dbo].[Territories]
-ALTER TABLE [dbo].[Territories] WITH CHECK ADD CONSTRAINT [FK_Territories_Region] FOREIGN KEY ([RegionID])
+ALTER TABLE [dbo].[Territories] ADD CONSTRAINT [FK_Territories_Region] FOREIGN KEY ([RegionID])
 	REFERENCES [dbo].[Region] ([RegionID]);
 GO
 
 -- FOREIGN KEY [FK_EmployeeTerritories_Employees] ON [dbo].[EmployeeTerritories]
-ALTER TABLE [dbo].[EmployeeTerritories] WITH CHECK ADD CONSTRAINT [FK_EmployeeTerritories_Employees] FOREIGN KEY ([EmployeeID])
+ALTER TABLE [dbo].[EmployeeTerritories] ADD CONSTRAINT [FK_EmployeeTerritories_Employees] FOREIGN KEY ([EmployeeID])
 	REFERENCES [dbo].[Employees] ([EmployeeID]);
 GO
 
 -- FOREIGN KEY [FK_EmployeeTerritories_Territories] ON [dbo].[EmployeeTerritories]
-ALTER TABLE [dbo].[EmployeeTerritories] WITH CHECK ADD CONSTRAINT [FK_EmployeeTerritories_Territories] FOREIGN KEY ([TerritoryID])
+ALTER TABLE [dbo].[EmployeeTerritories] ADD CONSTRAINT [FK_EmployeeTerritories_Territories] FOREIGN KEY ([TerritoryID])
 	REFERENCES [dbo].[Territories] ([TerritoryID]);
 GO
 
 -- CHECK [CK_Birthdate] ON [dbo].[Employees]
-ALTER TABLE [dbo].[Employees] WITH CHECK ADD CONSTRAINT [CK_Birthdate] CHECK ([BirthDate]<getdate());
+ALTER TABLE [dbo].[Employees] ADD CONSTRAINT [CK_Birthdate] CHECK ([BirthDate]<getdate());
 GO
 
 -- CHECK [CK_Products_UnitPrice] ON [dbo].[Products]
-ALTER TABLE [dbo].[Products] WITH CHECK ADD CONSTRAINT [CK_Products_UnitPrice] CHECK ([UnitPrice]>=(0));
+ALTER TABLE [dbo].[Products] ADD CONSTRAINT [CK_Products_UnitPrice] CHECK ([UnitPrice]>=(0));
 GO
 
 -- CHECK [CK_ReorderLevel] ON [dbo].[Products]
-ALTER TABLE [dbo].[Products] WITH CHECK ADD CONSTRAINT [CK_ReorderLevel] CHECK ([ReorderLevel]>=(0));
+ALTER TABLE [dbo].[Products] ADD CONSTRAINT [CK_ReorderLevel] CHECK ([ReorderLevel]>=(0));
 GO
 
 -- CHECK [CK_UnitsInStock] ON [dbo].[Products]
-ALTER TABLE [dbo].[Products] WITH CHECK ADD CONSTRAINT [CK_UnitsInStock] CHECK ([UnitsInStock]>=(0));
+ALTER TABLE [dbo].[Products] ADD CONSTRAINT [CK_UnitsInStock] CHECK ([UnitsInStock]>=(0));
 GO
 
 -- CHECK [CK_UnitsOnOrder] ON [dbo].[Products]
-ALTER TABLE [dbo].[Products] WITH CHECK ADD CONSTRAINT [CK_UnitsOnOrder] CHECK ([UnitsOnOrder]>=(0));
+ALTER TABLE [dbo].[Products] ADD CONSTRAINT [CK_UnitsOnOrder] CHECK ([UnitsOnOrder]>=(0));
 GO
 
 -- CHECK [CK_Discount] ON [dbo].[Order Details]
-ALTER TABLE [dbo].[Order Details] WITH CHECK ADD CONSTRAINT [CK_Discount] CHECK ([Discount]>=(0) AND [Discount]<=(1));
+ALTER TABLE [dbo].[Order Details] ADD CONSTRAINT [CK_Discount] CHECK ([Discount]>=(0) AND [Discount]<=(1));
 GO
 
 -- CHECK [CK_Quantity] ON [dbo].[Order Details]
-ALTER TABLE [dbo].[Order Details] WITH CHECK ADD CONSTRAINT [CK_Quantity] CHECK ([Quantity]>(0));
+ALTER TABLE [dbo].[Order Details] ADD CONSTRAINT [CK_Quantity] CHECK ([Quantity]>(0));
 GO
 
 -- CHECK [CK_UnitPrice] ON [dbo].[Order Details]
-ALTER TABLE [dbo].[Order Details] WITH CHECK ADD CONSTRAINT [CK_UnitPrice] CHECK ([UnitPrice]>=(0));
+ALTER TABLE [dbo].[Order Details] ADD CONSTRAINT [CK_UnitPrice] CHECK ([UnitPrice]>=(0));
 GO
 

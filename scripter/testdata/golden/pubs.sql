@@ -255,77 +255,77 @@ CREATE NONCLUSTERED INDEX [titleidind] ON [dbo].[titleauthor] ([title_id] ASC);
 GO
 
 -- FOREIGN KEY [FK__employee__job_id__4E88ABD4] ON [dbo].[employee]
-ALTER TABLE [dbo].[employee] WITH CHECK ADD CONSTRAINT [FK__employee__job_id__4E88ABD4] FOREIGN KEY ([job_id])
+ALTER TABLE [dbo].[employee] ADD CONSTRAINT [FK__employee__job_id__4E88ABD4] FOREIGN KEY ([job_id])
 	REFERENCES [dbo].[jobs] ([job_id]);
 GO
 
 -- FOREIGN KEY [FK__employee__pub_id__5165187F] ON [dbo].[employee]
-ALTER TABLE [dbo].[employee] WITH CHECK ADD CONSTRAINT [FK__employee__pub_id__5165187F] FOREIGN KEY ([pub_id])
+ALTER TABLE [dbo].[employee] ADD CONSTRAINT [FK__employee__pub_id__5165187F] FOREIGN KEY ([pub_id])
 	REFERENCES [dbo].[publishers] ([pub_id]);
 GO
 
 -- FOREIGN KEY [FK__pub_info__pub_id__49C3F6B7] ON [dbo].[pub_info]
-ALTER TABLE [dbo].[pub_info] WITH CHECK ADD CONSTRAINT [FK__pub_info__pub_id__49C3F6B7] FOREIGN KEY ([pub_id])
+ALTER TABLE [dbo].[pub_info] ADD CONSTRAINT [FK__pub_info__pub_id__49C3F6B7] FOREIGN KEY ([pub_id])
 	REFERENCES [dbo].[publishers] ([pub_id]);
 GO
 
 -- FOREIGN KEY [FK__discounts__stor___4222D4EF] ON [dbo].[discounts]
-ALTER TABLE [dbo].[discounts] WITH CHECK ADD CONSTRAINT [FK__discounts__stor___4222D4EF] FOREIGN KEY ([stor_id])
+ALTER TABLE [dbo].[discounts] ADD CONSTRAINT [FK__discounts__stor___4222D4EF] FOREIGN KEY ([stor_id])
 	REFERENCES [dbo].[stores] ([stor_id]);
 GO
 
 -- FOREIGN KEY [FK__titles__pub_id__33D4B598] ON [dbo].[titles]
-ALTER TABLE [dbo].[titles] WITH CHECK ADD CONSTRAINT [FK__titles__pub_id__33D4B598] FOREIGN KEY ([pub_id])
+ALTER TABLE [dbo].[titles] ADD CONSTRAINT [FK__titles__pub_id__33D4B598] FOREIGN KEY ([pub_id])
 	REFERENCES [dbo].[publishers] ([pub_id]);
 GO
 
 -- FOREIGN KEY [FK__roysched__title___403A8C7D] ON [dbo].[roysched]
-ALTER TABLE [dbo].[roysched] WITH CHECK ADD CONSTRAINT [FK__roysched__title___403A8C7D] FOREIGN KEY ([title_id])
+ALTER TABLE [dbo].[roysched] ADD CONSTRAINT [FK__roysched__title___403A8C7D] FOREIGN KEY ([title_id])
 	REFERENCES [dbo].[titles] ([title_id]);
 GO
 
 -- FOREIGN KEY [FK__sales__stor_id__3D5E1FD2] ON [dbo].[sales]
-ALTER TABLE [dbo].[sales] WITH CHECK ADD CONSTRAINT [FK__sales__stor_id__3D5E1FD2] FOREIGN KEY ([stor_id])
+ALTER TABLE [dbo].[sales] ADD CONSTRAINT [FK__sales__stor_id__3D5E1FD2] FOREIGN KEY ([stor_id])
 	REFERENCES [dbo].[stores] ([stor_id]);
 GO
 
 -- FOREIGN KEY [FK__sales__title_id__3E52440B] ON [dbo].[sales]
-ALTER TABLE [dbo].[sales] WITH CHECK ADD CONSTRAINT [FK__sales__title_id__3E52440B] FOREIGN KEY ([title_id])
+ALTER TABLE [dbo].[sales] ADD CONSTRAINT [FK__sales__title_id__3E52440B] FOREIGN KEY ([title_id])
 	REFERENCES [dbo].[titles] ([title_id]);
 GO
 
 -- FOREIGN KEY [FK__titleauth__au_id__37A5467C] ON [dbo].[titleauthor]
-ALTER TABLE [dbo].[titleauthor] WITH CHECK ADD CONSTRAINT [FK__titleauth__au_id__37A5467C] FOREIGN KEY ([au_id])
+ALTER TABLE [dbo].[titleauthor] ADD CONSTRAINT [FK__titleauth__au_id__37A5467C] FOREIGN KEY ([au_id])
 	REFERENCES [dbo].[authors] ([au_id]);
 GO
 
 -- FOREIGN KEY [FK__titleauth__title__38996AB5] ON [dbo].[titleauthor]
-ALTER TABLE [dbo].[titleauthor] WITH CHECK ADD CONSTRAINT [FK__titleauth__title__38996AB5] FOREIGN KEY ([title_id])
+ALTER TABLE [dbo].[titleauthor] ADD CONSTRAINT [FK__titleauth__title__38996AB5] FOREIGN KEY ([title_id])
 	REFERENCES [dbo].[titles] ([title_id]);
 GO
 
 -- CHECK [CK__authors__au_id__2B3F6F97] ON [dbo].[authors]
-ALTER TABLE [dbo].[authors] WITH CHECK ADD CONSTRAINT [CK__authors__au_id__2B3F6F97] CHECK ([au_id] like '[0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][0-9][0-9]');
+ALTER TABLE [dbo].[authors] ADD CONSTRAINT [CK__authors__au_id__2B3F6F97] CHECK ([au_id] like '[0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][0-9][0-9]');
 GO
 
 -- CHECK [CK__authors__zip__2D27B809] ON [dbo].[authors]
-ALTER TABLE [dbo].[authors] WITH CHECK ADD CONSTRAINT [CK__authors__zip__2D27B809] CHECK ([zip] like '[0-9][0-9][0-9][0-9][0-9]');
+ALTER TABLE [dbo].[authors] ADD CONSTRAINT [CK__authors__zip__2D27B809] CHECK ([zip] like '[0-9][0-9][0-9][0-9][0-9]');
 GO
 
 -- CHECK [CK__jobs__max_lvl__46E78A0C] ON [dbo].[jobs]
-ALTER TABLE [dbo].[jobs] WITH CHECK ADD CONSTRAINT [CK__jobs__max_lvl__46E78A0C] CHECK ([max_lvl]<=(250));
+ALTER TABLE [dbo].[jobs] ADD CONSTRAINT [CK__jobs__max_lvl__46E78A0C] CHECK ([max_lvl]<=(250));
 GO
 
 -- CHECK [CK__jobs__min_lvl__45F365D3] ON [dbo].[jobs]
-ALTER TABLE [dbo].[jobs] WITH CHECK ADD CONSTRAINT [CK__jobs__min_lvl__45F365D3] CHECK ([min_lvl]>=(10));
+ALTER TABLE [dbo].[jobs] ADD CONSTRAINT [CK__jobs__min_lvl__45F365D3] CHECK ([min_lvl]>=(10));
 GO
 
 -- CHECK [CK__publisher__pub_i__2F10007B] ON [dbo].[publishers]
-ALTER TABLE [dbo].[publishers] WITH CHECK ADD CONSTRAINT [CK__publisher__pub_i__2F10007B] CHECK ([pub_id]='1756' OR [pub_id]='1622' OR [pub_id]='0877' OR [pub_id]='0736' OR [pub_id]='1389' OR [pub_id] like '99[0-9][0-9]');
+ALTER TABLE [dbo].[publishers] ADD CONSTRAINT [CK__publisher__pub_i__2F10007B] CHECK ([pub_id]='1756' OR [pub_id]='1622' OR [pub_id]='0877' OR [pub_id]='0736' OR [pub_id]='1389' OR [pub_id] like '99[0-9][0-9]');
 GO
 
 -- CHECK [CK_emp_id] ON [dbo].[employee]
-ALTER TABLE [dbo].[employee] WITH CHECK ADD CONSTRAINT [CK_emp_id] CHECK ([emp_id] like '[A-Z][A-Z][A-Z][1-9][0-9][0-9][0-9][0-9][FM]' OR [emp_id] like '[A-Z]-[A-Z][1-9][0-9][0-9][0-9][0-9][FM]');
+ALTER TABLE [dbo].[employee] ADD CONSTRAINT [CK_emp_id] CHECK ([emp_id] like '[A-Z][A-Z][A-Z][1-9][0-9][0-9][0-9][0-9][FM]' OR [emp_id] like '[A-Z]-[A-Z][1-9][0-9][0-9][0-9][0-9][FM]');
 GO
 
 -- TRIGGER [dbo].[employee_insupd] ON [dbo].[employee]

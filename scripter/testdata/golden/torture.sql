@@ -438,17 +438,17 @@ CREATE UNIQUE CLUSTERED INDEX [CIX_vChildCount] ON [dbo].[vChildCount] ([ParentI
 GO
 
 -- FOREIGN KEY [FK_Employee_Manager] ON [dbo].[Employee]
-ALTER TABLE [dbo].[Employee] WITH CHECK ADD CONSTRAINT [FK_Employee_Manager] FOREIGN KEY ([ManagerId])
+ALTER TABLE [dbo].[Employee] ADD CONSTRAINT [FK_Employee_Manager] FOREIGN KEY ([ManagerId])
 	REFERENCES [dbo].[Employee] ([Id]);
 GO
 
 -- FOREIGN KEY [FK_Child_Parent] ON [dbo].[Child]
-ALTER TABLE [dbo].[Child] WITH CHECK ADD CONSTRAINT [FK_Child_Parent] FOREIGN KEY ([ParentId])
+ALTER TABLE [dbo].[Child] ADD CONSTRAINT [FK_Child_Parent] FOREIGN KEY ([ParentId])
 	REFERENCES [dbo].[Parent] ([Id]) ON DELETE CASCADE;
 GO
 
 -- FOREIGN KEY [FK_Parent_FavoriteChild] ON [dbo].[Parent]
-ALTER TABLE [dbo].[Parent] WITH CHECK ADD CONSTRAINT [FK_Parent_FavoriteChild] FOREIGN KEY ([FavoriteChildId])
+ALTER TABLE [dbo].[Parent] ADD CONSTRAINT [FK_Parent_FavoriteChild] FOREIGN KEY ([FavoriteChildId])
 	REFERENCES [dbo].[Child] ([Id]);
 GO
 
@@ -465,7 +465,7 @@ ALTER TABLE [dbo].[Legacy] NOCHECK CONSTRAINT [FK_Legacy_Parent];
 GO
 
 -- FOREIGN KEY [FK ]]weird' ü] ON [we]]ird 'sch' ü].[Tab]]le "x" ü 😀]
-ALTER TABLE [we]]ird 'sch' ü].[Tab]]le "x" ü 😀] WITH CHECK ADD CONSTRAINT [FK ]]weird' ü] FOREIGN KEY ([col]]umn ' ü])
+ALTER TABLE [we]]ird 'sch' ü].[Tab]]le "x" ü 😀] ADD CONSTRAINT [FK ]]weird' ü] FOREIGN KEY ([col]]umn ' ü])
 	REFERENCES [dbo].[Parent] ([Id]) ON DELETE SET NULL;
 GO
 
