@@ -133,23 +133,40 @@ func closePools(name string) {
 	delete(pools, name)
 }
 
-// restoreWhatTheEngineTakes runs a script that creates a test database
-// with ContinueOnError. On SQL Server every batch must succeed; on
-// Babelfish the batches that use what it lacks fail, and are logged, so the
-// test goes on with what the engine took.
+// restoreWhatTheEngineTakes runs a script that creates a test database.
+// On SQL Server every batch must succeed. On Babelfish the batches that use
+// what it lacks fail and are logged, and the test goes on with what the
+// engine took; Babelfish also refuses ALTER TABLE ... NOCHECK CONSTRAINT,
+// which sample scripts use to load rows before the rows they reference, so
+// there the script runs again, with that statement ignored (its escape
+// hatch), while a pass loads rows an earlier one could not.
 func (s *server) restoreWhatTheEngineTakes(t *testing.T, db *sql.DB, script []byte) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	st, err := sqlbatch.Restore(ctx, db, bytes.NewReader(script), sqlbatch.RestoreOptions{ContinueOnError: s.babelfish})
-	if err == nil {
+	if !s.babelfish {
+		if _, err := sqlbatch.Restore(ctx, db, bytes.NewReader(script), sqlbatch.RestoreOptions{}); err != nil {
+			t.Fatalf("create the test database: %v", err)
+		}
 		return
 	}
-	if !s.babelfish || !errors.Is(err, sqlbatch.ErrBatchesFailed) {
-		t.Fatalf("create the test database: %v", err)
+	hatch := append([]byte("EXEC sys.sp_babelfish_configure 'babelfishpg_tsql.escape_hatch_nocheck_existing_constraint', 'ignore';\nGO\n"), script...)
+	var first sqlbatch.RestoreStats
+	for pass, failed := 1, -1; pass <= 4; pass++ {
+		st, err := sqlbatch.Restore(ctx, db, bytes.NewReader(hatch), sqlbatch.RestoreOptions{ContinueOnError: true})
+		if err != nil && !errors.Is(err, sqlbatch.ErrBatchesFailed) {
+			t.Fatalf("create the test database: %v", err)
+		}
+		if pass == 1 {
+			first = st
+		}
+		if st.Failed == failed || st.Failed == 0 {
+			break
+		}
+		failed = st.Failed
 	}
-	t.Logf("Babelfish refused %d of %d batches of the source script (features it lacks):", st.Failed, st.Batches)
-	for _, e := range st.Errors {
+	t.Logf("Babelfish refused %d of %d batches of the source script on its first pass (features it lacks):", first.Failed, first.Batches)
+	for _, e := range first.Errors {
 		t.Logf("  %v", e)
 	}
 }

@@ -22,8 +22,31 @@ func babelfishRows(r *Rows) *Rows {
 	out.Indexes = babelfishIndexes(r.Indexes, tables)
 	out.Columns = babelfishColumns(r.Columns)
 	out.Types = babelfishTypes(r.Types, r.Objects)
+	out.Checks, out.Warnings = babelfishChecks(r.Checks, tables, r.Warnings)
 	return &out
 }
+
+// babelfishChecks writes CHECK constraint definitions back in T-SQL
+// (babelfishExpression); one it cannot is kept as Babelfish gave it, with
+// a warning, since it then restores on Babelfish only.
+func babelfishChecks(rows []CheckRow, tables map[int64]string, warnings []Warning) ([]CheckRow, []Warning) {
+	out := append([]CheckRow(nil), rows...)
+	warnings = append([]Warning(nil), warnings...)
+	for i := range out {
+		def, ok := babelfishExpression(out[i].Definition)
+		if !ok {
+			warnings = append(warnings, Warning{Code: WarnBabelfishExpression, Object: qname(tables[out[i].ParentObjectID], out[i].Name),
+				Message: "CHECK constraint " + out[i].Name + " is scripted as Babelfish reports it, in PostgreSQL's spelling, which SQL Server may not accept: " + out[i].Definition})
+			continue
+		}
+		out[i].Definition = def
+	}
+	return out, warnings
+}
+
+// WarnBabelfishExpression reports an expression Babelfish gives in a form
+// the reader could not turn back into T-SQL.
+const WarnBabelfishExpression = "babelfish_expression"
 
 // babelfishTypes leaves out the table types Babelfish makes for the
 // return table of each multi-statement table-valued function: one named
@@ -83,27 +106,80 @@ func babelfishIndexes(rows []IndexRow, tables map[int64]string) []IndexRow {
 const postgresNameMax = 63
 
 // babelfishIndexName returns the name an index was created with. Babelfish
-// stores index <name> of table <table> as name + table + md5(name) (hex),
-// cut to 63 bytes, to keep index names unique per schema as PostgreSQL
-// requires; the md5 suffix tells a stored name from one that merely ends
-// like that. A name that does not decode is returned as it is.
+// stores index <name> of table <table> as name + table + md5(name) (32 hex
+// digits), cut to 63 bytes, to keep index names unique per schema as
+// PostgreSQL requires. The md5 is of the name as written in the DDL while
+// the stored name is lower case, and long names lose the end of the table
+// name too, so the suffix is recognised by its shape: (a start of) the
+// table's name, then lower-case hex digits to the end, all 32 of them
+// unless the name was cut. Where two readings fit, one whose md5 matches
+// wins, else the shortest name. A name that does not decode is kept.
 func babelfishIndexName(stored, table string) string {
 	if table == "" || len(stored) <= 32 {
 		return stored
 	}
-	for _, t := range []string{table, strings.ToLower(table)} {
-		for n := 1; n < len(stored); n++ {
-			if !utf8.RuneStart(stored[n]) {
-				continue
-			}
-			prefix := stored[:n]
-			sum := md5.Sum([]byte(prefix))
-			if clipName(prefix+t+hex.EncodeToString(sum[:])) == stored {
+	cut := len(stored) == postgresNameMax
+	shaped := ""
+	for n := 1; n < len(stored); n++ {
+		if !utf8.RuneStart(stored[n]) {
+			continue
+		}
+		rest := stored[n:]
+		k := commonPrefixFold(rest, table)
+		if k == 0 || (k < len(table) && !cut) {
+			continue
+		}
+		digits := rest[k:]
+		if !isLowerHex(digits) || (len(digits) != 32 && !cut) {
+			continue
+		}
+		prefix := stored[:n]
+		for _, p := range []string{prefix, strings.ToLower(prefix)} {
+			sum := md5.Sum([]byte(p))
+			if digits != "" && strings.HasPrefix(hex.EncodeToString(sum[:]), digits) {
 				return prefix
 			}
 		}
+		if shaped == "" {
+			shaped = prefix
+		}
+	}
+	if shaped != "" {
+		return shaped
 	}
 	return stored
+}
+
+// commonPrefixFold is the length in bytes of the longest common start of a
+// and b, compared case-insensitively byte by byte (ASCII).
+func commonPrefixFold(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) {
+		x, y := a[n], b[n]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+func isLowerHex(s string) bool {
+	if len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // clipName cuts s to PostgreSQL's name length without splitting a UTF-8

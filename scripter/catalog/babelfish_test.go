@@ -29,7 +29,7 @@ func TestBabelfish_IndexNamesAreDecodedFromNamePlusTablePlusMD5(t *testing.T) {
 }
 
 func TestBabelfish_AnIndexNameThatOnlyLooksEncodedIsKept(t *testing.T) {
-	for _, name := range []string{"ix_orders", "ix_orders0123456789abcdef0123456789abcdef", "short"} {
+	for _, name := range []string{"ix_orders", "ix_orders0123456789abcdef0123456789abcdez", "ix_orders_by_customer_and_date_in_2024", "short"} {
 		if got := babelfishIndexName(name, "orders"); got != name {
 			t.Errorf("babelfishIndexName(%q) = %q", name, got)
 		}
@@ -111,5 +111,54 @@ func TestBabelfish_TheReturnTableTypeOfATableValuedFunctionIsLeftOut(t *testing.
 	}
 	if strings.Join(got, ",") != "@t_other,orderlines" {
 		t.Errorf("types kept: %v", got)
+	}
+}
+
+func TestBabelfish_AnIndexNameWhoseMD5IsOfAnotherCaseIsDecodedByShape(t *testing.T) {
+	// Northwind's index OrdersOrder_Details on [Order Details], stored lower
+	// case with the md5 of the name as written.
+	stored := strings.ToLower(storedIndexName("OrdersOrder_Details", "order details"))
+	if got := babelfishIndexName(stored, "order details"); got != "ordersorder_details" {
+		t.Errorf("babelfishIndexName(%q) = %q", stored, got)
+	}
+	// As Babelfish 4.3 stored it (the table's name cut, all 32 digits kept).
+	seen := "ordersorder_detailsorder detail88887d6f2686b6149c8dcaa5f32da6f5"
+	if got := babelfishIndexName(seen, "order details"); got != "ordersorder_details" {
+		t.Errorf("babelfishIndexName(%q) = %q", seen, got)
+	}
+	full := strings.ToLower(storedIndexName("IX_Name", "t"))
+	if got := babelfishIndexName(full, "t"); got != "ix_name" {
+		t.Errorf("babelfishIndexName(%q) = %q", full, got)
+	}
+}
+
+func TestBabelfish_CheckConstraintsAreWrittenBackInTSQL(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		// pubs, as Babelfish 4.3 reports it.
+		{`((au_id ~~* '[0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][0-9][0-9]'))`, `((au_id LIKE '[0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][0-9][0-9]'))`},
+		{`(((pub_id IN ('1389', '0736', '0877', '1622', '1756')) OR ((pub_id ~~* '99[0-9][0-9]') AND ((pub_id >= '99') AND (pub_id < ('99' || '` + "\uffff" + `' COLLATE latin1_general_ci_as))))))`,
+			`(((pub_id IN ('1389', '0736', '0877', '1622', '1756')) OR ((pub_id LIKE '99[0-9][0-9]'))))`},
+		{`((min_lvl >= 10))`, `((min_lvl >= 10))`},
+		{`((name !~~* 'x%'))`, `((name NOT LIKE 'x%'))`},
+		{`(((a || b) <> 'a||b ~~* c'))`, `(((a + b) <> 'a||b ~~* c'))`},
+		{`(([we ~~* ird] > 0))`, `(([we ~~* ird] > 0))`},
+	} {
+		got, ok := babelfishExpression(tc.in)
+		if !ok || got != tc.want {
+			t.Errorf("babelfishExpression(%q) = %q, %v; want %q", tc.in, got, ok, tc.want)
+		}
+	}
+}
+
+func TestBabelfish_ACheckLeftInPostgresSpellingIsKeptAndWarned(t *testing.T) {
+	in := `((a)::text = 'x'::text)`
+	if got, ok := babelfishExpression(in); ok || got != in {
+		t.Errorf("babelfishExpression(%q) = %q, %v", in, got, ok)
+	}
+	rows := &Rows{Server: &Server{Babelfish: true}, Objects: []ObjectRow{{ObjectID: 1, Schema: "dbo", Name: "t", Type: "U"}},
+		Checks: []CheckRow{{ParentObjectID: 1, Name: "ck", Definition: in}}}
+	out := babelfishRows(rows)
+	if out.Checks[0].Definition != in || len(out.Warnings) != 1 || out.Warnings[0].Code != WarnBabelfishExpression {
+		t.Errorf("checks %+v warnings %+v", out.Checks, out.Warnings)
 	}
 }

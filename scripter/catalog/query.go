@@ -239,7 +239,9 @@ LEFT JOIN sys.computed_columns AS cc ON cc.object_id = c.object_id AND cc.column
 LEFT JOIN sys.default_constraints AS dc ON dc.object_id = c.default_object_id
 `+maskJoin+`WHERE o.type IN ('U', 'TT') AND o.is_ms_shipped = 0
 ORDER BY c.object_id, c.column_id`, func(rs *sql.Rows, r *ColumnRow) error {
-		return rs.Scan(&r.ObjectID, &r.ColumnID, &r.Name, &r.UserTypeID, &r.MaxLength, &r.Precision, &r.Scale,
+		// max_length, precision and scale are NULL on Babelfish for a
+		// column of an alias type made with sp_addtype.
+		return rs.Scan(&r.ObjectID, &r.ColumnID, &r.Name, &r.UserTypeID, nint{&r.MaxLength}, nint{&r.Precision}, nint{&r.Scale},
 			nstr{&r.Collation}, nbool{&r.IsNullable}, nbool{&r.IsIdentity}, nbool{&r.IsComputed}, nbool{&r.IsSparse}, nbool{&r.IsColumnSet}, nbool{&r.IsRowGUIDCol},
 			nbool{&r.IsFileStream}, nint64{&r.XMLCollectionID}, nbool{&r.IsXMLDocument},
 			nstr{&r.GeneratedAlways}, nbool{&r.IsHidden}, nstr{&r.GraphType}, nbool{&r.IsDroppedLedger}, nstr{&r.MaskingFunction},

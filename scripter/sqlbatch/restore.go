@@ -3,6 +3,7 @@ package sqlbatch
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -115,7 +116,7 @@ func Restore(ctx context.Context, db *sql.DB, r io.Reader, opts RestoreOptions) 
 	if err != nil {
 		return RestoreStats{}, fmt.Errorf("sqlbatch: connect: %w", err)
 	}
-	defer conn.Close()
+	defer discard(conn)
 	return restore(ctx, conn, r, opts)
 }
 
@@ -353,4 +354,13 @@ func bareName(text string) bool {
 		}
 	}
 	return true
+}
+
+// discard closes the restore's connection for good instead of returning it
+// to db's pool: the script changed its session (USE, SET options,
+// IDENTITY_INSERT), and not every engine undoes that when the pool hands
+// the connection out again (Babelfish keeps the database a USE chose).
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close()
 }
