@@ -1,0 +1,84 @@
+package repo
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// dictID marks frames compressed against a parent part. Any non-zero id
+// would do; it only makes a delta object fail loudly when decoded without
+// its base.
+const dictID = 1
+
+// codec compresses parts, alone or against a base part used as a raw zstd
+// dictionary (delta compression: what the base already holds costs a few
+// bytes per match). One codec is used by one goroutine at a time.
+type codec struct {
+	enc *zstd.Encoder
+	dec *zstd.Decoder
+}
+
+func newCodec() (*codec, error) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
+		zstd.WithWindowSize(maxPartSize*2))
+	if err != nil {
+		return nil, err
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxPartSize*4),
+		zstd.WithDecoderMaxMemory(maxPartSize*4))
+	if err != nil {
+		return nil, err
+	}
+	return &codec{enc: enc, dec: dec}, nil
+}
+
+var codecPool = sync.Pool{New: func() any {
+	c, err := newCodec()
+	if err != nil {
+		panic(err) // only invalid constant options can fail
+	}
+	return c
+}}
+
+func getCodec() *codec  { return codecPool.Get().(*codec) }
+func putCodec(c *codec) { codecPool.Put(c) }
+
+// compress appends the compressed form of plain to dst; base (may be nil)
+// is the raw dictionary.
+func (c *codec) compress(dst, plain, base []byte) ([]byte, error) {
+	opt := zstd.WithEncoderDictDelete()
+	if base != nil {
+		opt = zstd.WithEncoderDictRaw(dictID, base)
+	}
+	if err := c.enc.ResetWithOptions(nil, opt); err != nil {
+		return nil, err
+	}
+	return c.enc.EncodeAll(plain, dst), nil
+}
+
+// decompress appends the plain form of stored to dst; base must be the
+// dictionary the object was compressed with.
+func (c *codec) decompress(dst, stored, base []byte) ([]byte, error) {
+	// A full object's frame names no dictionary, so a dictionary left
+	// registered by an earlier delta is never consulted for it.
+	if base != nil {
+		if err := c.dec.ResetWithOptions(nil, zstd.WithDecoderDictRaw(dictID, base)); err != nil {
+			return nil, err
+		}
+	}
+	out, err := c.dec.DecodeAll(stored, dst)
+	if err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	return out, nil
+}
+
+// hashOf is the content address of a part: hex SHA-256 of its bytes.
+func hashOf(p []byte) string {
+	s := sha256.Sum256(p)
+	return hex.EncodeToString(s[:])
+}
