@@ -167,6 +167,9 @@ func (r *run) do(workCtx context.Context) string {
 // when another attempt finished first.
 func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) {
 	a, job := r.a, r.job
+	if job.Repo != "" {
+		return r.backup(jobCtx, workCtx)
+	}
 	user, password, err := a.credentialsFor(jobCtx, job)
 	if err != nil {
 		return nil, err
