@@ -371,6 +371,7 @@ func (s *settings) run(ctx context.Context, stderr io.Writer) error {
 		Key:         key, DefaultCredentials: s.Credentials,
 		Credentials: &agent.RefResolver{Allow: s.AllowCredentials, Default: s.Credentials},
 		Logger:      log, AgentID: s.AgentID,
+		OpenRepoBucket: drivers.OpenBucket,
 	})
 	if err != nil {
 		return usagef("%v", err)

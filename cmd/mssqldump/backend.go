@@ -199,6 +199,7 @@ func startEmbedded(ctx context.Context, c *cli.Context, jobID, credentialsRef st
 		Credentials: &agent.RefResolver{Default: credentialsRef},
 		MaxAttempts: 1, DrainTimeout: 10 * time.Second,
 		Logger: agentLog, Metrics: prometheus.NewRegistry(), AgentID: "embedded",
+		OpenRepoBucket: drivers.OpenBucket,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)

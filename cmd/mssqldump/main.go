@@ -76,6 +76,7 @@ func allFlags() []cli.Flag {
 	f = append(f, connectionFlags()...)
 	f = append(f, transportFlags()...)
 	f = append(f, scriptFlags()...)
+	f = append(f, repoFlags()...)
 	return f
 }
 
@@ -150,6 +151,7 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *cli.App {
 			},
 		},
 	}
+	app.Commands = append(app.Commands, env.repoCommands()...)
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + appHelpTail + exitcode.Help + "\n"
 	return app
 }

@@ -46,6 +46,14 @@ func (e *cliEnv) restore(c *cli.Context) error {
 		return errUsage("restore connects from this machine: give -u/-p (or --dsn), not --credentials-ref")
 	}
 	var in io.Reader = e.stdin
+	if c.String("repo") != "" {
+		repoIn, closeRepoIn, err := e.repoScript(c, l.Database)
+		if err != nil {
+			return err
+		}
+		defer closeRepoIn()
+		in, args = repoIn, nil
+	}
 	if len(args) == 1 && args[0] != "-" {
 		f, err := os.Open(args[0])
 		if err != nil {
