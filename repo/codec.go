@@ -18,13 +18,21 @@ const dictID = 1
 // dictionary (delta compression: what the base already holds costs a few
 // bytes per match). One codec is used by one goroutine at a time.
 type codec struct {
-	enc *zstd.Encoder
-	dec *zstd.Decoder
+	// Two encoders: switching one encoder between having a dictionary and
+	// not makes klauspost/compress rebuild it (megabytes of tables) on
+	// every switch.
+	full, delta *zstd.Encoder
+	dec         *zstd.Decoder
 }
 
 func newCodec() (*codec, error) {
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
+	full, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
 		zstd.WithWindowSize(maxPartSize*2))
+	if err != nil {
+		return nil, err
+	}
+	delta, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
+		zstd.WithWindowSize(maxPartSize*2), zstd.WithEncoderDictRaw(dictID, []byte{0}))
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +41,7 @@ func newCodec() (*codec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &codec{enc: enc, dec: dec}, nil
+	return &codec{full: full, delta: delta, dec: dec}, nil
 }
 
 var codecPool = sync.Pool{New: func() any {
@@ -50,14 +58,13 @@ func putCodec(c *codec) { codecPool.Put(c) }
 // compress appends the compressed form of plain to dst; base (may be nil)
 // is the raw dictionary.
 func (c *codec) compress(dst, plain, base []byte) ([]byte, error) {
-	opt := zstd.WithEncoderDictDelete()
-	if base != nil {
-		opt = zstd.WithEncoderDictRaw(dictID, base)
+	if base == nil {
+		return c.full.EncodeAll(plain, dst), nil
 	}
-	if err := c.enc.ResetWithOptions(nil, opt); err != nil {
+	if err := c.delta.ResetWithOptions(nil, zstd.WithEncoderDictRaw(dictID, base)); err != nil {
 		return nil, err
 	}
-	return c.enc.EncodeAll(plain, dst), nil
+	return c.delta.EncodeAll(plain, dst), nil
 }
 
 // decompress appends the plain form of stored to dst; base must be the
