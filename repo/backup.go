@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -172,67 +174,134 @@ func (b *Backup) part(plain []byte) error {
 	return nil
 }
 
-// adopt copies a parent object and its chain of bases into this index.
+// adopt copies a parent object and its bases into this index.
 func (b *Backup) adopt(key string) {
-	for key != "" {
-		if _, ok := b.idx.Objects[key]; ok {
-			return
-		}
-		info := b.pidx.Objects[key]
-		b.idx.Objects[key] = info
-		key = info.Base
+	if _, ok := b.idx.Objects[key]; ok {
+		return
+	}
+	info := b.pidx.Objects[key]
+	b.idx.Objects[key] = info
+	for _, k := range info.Bases {
+		b.adopt(k)
 	}
 }
 
-func (b *Backup) baseFor(name string) (partRef, bool) {
+// basesFor chooses the parent parts a new part is compressed against. A
+// part of the same name is the base. A new name (its first row was
+// inserted or deleted, or a batch boundary moved) is looked up by key: the
+// last parent part of the same table whose first key is not after this
+// part's. Following parent parts join the dictionary while it is smaller
+// than the part (batches regroup when a boundary moves), up to maxBases.
+func (b *Backup) basesFor(name string, size int) []partRef {
 	if b.pidx == nil {
-		return partRef{}, false
+		return nil
 	}
+	parts := b.pidx.Parts
 	i, ok := b.parentName[name]
 	if !ok {
-		// A batch whose first row was inserted or deleted has a new name;
-		// its bytes are still mostly those of the parent's next batch.
-		i = b.lastPos + 1
-		if i >= len(b.pidx.Parts) {
-			return partRef{}, false
+		table, key, isInsert := insertKey(name)
+		if !isInsert {
+			return nil
+		}
+		i = -1
+		for j := max(b.lastPos, 0); j < len(parts); j++ {
+			t, k, ok := insertKey(parts[j].Name)
+			if !ok || t != table {
+				if i >= 0 {
+					break
+				}
+				continue
+			}
+			if keyLess(key, k) {
+				break
+			}
+			i = j
+		}
+		if i < 0 {
+			return nil
 		}
 	}
+	bases := []partRef{parts[i]}
+	total := parts[i].Size
+	for total < int64(size) && len(bases) < maxBases && i+1 < len(parts) {
+		i++
+		bases = append(bases, parts[i])
+		total += parts[i].Size
+	}
 	b.lastPos = i
-	return b.pidx.Parts[i], true
+	return bases
+}
+
+// maxBases bounds a delta's dictionary (and the work to rebuild it).
+const maxBases = 3
+
+// insertKey splits an INSERT part name into its table and first key.
+func insertKey(name string) (table, key string, ok bool) {
+	rest, found := strings.CutPrefix(name, "INSERT ")
+	if !found {
+		return "", "", false
+	}
+	if i := strings.LastIndexByte(rest, '#'); i >= 0 {
+		rest = rest[:i]
+	}
+	i := strings.LastIndexByte(rest, ' ')
+	if i < 0 {
+		return "", "", false
+	}
+	return rest[:i], rest[i+1:], true
+}
+
+// keyLess orders first-key literals: numerically when both are integers,
+// else by bytes (only a heuristic for choosing a dictionary).
+func keyLess(a, b string) bool {
+	x, errA := strconv.ParseInt(a, 10, 64)
+	y, errB := strconv.ParseInt(b, 10, 64)
+	if errA == nil && errB == nil {
+		return x < y
+	}
+	return a < b
 }
 
 func (b *Backup) encode(name, h string, plain []byte) (string, objectInfo, []byte, error) {
-	if base, ok := b.baseFor(name); ok {
-		if binfo := b.pidx.Objects[base.Object]; binfo.Depth < b.r.opts.MaxDepth {
-			dict, err := b.r.readObject(b.ctx, b.pidx.Objects, base.Object)
-			if err != nil {
-				return "", objectInfo{}, nil, err
-			}
-			delta, err := b.codec.compress(nil, plain, dict)
-			if err != nil {
-				return "", objectInfo{}, nil, err
-			}
-			// A delta against an unrelated part can be worse than none.
-			useDelta := len(delta) < len(plain)/8
-			if !useDelta {
-				full, err := b.codec.compress(nil, plain, nil)
-				if err != nil {
-					return "", objectInfo{}, nil, err
-				}
-				if len(full) <= len(delta) {
-					return objectKey(h, ""), objectInfo{Hash: h, Stored: int64(len(full))}, full, nil
-				}
-			}
-			b.adopt(base.Object)
-			key := objectKey(h, base.Object)
-			return key, objectInfo{Hash: h, Base: base.Object, Depth: binfo.Depth + 1, Stored: int64(len(delta))}, delta, nil
+	full := func() (string, objectInfo, []byte, error) {
+		z, err := b.codec.compress(nil, plain, nil)
+		if err != nil {
+			return "", objectInfo{}, nil, err
 		}
+		return objectKey(h, nil), objectInfo{Hash: h, Stored: int64(len(z))}, z, nil
 	}
-	full, err := b.codec.compress(nil, plain, nil)
+	bases := b.basesFor(name, len(plain))
+	depth := 0
+	keys := make([]string, len(bases))
+	for i, p := range bases {
+		depth += b.pidx.Objects[p.Object].Depth + 1
+		keys[i] = p.Object
+	}
+	if len(bases) == 0 || depth > b.r.opts.MaxDepth {
+		return full()
+	}
+	var dict []byte
+	for _, k := range keys {
+		p, err := b.r.readObject(b.ctx, b.pidx.Objects, k)
+		if err != nil {
+			return "", objectInfo{}, nil, err
+		}
+		dict = append(dict, p...)
+	}
+	delta, err := b.codec.compress(nil, plain, dict)
 	if err != nil {
 		return "", objectInfo{}, nil, err
 	}
-	return objectKey(h, ""), objectInfo{Hash: h, Stored: int64(len(full))}, full, nil
+	// A delta against unrelated bytes can be worse than none.
+	if len(delta) > len(plain)/8 {
+		if k, info, z, err := full(); err != nil || len(z) <= len(delta) {
+			return k, info, z, err
+		}
+	}
+	for _, k := range keys {
+		b.adopt(k)
+	}
+	return objectKey(h, keys), objectInfo{Hash: h, Bases: keys, Depth: depth, Stored: int64(len(delta))}, delta, nil
 }
 
 func intentKey(id string, seq int) string { return fmt.Sprintf("intents/%s/%06d.json", id, seq) }

@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/klauspost/compress/zstd"
 )
 
-// dictID marks frames compressed against a parent part. Any non-zero id
-// would do; it only makes a delta object fail loudly when decoded without
-// its base.
-const dictID = 1
+// dictID is the id a delta frame names its dictionary by: derived from the
+// dictionary's bytes, because klauspost/compress keeps the match tables of a
+// dictionary by id and reuses them while the id stays the same. One fixed id
+// for every base made each delta search the first base's tables (still
+// correct, since matches are verified, but three times larger). Never 0: a
+// frame without an id has no dictionary.
+func dictID(base []byte) uint32 { return uint32(xxhash.Sum64(base)) | 1 }
 
 // codec compresses parts, alone or against a base part used as a raw zstd
 // dictionary (delta compression: what the base already holds costs a few
@@ -32,7 +36,7 @@ func newCodec() (*codec, error) {
 		return nil, err
 	}
 	delta, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
-		zstd.WithWindowSize(maxPartSize*2), zstd.WithEncoderDictRaw(dictID, []byte{0}))
+		zstd.WithWindowSize(maxPartSize*2), zstd.WithEncoderDictRaw(1, []byte{0}))
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +65,7 @@ func (c *codec) compress(dst, plain, base []byte) ([]byte, error) {
 	if base == nil {
 		return c.full.EncodeAll(plain, dst), nil
 	}
-	if err := c.delta.ResetWithOptions(nil, zstd.WithEncoderDictRaw(dictID, base)); err != nil {
+	if err := c.delta.ResetWithOptions(nil, zstd.WithEncoderDictRaw(dictID(base), base)); err != nil {
 		return nil, err
 	}
 	return c.delta.EncodeAll(plain, dst), nil
@@ -73,7 +77,7 @@ func (c *codec) decompress(dst, stored, base []byte) ([]byte, error) {
 	// A full object's frame names no dictionary, so a dictionary left
 	// registered by an earlier delta is never consulted for it.
 	if base != nil {
-		if err := c.dec.ResetWithOptions(nil, zstd.WithDecoderDictRaw(dictID, base)); err != nil {
+		if err := c.dec.ResetWithOptions(nil, zstd.WithDecoderDictRaw(dictID(base), base)); err != nil {
 			return nil, err
 		}
 	}

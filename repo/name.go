@@ -14,6 +14,12 @@ const maxNameLen = 160
 // key's first column in key order), anything else is its first line that
 // is neither blank nor a comment ("CREATE TABLE [dbo].[Orders] (").
 func partName(p []byte) string {
+	name, _ := batchName(p)
+	return name
+}
+
+// batchName is partName of one batch, and whether it is an INSERT batch.
+func batchName(p []byte) (string, bool) {
 	if i := bytes.Index(p, []byte("INSERT INTO ")); i >= 0 && (i == 0 || p[i-1] == '\n') {
 		rest := p[i+len("INSERT INTO "):]
 		table := rest
@@ -27,16 +33,16 @@ func partName(p []byte) string {
 				first = first[:k]
 			}
 		}
-		return clip("INSERT " + string(table) + " " + string(first))
+		return clip("INSERT " + string(table) + " " + string(first)), true
 	}
 	for line := range bytes.Lines(p) {
 		t := bytes.TrimSpace(line)
 		if len(t) == 0 || bytes.HasPrefix(t, []byte("--")) {
 			continue
 		}
-		return clip(string(t))
+		return clip(string(t)), false
 	}
-	return ""
+	return "", false
 }
 
 func clip(s string) string {

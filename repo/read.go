@@ -50,11 +50,12 @@ func (r *Repository) readObject(ctx context.Context, objects map[string]objectIn
 		return nil, &IntegrityError{Key: key, Problem: "object not in the snapshot's index"}
 	}
 	var base []byte
-	if info.Base != "" {
-		var err error
-		if base, err = r.readObject(ctx, objects, info.Base); err != nil {
+	for _, k := range info.Bases {
+		b, err := r.readObject(ctx, objects, k)
+		if err != nil {
 			return nil, err
 		}
+		base = append(base, b...)
 	}
 	stored, err := r.b.ReadAll(ctx, key)
 	if errors.Is(err, blob.ErrNotFound) {

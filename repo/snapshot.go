@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -66,10 +67,16 @@ type partRef struct {
 }
 
 type objectInfo struct {
-	Hash   string `json:"h"`           // SHA-256 of the decoded bytes
-	Base   string `json:"b,omitempty"` // key of the dictionary object, for a delta
-	Depth  int    `json:"d"`           // 0 for a full object, base's depth + 1 for a delta
-	Stored int64  `json:"z"`           // stored (compressed) size
+	Hash string `json:"h"` // SHA-256 of the decoded bytes
+	// Bases are the keys of the objects whose decoded bytes, concatenated,
+	// are the dictionary of a delta (usually one parent part; two when the
+	// part's batches were regrouped). Empty for a full object.
+	Bases []string `json:"b,omitempty"`
+	// Depth is how many other objects must be decoded to decode this one:
+	// 0 for a full object, the sum of (base depth + 1) for a delta. It is
+	// what Options.MaxDepth caps.
+	Depth  int   `json:"d"`
+	Stored int64 `json:"z"` // stored (compressed) size
 }
 
 // newID returns a random 16-hex-digit snapshot id.
@@ -86,10 +93,10 @@ func indexKey(id string) string    { return "index/" + id + ".json.zst" }
 // short hash of its base's key: the same content stored against another
 // base is another object, so an object's bytes never change once written and
 // rewriting one (after a crash, or by a concurrent backup) is harmless.
-func objectKey(hash, base string) string {
+func objectKey(hash string, bases []string) string {
 	k := "data/" + hash[:2] + "/" + hash
-	if base != "" {
-		k += "-" + hashOf([]byte(base))[:16]
+	if len(bases) > 0 {
+		k += "-" + hashOf([]byte(strings.Join(bases, "\n")))[:16]
 	}
 	return k
 }

@@ -2,6 +2,8 @@ package repo
 
 import (
 	"bytes"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // maxPartSize caps a part: a batch longer than this (a huge module, or a
@@ -16,11 +18,24 @@ const maxPartSize = 4 << 20
 // dumps of a slightly changed database are mostly byte-identical and the
 // rest line up by name.
 type splitter struct {
-	cur       []byte
-	lineStart int // offset in cur of the line being scanned
-	emit      func(part []byte) error
-	err       error
+	cur        []byte
+	lineStart  int // offset in cur of the line being scanned
+	batchStart int // offset in cur of the batch being scanned
+	emit       func(part []byte) error
+	err        error
 }
+
+// INSERT batches average a quarter of the row cap (250 rows, some 30 KiB),
+// and every part costs its index entry and a compressed frame of its own;
+// consecutive INSERT batches are therefore grouped into parts of about
+// groupBatches batches. The group ends after a batch whose name (table and
+// first key, content-defined like the batch itself) hashes to 0 mod
+// groupBatches, so that an inserted or deleted row still moves at most the
+// groups around it. DDL batches are parts of their own.
+const (
+	groupBatches  = 4
+	maxGroupBytes = 1 << 20
+)
 
 func newSplitter(emit func([]byte) error) *splitter {
 	return &splitter{cur: make([]byte, 0, 256<<10), emit: emit}
@@ -42,8 +57,12 @@ func (s *splitter) Write(p []byte) (int, error) {
 			line := s.cur[s.lineStart:]
 			s.lineStart = len(s.cur)
 			if isSeparator(line) {
-				if s.err = s.cut(len(s.cur)); s.err != nil {
-					return 0, s.err
+				batch := s.cur[s.batchStart:]
+				s.batchStart = len(s.cur)
+				if endsGroup(batch) || len(s.cur) >= maxGroupBytes {
+					if s.err = s.cut(len(s.cur)); s.err != nil {
+						return 0, s.err
+					}
 				}
 				continue
 			}
@@ -72,7 +91,14 @@ func (s *splitter) cut(at int) error {
 	rest := copy(s.cur, s.cur[at:])
 	s.cur = s.cur[:rest]
 	s.lineStart = max(s.lineStart-at, 0)
+	s.batchStart = max(s.batchStart-at, 0)
 	return nil
+}
+
+// endsGroup says whether the part may end after batch.
+func endsGroup(batch []byte) bool {
+	name, insert := batchName(batch)
+	return !insert || xxhash.Sum64String(name)%groupBatches == 0
 }
 
 // Close emits what is left as the last part.

@@ -2,8 +2,13 @@ package repo
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mssqldump/mssqldump/scripter/data"
 )
 
 func splitAll(t *testing.T, script []byte, chunk int) [][]byte {
@@ -37,9 +42,9 @@ func TestPartsConcatenateToTheScriptWhateverTheWriteSizes(t *testing.T) {
 	}
 }
 
-func TestEachBatchIsOnePartEndingWithItsGOLine(t *testing.T) {
-	parts := splitAll(t, []byte("CREATE TABLE a (x int);\nGO\n\nCREATE VIEW v AS SELECT 1 AS [GO]\ngo\nINSERT INTO [t] ([a]) VALUES\n(1);\nGO\n-- end\n"), 5)
-	want := []string{"CREATE TABLE a (x int);\nGO\n", "\nCREATE VIEW v AS SELECT 1 AS [GO]\ngo\n", "INSERT INTO [t] ([a]) VALUES\n(1);\nGO\n", "-- end\n"}
+func TestEachDDLBatchIsOnePartEndingWithItsGOLine(t *testing.T) {
+	parts := splitAll(t, []byte("CREATE TABLE a (x int);\nGO\n\nCREATE VIEW v AS SELECT 1 AS [GO]\ngo\nCREATE PROCEDURE p AS SELECT 1\nGO\n-- end\n"), 5)
+	want := []string{"CREATE TABLE a (x int);\nGO\n", "\nCREATE VIEW v AS SELECT 1 AS [GO]\ngo\n", "CREATE PROCEDURE p AS SELECT 1\nGO\n", "-- end\n"}
 	if len(parts) != len(want) {
 		t.Fatalf("got %d parts %q, want %q", len(parts), parts, want)
 	}
@@ -47,6 +52,49 @@ func TestEachBatchIsOnePartEndingWithItsGOLine(t *testing.T) {
 		if string(parts[i]) != want[i] {
 			t.Errorf("part %d = %q, want %q", i, parts[i], want[i])
 		}
+	}
+}
+
+// insertScript is one table's INSERT batches for the given keys.
+func insertScript(t *testing.T, keys []int64) []byte {
+	t.Helper()
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		rows[i] = []any{k, utf16le(fmt.Sprintf("row %d", k)), "C", []byte("1.0000"), 1.5, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), make([]byte, 16), true, nil}
+	}
+	var buf bytes.Buffer
+	w := data.NewWriter(&buf, data.Limits{})
+	if _, err := w.WriteTable(data.NewPlan(genTable("T"), "", ""), &data.SliceRows{Rows: rows}); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+func TestInsertBatchesGroupIntoPartsAndAnInsertedRowMovesFewParts(t *testing.T) {
+	var keys []int64
+	for k := int64(0); k < 40000; k += 2 {
+		keys = append(keys, k)
+	}
+	before := splitAll(t, insertScript(t, keys), 1<<16)
+	batches := bytes.Count(insertScript(t, keys), []byte("\nGO\n"))
+	if len(before) < batches/(2*groupBatches) || len(before) > batches*2/groupBatches {
+		t.Fatalf("%d batches made %d parts, want about %d", batches, len(before), batches/groupBatches)
+	}
+	withRow := slices.Insert(slices.Clone(keys), len(keys)/2, keys[len(keys)/2]-1)
+	after := splitAll(t, insertScript(t, withRow), 1<<16)
+	old := map[string]bool{}
+	for _, p := range before {
+		old[string(p)] = true
+	}
+	changed := 0
+	for _, p := range after {
+		if !old[string(p)] {
+			changed++
+		}
+	}
+	if changed < 1 || changed > 2 {
+		t.Errorf("one inserted row changed %d of %d parts, want 1 or 2", changed, len(after))
 	}
 }
 
