@@ -223,7 +223,9 @@ func (b *Backup) basesFor(name string, size int) []partRef {
 	}
 	bases := []partRef{parts[i]}
 	total := parts[i].Size
-	for total < int64(size) && len(bases) < maxBases && i+1 < len(parts) {
+	// Sizes drift by a few percent a day; only a part clearly larger than
+	// its base took in rows of the next one.
+	for total*10 < int64(size)*9 && len(bases) < maxBases && i+1 < len(parts) {
 		i++
 		bases = append(bases, parts[i])
 		total += parts[i].Size
@@ -282,7 +284,7 @@ func (b *Backup) encode(name, h string, plain []byte) (string, objectInfo, []byt
 	}
 	var dict []byte
 	for _, k := range keys {
-		p, err := b.r.readObject(b.ctx, b.pidx.Objects, k)
+		p, err := b.r.readObject(b.ctx, b.codec, b.pidx.Objects, k)
 		if err != nil {
 			return "", objectInfo{}, nil, err
 		}

@@ -29,23 +29,36 @@ type codec struct {
 	dec         *zstd.Decoder
 }
 
+// Encoders are made on first use: cat's codecs only decode.
 func newCodec() (*codec, error) {
-	full, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
-		zstd.WithWindowSize(maxPartSize*2))
-	if err != nil {
-		return nil, err
-	}
-	delta, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
-		zstd.WithWindowSize(maxPartSize*2), zstd.WithEncoderDictRaw(1, []byte{0}))
-	if err != nil {
-		return nil, err
-	}
 	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(maxPartSize*4),
 		zstd.WithDecoderMaxMemory(maxPartSize*4))
 	if err != nil {
 		return nil, err
 	}
-	return &codec{full: full, delta: delta, dec: dec}, nil
+	return &codec{dec: dec}, nil
+}
+
+func (c *codec) encoders() error {
+	if c.full != nil {
+		return nil
+	}
+	// Windows: a group of batches is at most about 1 MiB, and a delta
+	// reaches back over its dictionary (a few parent parts). Each MiB of
+	// window costs several MiB of encoder tables, and the agent's memory
+	// must not depend on the database's size.
+	full, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
+		zstd.WithWindowSize(1<<20), zstd.WithLowerEncoderMem(true))
+	if err != nil {
+		return err
+	}
+	delta, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
+		zstd.WithWindowSize(4<<20), zstd.WithLowerEncoderMem(true), zstd.WithEncoderDictRaw(1, []byte{0}))
+	if err != nil {
+		return err
+	}
+	c.full, c.delta = full, delta
+	return nil
 }
 
 var codecPool = sync.Pool{New: func() any {
@@ -62,6 +75,9 @@ func putCodec(c *codec) { codecPool.Put(c) }
 // compress appends the compressed form of plain to dst; base (may be nil)
 // is the raw dictionary.
 func (c *codec) compress(dst, plain, base []byte) ([]byte, error) {
+	if err := c.encoders(); err != nil {
+		return nil, err
+	}
 	if base == nil {
 		return c.full.EncodeAll(plain, dst), nil
 	}

@@ -44,14 +44,14 @@ func (r *Repository) loadIndex(ctx context.Context, s *Snapshot) (*index, error)
 
 // readObject returns the verified bytes of the object at key, decoding its
 // chain of bases first. Every object is checked against its hash.
-func (r *Repository) readObject(ctx context.Context, objects map[string]objectInfo, key string) ([]byte, error) {
+func (r *Repository) readObject(ctx context.Context, c *codec, objects map[string]objectInfo, key string) ([]byte, error) {
 	info, ok := objects[key]
 	if !ok {
 		return nil, &IntegrityError{Key: key, Problem: "object not in the snapshot's index"}
 	}
 	var base []byte
 	for _, k := range info.Bases {
-		b, err := r.readObject(ctx, objects, k)
+		b, err := r.readObject(ctx, c, objects, k)
 		if err != nil {
 			return nil, err
 		}
@@ -64,9 +64,7 @@ func (r *Repository) readObject(ctx context.Context, objects map[string]objectIn
 	if err != nil {
 		return nil, err
 	}
-	c := getCodec()
 	plain, err := c.decompress(nil, stored, base)
-	putCodec(c)
 	if err != nil {
 		return nil, &IntegrityError{Key: key, Problem: "undecodable: " + err.Error()}
 	}
@@ -107,7 +105,9 @@ func (r *Repository) Cat(ctx context.Context, id string, w io.Writer) (*Snapshot
 				return
 			}
 			go func() {
-				b, err := r.readObject(ctx, idx.Objects, p.Object)
+				c := getCodec()
+				b, err := r.readObject(ctx, c, idx.Objects, p.Object)
+				putCodec(c)
 				if err == nil && (idx.Objects[p.Object].Hash != p.Hash || int64(len(b)) != p.Size) {
 					err = &IntegrityError{Key: p.Object, Problem: "part " + p.Name + " does not match its hash"}
 				}
