@@ -14,7 +14,7 @@ import (
 type Options struct {
 	// MaxDepth caps a delta chain: a part whose base is already this deep
 	// is stored full again, so reading a part never decodes more than
-	// MaxDepth+1 objects (default 16).
+	// MaxDepth+1 objects (default 32).
 	MaxDepth int
 	// LockStale is how long a lock lives without a refresh (default 30m); a
 	// crashed backup blocks prune, and a crashed prune blocks backups, for
@@ -30,7 +30,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.MaxDepth <= 0 {
-		o.MaxDepth = 16
+		o.MaxDepth = 32
 	}
 	if o.LockStale <= 0 {
 		o.LockStale = 30 * time.Minute
