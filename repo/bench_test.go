@@ -27,7 +27,8 @@ import (
 // zstd-compressed full dump of that day; the backup's time against a plain
 // dump of the same day (zstd into one object of the same store); the peak
 // heap of the backup; and whether cat gives the day's script back exactly.
-// Run it once (-benchtime 1x). MSSQLDUMP_BENCH_MB sets the script size
+// With restic on PATH, the same days go into a restic repository too
+// (resticDays). Run it once (-benchtime 1x). MSSQLDUMP_BENCH_MB sets the script size
 // (default 50), MSSQLDUMP_BENCH_DAYS the number of days (default 2).
 func BenchmarkDailyBackup(b *testing.B) {
 	mb := envInt("MSSQLDUMP_BENCH_MB", 50)
@@ -93,6 +94,11 @@ func BenchmarkDailyBackup(b *testing.B) {
 	b.ReportMetric(backupTime.Seconds(), "backup-s")
 	b.ReportMetric(dumpTime.Seconds(), "plain-dump-s")
 	b.ReportMetric(backupTime.Seconds()/dumpTime.Seconds(), "backup/dump-time")
+	if added, took, ok := resticDays(b, rows, days); ok {
+		b.ReportMetric(float64(added)/(1<<10), "restic-last-day-added-KiB")
+		b.ReportMetric(took.Seconds(), "restic-backup-s")
+		b.ReportMetric(float64(last.BytesAdded)/float64(added), "added/restic-added")
+	}
 	b.ReportMetric(float64(peak)/(1<<20), "backup-peak-heap-MiB")
 }
 

@@ -90,12 +90,14 @@ func (c *codec) compress(dst, plain, base []byte) ([]byte, error) {
 // decompress appends the plain form of stored to dst; base must be the
 // dictionary the object was compressed with.
 func (c *codec) decompress(dst, stored, base []byte) ([]byte, error) {
-	// A full object's frame names no dictionary, so a dictionary left
-	// registered by an earlier delta is never consulted for it.
+	// The decoder keeps every dictionary registered with it, by id: drop
+	// the previous one, or a long backup would hold every base it read.
+	opts := []zstd.DOption{zstd.WithDecoderDictDelete()}
 	if base != nil {
-		if err := c.dec.ResetWithOptions(nil, zstd.WithDecoderDictRaw(dictID(base), base)); err != nil {
-			return nil, err
-		}
+		opts = append(opts, zstd.WithDecoderDictRaw(dictID(base), base))
+	}
+	if err := c.dec.ResetWithOptions(nil, opts...); err != nil {
+		return nil, err
 	}
 	out, err := c.dec.DecodeAll(stored, dst)
 	if err != nil {
