@@ -43,15 +43,30 @@ func (r *Repository) loadIndex(ctx context.Context, s *Snapshot) (*index, error)
 }
 
 // readObject returns the verified bytes of the object at key, decoding its
-// chain of bases first. Every object is checked against its hash.
+// chain of bases first. Only the result is hashed: a damaged base cannot
+// give the right bytes, so checking the end of the chain checks the chain
+// (hashing every level made a thirty-deep chain's backup a third slower).
+// When the result is wrong, the chain is decoded again with every level
+// verified, so that the error names the damaged object.
 func (r *Repository) readObject(ctx context.Context, c *codec, objects map[string]objectInfo, key string) ([]byte, error) {
+	p, err := r.decodeObject(ctx, c, objects, key, true, false)
+	var ie *IntegrityError
+	if errors.As(err, &ie) {
+		if _, err := r.decodeObject(ctx, c, objects, key, true, true); err != nil {
+			return nil, err
+		}
+	}
+	return p, err
+}
+
+func (r *Repository) decodeObject(ctx context.Context, c *codec, objects map[string]objectInfo, key string, verify, verifyBases bool) ([]byte, error) {
 	info, ok := objects[key]
 	if !ok {
 		return nil, &IntegrityError{Key: key, Problem: "object not in the snapshot's index"}
 	}
 	var base []byte
 	for _, k := range info.Bases {
-		b, err := r.readObject(ctx, c, objects, k)
+		b, err := r.decodeObject(ctx, c, objects, k, verifyBases, verifyBases)
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +83,7 @@ func (r *Repository) readObject(ctx context.Context, c *codec, objects map[strin
 	if err != nil {
 		return nil, &IntegrityError{Key: key, Problem: "undecodable: " + err.Error()}
 	}
-	if hashOf(plain) != info.Hash {
+	if verify && hashOf(plain) != info.Hash {
 		return nil, &IntegrityError{Key: key, Problem: "content does not match its SHA-256"}
 	}
 	return plain, nil
