@@ -39,6 +39,10 @@ func (r *Repository) loadIndex(ctx context.Context, s *Snapshot) (*index, error)
 		}
 		return nil, &IntegrityError{Snapshot: s.ID, Key: s.Index, Problem: "unreadable index: " + err.Error()}
 	}
+	for key, info := range idx.Objects {
+		info.Hash = hashOfKey(key)
+		idx.Objects[key] = info
+	}
 	return &idx, nil
 }
 

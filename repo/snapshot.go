@@ -67,7 +67,10 @@ type partRef struct {
 }
 
 type objectInfo struct {
-	Hash string `json:"h"` // SHA-256 of the decoded bytes
+	// Hash is the SHA-256 of the decoded bytes. Not stored: the object's
+	// key begins with it (objectKey), and the index is most of what an
+	// unchanged day adds.
+	Hash string `json:"-"`
 	// Bases are the keys of the objects whose decoded bytes, concatenated,
 	// are the dictionary of a delta (usually one parent part; two when the
 	// part's batches were regrouped). Empty for a full object.
@@ -84,6 +87,15 @@ func newID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	return hex.EncodeToString(b[:])
+}
+
+// hashOfKey is the content hash an object key starts with.
+func hashOfKey(key string) string {
+	const prefix = len("data/hh/")
+	if len(key) < prefix+64 {
+		return ""
+	}
+	return key[prefix : prefix+64]
 }
 
 func manifestKey(id string) string { return "snapshots/" + id + ".json" }
