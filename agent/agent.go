@@ -101,6 +101,9 @@ type Config struct {
 	Metrics prometheus.Registerer
 	// AgentID names this agent in logs and manifests; default host-pid.
 	AgentID string
+	// OpenRepoBucket opens the bucket of a backup job's repository URL
+	// (Job.Repo). Nil: this agent refuses backup jobs.
+	OpenRepoBucket func(ctx context.Context, url string) (*blob.Bucket, error)
 }
 
 // Agent processes jobs. Create it with New and start it with Run.

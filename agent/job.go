@@ -206,19 +206,32 @@ func (r *run) do(workCtx context.Context) string {
 	return r.transient(workCtx, err)
 }
 
+// login is the user and password the job runs with: the sealed login when
+// the CLI sealed one (bound to this job's target, checked before), else the
+// agent's own credentials for the job, else none (a sign-in with the
+// agent's own identity, such as a managed identity).
+func (r *run) login(ctx context.Context) (user, password string, err error) {
+	job := r.job
+	if r.sealed != nil {
+		return r.sealed.User, r.sealed.Password, nil
+	}
+	if job.Credentials.Ref != "" || !protocol.UsesOwnIdentity(job.Server.Authentication) {
+		return r.a.credentialsFor(ctx, job)
+	}
+	return "", "", nil
+}
+
 // dump resolves credentials and streams the script to the blob store. It
 // returns the manifest that now stands for the job: its own, or the winner's
 // when another attempt finished first.
 func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) {
 	a, job := r.a, r.job
-	var user, password string
-	if r.sealed != nil {
-		user, password = r.sealed.User, r.sealed.Password
-	} else if job.Credentials.Ref != "" || !protocol.UsesOwnIdentity(job.Server.Authentication) {
-		var err error
-		if user, password, err = a.credentialsFor(jobCtx, job); err != nil {
-			return nil, err
-		}
+	if job.Repo != "" {
+		return r.backup(jobCtx, workCtx)
+	}
+	user, password, err := r.login(jobCtx)
+	if err != nil {
+		return nil, err
 	}
 	format := job.Options.Format
 	if format == "" {

@@ -34,6 +34,7 @@ func (j *Job) Binding() *seal.Binding {
 		Database: j.Database, ReplyTo: j.ReplyTo, Expires: j.Deadline.UTC(),
 		Encrypt: tls.Encrypt, TrustServerCertificate: tls.TrustServerCertificate,
 		HostNameInCertificate: tls.HostNameInCertificate, Params: params, Authentication: j.Server.Authentication,
+		Repo: j.Repo,
 	}
 }
 
@@ -72,6 +73,8 @@ func (j *Job) CheckBinding(b *seal.Binding) error {
 		return mismatch("deadline (later than the sealed expiry)")
 	case b.ReplyTo != want.ReplyTo:
 		return mismatch("reply address")
+	case b.Repo != want.Repo:
+		return mismatch("backup repository")
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ func TestABindingMatchesOnlyTheJobItWasMadeFor(t *testing.T) {
 		{"connection parameters", func(j *Job) { j.Server.Params["app name"] = "x" }},
 		{"deadline", func(j *Job) { j.Deadline = j.Deadline.Add(time.Second) }},
 		{"reply address", func(j *Job) { j.ReplyTo = "_INBOX.attacker" }},
+		{"backup repository", func(j *Job) { j.Repo = "s3://attacker-bucket" }},
 	} {
 		j := sampleJob()
 		c.change(j)

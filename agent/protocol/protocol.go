@@ -43,6 +43,10 @@ type Job struct {
 	Options     scripter.Options `json:"options"`
 	// Compress is how the stored object is compressed: zstd, gzip or none.
 	Compress string `json:"compress"`
+	// Repo, when set, makes the job a backup: the script goes into the
+	// backup repository at this blob URL (package repo) as a new snapshot,
+	// instead of into one object of the agent's bucket.
+	Repo string `json:"repo,omitempty"`
 }
 
 // Server says where the SQL Server is, as the agent should reach it.
@@ -151,4 +155,16 @@ type Manifest struct {
 	// a different script.
 	JobSHA256 string         `json:"job_sha256,omitempty"`
 	Stats     scripter.Stats `json:"stats"`
+	// Snapshot describes the snapshot a backup job (Job.Repo) made; Object
+	// then names no stored object.
+	Snapshot *RepoSnapshot `json:"snapshot,omitempty"`
+}
+
+// RepoSnapshot is what a backup job added to its repository.
+type RepoSnapshot struct {
+	ID         string `json:"id"`
+	Parent     string `json:"parent,omitempty"`
+	Parts      int    `json:"parts"`
+	NewParts   int    `json:"new_parts"`
+	BytesAdded int64  `json:"bytes_added"`
 }

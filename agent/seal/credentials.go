@@ -38,6 +38,9 @@ type Binding struct {
 	Authentication string `json:"authentication,omitempty"`
 	// Params are the other connection parameters of the job.
 	Params map[string]string `json:"params,omitempty"`
+	// Repo is the backup repository a backup job writes to: a copied job
+	// must not send the victim's database to a repository of its own.
+	Repo string `json:"repo,omitempty"`
 }
 
 // String never shows the password.

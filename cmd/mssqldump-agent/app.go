@@ -398,6 +398,7 @@ func (s *settings) run(ctx context.Context, stderr io.Writer) error {
 		AllowServers: s.AllowServers, CredentialServers: s.CredentialServers, MinEncrypt: s.Encrypt,
 		Credentials: &agent.RefResolver{Allow: s.AllowCredentials, Default: s.Credentials},
 		Logger:      log, AgentID: s.AgentID,
+		OpenRepoBucket: drivers.OpenBucket,
 	})
 	if err != nil {
 		return usagef("%v", err)

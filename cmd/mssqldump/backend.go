@@ -215,6 +215,7 @@ func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log
 		MinEncrypt:        req.Server.Encrypt,
 		MaxAttempts:       1, DrainTimeout: 10 * time.Second,
 		Logger: agentLog, Metrics: prometheus.NewRegistry(), AgentID: "embedded",
+		OpenRepoBucket: drivers.OpenBucket,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)

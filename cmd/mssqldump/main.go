@@ -78,6 +78,7 @@ func allFlags() []cli.Flag {
 	f = append(f, authFlags()...)
 	f = append(f, transportFlags()...)
 	f = append(f, scriptFlags()...)
+	f = append(f, repoFlags()...)
 	return f
 }
 
@@ -152,6 +153,7 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *cli.App {
 			},
 		},
 	}
+	app.Commands = append(app.Commands, env.repoCommands()...)
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + appHelpTail + exitcode.Help + "\n"
 	return app
 }

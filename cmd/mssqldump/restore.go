@@ -44,13 +44,24 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	if l.CredentialsRef != "" {
 		return errUsage("restore connects from this machine: give -u/-p (or --dsn), not --credentials-ref")
 	}
-	path := ""
-	if len(args) == 1 {
-		path = args[0]
-	}
-	in, err := e.openRestoreInput(path)
-	if err != nil {
-		return err
+	var in *restoreInput
+	if c.String("repo") != "" {
+		if len(args) > 0 {
+			return errUsage("restore --repo reads the snapshot; it takes no FILE (got %q)", args[0])
+		}
+		repoIn, closeRepoIn, err := e.repoScript(c, l.Database)
+		if err != nil {
+			return err
+		}
+		in = &restoreInput{script: repoIn, closers: []func(){closeRepoIn}}
+	} else {
+		path := ""
+		if len(args) == 1 {
+			path = args[0]
+		}
+		if in, err = e.openRestoreInput(path); err != nil {
+			return err
+		}
 	}
 	defer in.Close()
 

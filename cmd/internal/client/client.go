@@ -55,6 +55,8 @@ type Request struct {
 	Compress       string
 	// Timeout bounds the whole job: it sets the job's deadline.
 	Timeout time.Duration
+	// Repo makes the job a backup into the repository at this URL.
+	Repo string
 }
 
 // NewJobID returns a random job id (a UUIDv4: 122 random bits).
@@ -96,7 +98,7 @@ func (c *Client) Submit(ctx context.Context, req *Request) (*Pending, error) {
 		V: protocol.Version, Kind: protocol.KindJob, ID: id,
 		Created: now, Deadline: now.Add(req.Timeout),
 		Server: req.Server, Database: req.Database,
-		Options: req.Options, Compress: compress,
+		Options: req.Options, Compress: compress, Repo: req.Repo,
 	}
 	if err := job.Validate(); err != nil {
 		return nil, err

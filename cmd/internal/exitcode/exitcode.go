@@ -12,6 +12,7 @@ import (
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/cmd/internal/client"
+	"github.com/mssqldump/mssqldump/repo"
 )
 
 // The documented exit codes.
@@ -82,13 +83,13 @@ func For(err error) int {
 	switch {
 	case err == nil:
 		return OK
-	case errors.As(err, &usage), errors.Is(err, protocol.ErrInvalid):
+	case errors.As(err, &usage), errors.Is(err, protocol.ErrInvalid), errors.Is(err, repo.ErrBadSnapshotID):
 		return Usage
 	case errors.Is(err, client.ErrInterrupted):
 		return Interrupted
 	case errors.As(err, &server):
 		return DumpFailed
-	case errors.Is(err, client.ErrIntegrity), errors.As(err, &integrity):
+	case errors.Is(err, client.ErrIntegrity), errors.As(err, &integrity), errors.Is(err, repo.ErrIntegrity):
 		return Integrity
 	case errors.As(err, &job):
 		return forJobCode(job)

@@ -11,6 +11,7 @@ import (
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/cmd/internal/client"
+	"github.com/mssqldump/mssqldump/repo"
 )
 
 func TestEveryErrorKindHasItsDocumentedCode(t *testing.T) {
@@ -33,6 +34,8 @@ func TestEveryErrorKindHasItsDocumentedCode(t *testing.T) {
 		{"deadline", wrap(context.DeadlineExceeded), 4},
 		{"integrity", wrap(client.ErrIntegrity), 5},
 		{"damaged archive", wrap(&IntegrityError{Err: errors.New("restore-order.txt names a missing file")}), 5},
+		{"repository integrity", wrap(&repo.IntegrityError{Key: "data/ab/abcd", Problem: "content does not match its SHA-256"}), 5},
+		{"malformed snapshot id", wrap(repo.ErrBadSnapshotID), 2},
 		{"broker unavailable", wrap(broker.ErrUnavailable), 6},
 		{"blob unavailable", wrap(blob.ErrUnavailable), 6},
 		{"agent storage failure", wrap(&client.JobError{Status: protocol.StatusFailed, Code: protocol.ErrCodeStorage}), 6},

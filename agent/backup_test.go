@@ -1,0 +1,74 @@
+package agent_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+	"time"
+
+	"github.com/mssqldump/mssqldump/agent"
+	"github.com/mssqldump/mssqldump/agent/protocol"
+	"github.com/mssqldump/mssqldump/blob"
+	"github.com/mssqldump/mssqldump/blob/fileblob"
+	"github.com/mssqldump/mssqldump/repo"
+)
+
+func TestBackupJobStoresASnapshotAndAnUnchangedDatabaseAddsNoParts(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	const size = 5<<20 + 999
+	dir := t.TempDir()
+	openRepo := func(context.Context, string) (*blob.Bucket, error) {
+		d, err := fileblob.OpenBucket(dir, nil)
+		if err != nil {
+			return nil, err
+		}
+		return blob.NewBucket(d), nil
+	}
+	e.start(agent.Config{Source: agent.NewSyntheticSource(size), OpenRepoBucket: openRepo})
+	q := e.queue()
+	var snaps []*protocol.RepoSnapshot
+	for range 2 {
+		job := newJob(t)
+		job.Repo = "file://" + dir
+		rep, _ := waitFinal(t, submit(t, q, job), 30*time.Second)
+		if rep.Status != protocol.StatusOK || rep.Result == nil || rep.Result.Snapshot == nil {
+			t.Fatalf("reply %+v, error %+v", rep, rep.Error)
+		}
+		if rep.Result.SHA256 != syntheticDigest(t, size) {
+			t.Fatalf("backup recorded sha256 %s, want the synthetic script's", rep.Result.SHA256)
+		}
+		if exists(t, e.bucket, rep.Result.Object) {
+			t.Fatalf("a backup job also stored a dump object %s", rep.Result.Object)
+		}
+		snaps = append(snaps, rep.Result.Snapshot)
+	}
+	if snaps[1].Parent != snaps[0].ID || snaps[1].NewParts != 0 {
+		t.Fatalf("second backup %+v: want parent %s and no new parts", snaps[1], snaps[0].ID)
+	}
+	b, _ := openRepo(t.Context(), "")
+	defer b.Close()
+	r, err := repo.Open(t.Context(), b, repo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := r.Cat(t.Context(), snaps[1].ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(buf.Bytes()); hex.EncodeToString(sum[:]) != syntheticDigest(t, size) {
+		t.Fatal("cat of the snapshot differs from the dumped script")
+	}
+}
+
+func TestBackupJobIsRefusedByAnAgentWithoutRepositories(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	e.start(agent.Config{Source: agent.NewSyntheticSource(1000)})
+	job := newJob(t)
+	job.Repo = "file:///nowhere"
+	rep, _ := waitFinal(t, submit(t, e.queue(), job), 30*time.Second)
+	if rep.Status != protocol.StatusFailed || rep.Error == nil || rep.Error.Code != protocol.ErrCodeInvalidJob {
+		t.Fatalf("reply %+v, error %+v; want failed as an invalid job", rep, rep.Error)
+	}
+}
