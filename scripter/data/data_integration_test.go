@@ -61,6 +61,7 @@ func TestPlanRoundTripsThroughSQLServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close()
+	testenv.SkipOnBabelfish(t, admin, "the every-type round trip needs types it lacks (hierarchyid, geometry, geography, sql_variant) and byte values its varchar conversion refuses")
 	var suffix [6]byte
 	_, _ = rand.Read(suffix[:])
 	dbName := "mssqldump_data_" + hex.EncodeToString(suffix[:])

@@ -52,8 +52,10 @@ func (b *builder) schemas() []Object {
 				b.warn(WarnSchemaOwnerOmitted, s.Name, "schema owner "+s.Owner+" is scripted only with --permissions; the schema is created owned by dbo")
 			}
 		}
-		if b.opts.IfNotExists {
+		if b.opts.IfNotExists || b.opts.AddDropTable {
 			// CREATE SCHEMA must be alone in its batch: run it dynamically.
+			// AddDropTable drops no schema (objects outside the dump may
+			// live in it), so a second run must not create it again.
 			stmt = "IF SCHEMA_ID(" + nlit(s.Name) + ") IS NULL\n\tEXEC sys.sp_executesql " + nlit(stmt) + ";"
 		} else {
 			stmt += ";"

@@ -553,3 +553,19 @@ func TestReseedNamesANonASCIITableWithAnNvarcharLiteral(t *testing.T) {
 		t.Errorf("ReseedStatements =\n%s", got)
 	}
 }
+
+// AddDropTable drops no schema, so its script creates each schema only
+// where it is missing: the second run over the same database must not fail.
+func TestAddDropTableCreatesASchemaOnlyWhereItIsMissing(t *testing.T) {
+	db := loadFixture(t, "torture")
+	var buf bytes.Buffer
+	if err := Build(db, Options{AddDropTable: true}).WritePreData(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "IF SCHEMA_ID(N'sales') IS NULL\n\tEXEC sys.sp_executesql N'CREATE SCHEMA [sales]';") {
+		t.Error("the schema is not guarded")
+	}
+	if strings.Contains(buf.String(), "\nCREATE SCHEMA [sales];") {
+		t.Error("an unguarded CREATE SCHEMA is left")
+	}
+}

@@ -190,7 +190,9 @@ func (b *builder) extProp(p *model.ExtendedProperty) (string, bool) {
 		fnArgs = append(fnArgs, nlit(l[0]), nlit(l[1]))
 	}
 	stmt := call.String() + ";\n"
-	if b.opts.IfNotExists {
+	// AddDropTable drops neither the database nor its schemas, whose
+	// properties a second run would otherwise add again (error 15233).
+	if b.opts.IfNotExists || (b.opts.AddDropTable && (p.Level0Type == "" || (p.Level0Type == "SCHEMA" && p.Level1Type == ""))) {
 		stmt = "IF NOT EXISTS (SELECT 1 FROM sys.fn_listextendedproperty(" + nlit(p.Name) + ", " + strings.Join(fnArgs, ", ") + "))\n\t" + stmt
 		// fn_listextendedproperty needs plain literals too; with
 		// expressions it still works as they are function arguments.

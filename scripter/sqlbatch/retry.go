@@ -57,7 +57,12 @@ func missingObjectError(number int32, message string) bool {
 		return true
 	}
 	if number == babelfishUnmapped && strings.Contains(message, " does not exist") {
-		return strings.HasPrefix(message, "relation ") || strings.HasPrefix(message, "function ")
+		// PostgreSQL's "relation ... does not exist", "function ... does
+		// not exist", and Babelfish's sp_addextendedproperty's "Object is
+		// invalid. Extended properties are not permitted on '...', or the
+		// object does not exist."
+		return strings.HasPrefix(message, "relation ") || strings.HasPrefix(message, "function ") ||
+			strings.HasSuffix(message, ", or the object does not exist.")
 	}
 	return false
 }
