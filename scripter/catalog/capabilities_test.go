@@ -158,3 +158,24 @@ func TestCapabilities_AnXMLCollectionWithoutDefinitionIsLeftOutWithAWarning(t *t
 		t.Errorf("warnings = %v", warnings)
 	}
 }
+
+func TestBabelfish_SequencesAndIdentityAreReadWhereBabelfishKeepsThem(t *testing.T) {
+	s := NewServer(12, 3, nil, nil).WithCatalog(babelfishCatalog()...)
+	s.Babelfish = true
+	qs, _, err := readWithRecorder(t, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(qs, "\n")
+	if strings.Contains(all, "FROM sys.sequences") {
+		t.Error("sequences are read from sys.sequences, which Babelfish leaves empty")
+	}
+	for _, want := range []string{"JOIN pg_catalog.pg_sequence AS sq", "IDENT_SEED(", "IDENT_INCR(", "pg_catalog.pg_depend"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no query uses %s", want)
+		}
+	}
+	if strings.Contains(all, "sys.identity_columns") {
+		t.Error("identity is read from sys.identity_columns, which Babelfish fills wrongly outside dbo")
+	}
+}

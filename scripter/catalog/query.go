@@ -137,6 +137,9 @@ ORDER BY x.xml_collection_id`, func(rs *sql.Rows, r *XMLSchemaRow) error {
 }
 
 func readSequences(ctx context.Context, q Querier, s *Server) ([]SequenceRow, error) {
+	if s.Babelfish {
+		return readBabelfishSequences(ctx, q)
+	}
 	lastUsed := s.col("sequences", "last_used_value",
 		"CASE WHEN s.last_used_value IS NULL THEN 0 ELSE 1 END", "int")
 	return query(ctx, q, "sys.sequences", `SELECT SCHEMA_NAME(s.schema_id), s.name, s.user_type_id, s.precision, s.scale,
@@ -150,6 +153,54 @@ ORDER BY s.object_id`, func(rs *sql.Rows, r *SequenceRow) error {
 			nstr{&r.Min}, nstr{&r.Max}, nbool{&r.IsCycling}, nbool{&r.IsCached}, nintptr{&r.CacheSize}, nstr{&r.Current},
 			nbool{&r.IsExhausted}, nbool{&r.LastUsed})
 	})
+}
+
+// readBabelfishSequences reads sequences where Babelfish keeps them: its
+// sys.sequences is empty, its sequences are sys.objects of type SO with
+// their settings in PostgreSQL's pg_sequence (and the last value handed out
+// in pg_sequences, NULL until one is). The sequences PostgreSQL made for
+// identity columns, owned by their column (pg_depend 'a' or 'i'), are not
+// the user's.
+func readBabelfishSequences(ctx context.Context, q Querier) ([]SequenceRow, error) {
+	type row struct {
+		SequenceRow
+		cache int64
+	}
+	rows, err := query(ctx, q, "pg_catalog.pg_sequence", `SELECT SCHEMA_NAME(o.schema_id), o.name, CAST(sq.seqtypid AS int), t.precision, t.scale,
+  CONVERT(nvarchar(64), CAST(sq.seqstart AS bigint)), CONVERT(nvarchar(64), CAST(sq.seqincrement AS bigint)),
+  CONVERT(nvarchar(64), CAST(sq.seqmin AS bigint)), CONVERT(nvarchar(64), CAST(sq.seqmax AS bigint)),
+  CAST(sq.seqcycle AS int), CAST(sq.seqcache AS bigint), CONVERT(nvarchar(64), CAST(ps.last_value AS bigint))
+FROM sys.objects AS o
+JOIN pg_catalog.pg_sequence AS sq ON sq.seqrelid = o.object_id
+LEFT JOIN sys.types AS t ON t.user_type_id = CAST(sq.seqtypid AS int)
+LEFT JOIN sys.babelfish_namespace_ext AS e ON e.dbid = DB_ID() AND e.orig_name = SCHEMA_NAME(o.schema_id)
+LEFT JOIN pg_catalog.pg_sequences AS ps ON ps.schemaname = e.nspname AND ps.sequencename = o.name
+WHERE o.type = 'SO' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
+  WHERE d.classid = CAST(1259 AS int) AND d.objid = sq.seqrelid AND CAST(d.deptype AS varchar(1)) IN ('a', 'i'))
+ORDER BY o.object_id`, func(rs *sql.Rows, r *row) error {
+		return rs.Scan(&r.Schema, &r.Name, &r.UserTypeID, nint{&r.Precision}, nint{&r.Scale}, nstr{&r.Start}, nstr{&r.Increment},
+			nstr{&r.Min}, nstr{&r.Max}, nbool{&r.IsCycling}, nint64{&r.cache}, nstr{&r.Current})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SequenceRow, len(rows))
+	for i, r := range rows {
+		out[i] = r.SequenceRow
+		out[i].LastUsed = r.Current != ""
+		if !out[i].LastUsed {
+			out[i].Current = out[i].Start
+		}
+		// PostgreSQL's cache of 1 (its "no cache") is read as the default
+		// cache: Babelfish refuses NO CACHE, and a cache changes no value a
+		// sequence hands out, only how many a crash may skip.
+		out[i].IsCached = true
+		if r.cache > 1 {
+			n := int(r.cache)
+			out[i].CacheSize = &n
+		}
+	}
+	return out, nil
 }
 
 func readSynonyms(ctx context.Context, q Querier) ([]SynonymRow, error) {
@@ -219,6 +270,12 @@ func readColumns(ctx context.Context, q Querier, s *Server) ([]ColumnRow, error)
 		mask = "mc.masking_function"
 		maskJoin = "LEFT JOIN sys.masked_columns AS mc ON mc.object_id = c.object_id AND mc.column_id = c.column_id\n"
 	}
+	identity := `CONVERT(nvarchar(64), ic.seed_value), CONVERT(nvarchar(64), ic.increment_value),
+  CONVERT(nvarchar(64), ic.last_value), ic.is_not_for_replication`
+	identityJoin := "LEFT JOIN sys.identity_columns AS ic ON ic.object_id = c.object_id AND ic.column_id = c.column_id\n"
+	if s.Babelfish {
+		identity, identityJoin = babelfishIdentity, ""
+	}
 	return query(ctx, q, "sys.columns", `SELECT c.object_id, c.column_id, c.name, c.user_type_id, c.max_length, c.precision, c.scale,
   c.collation_name, c.is_nullable, c.is_identity, c.is_computed, c.is_sparse, c.is_column_set, c.is_rowguidcol,
   c.is_filestream, c.xml_collection_id, c.is_xml_document,
@@ -227,15 +284,13 @@ func readColumns(ctx context.Context, q Querier, s *Server) ([]ColumnRow, error)
   `+s.col("columns", "graph_type_desc", "c.graph_type_desc", "nvarchar(60)")+`,
   `+s.col("columns", "is_dropped_ledger_column", "c.is_dropped_ledger_column", "bit")+`,
   `+mask+`,
-  CONVERT(nvarchar(64), ic.seed_value), CONVERT(nvarchar(64), ic.increment_value),
-  CONVERT(nvarchar(64), ic.last_value), ic.is_not_for_replication,
+  `+identity+`,
   cc.definition, cc.is_persisted,
   dc.name, dc.definition, dc.is_system_named, CASE WHEN c.default_object_id <> 0 THEN 1 ELSE 0 END,
   c.default_object_id, c.rule_object_id
 FROM sys.columns AS c
 JOIN sys.all_objects AS o ON o.object_id = c.object_id
-LEFT JOIN sys.identity_columns AS ic ON ic.object_id = c.object_id AND ic.column_id = c.column_id
-LEFT JOIN sys.computed_columns AS cc ON cc.object_id = c.object_id AND cc.column_id = c.column_id
+`+identityJoin+`LEFT JOIN sys.computed_columns AS cc ON cc.object_id = c.object_id AND cc.column_id = c.column_id
 LEFT JOIN sys.default_constraints AS dc ON dc.object_id = c.default_object_id
 `+maskJoin+`WHERE o.type IN ('U', 'TT') AND o.is_ms_shipped = 0
 ORDER BY c.object_id, c.column_id`, func(rs *sql.Rows, r *ColumnRow) error {
@@ -251,6 +306,21 @@ ORDER BY c.object_id, c.column_id`, func(rs *sql.Rows, r *ColumnRow) error {
 			nint64{&r.DefaultObjectID}, nint64{&r.RuleObjectID})
 	})
 }
+
+// babelfishIdentity reads an identity column's seed, increment and last
+// value on Babelfish, whose sys.identity_columns gives NULL seed and
+// increment outside dbo and can match one column more than once:
+// IDENT_SEED and IDENT_INCR, and the last value of the sequence PostgreSQL
+// keeps for the column (NULL until it has handed one out).
+const babelfishIdentity = `CASE WHEN c.is_identity = 1 THEN CONVERT(nvarchar(64), IDENT_SEED(QUOTENAME(OBJECT_SCHEMA_NAME(c.object_id)) + N'.' + QUOTENAME(OBJECT_NAME(c.object_id)))) END,
+  CASE WHEN c.is_identity = 1 THEN CONVERT(nvarchar(64), IDENT_INCR(QUOTENAME(OBJECT_SCHEMA_NAME(c.object_id)) + N'.' + QUOTENAME(OBJECT_NAME(c.object_id)))) END,
+  (SELECT TOP (1) CONVERT(nvarchar(64), CAST(ps.last_value AS bigint))
+   FROM pg_catalog.pg_depend AS d
+   JOIN sys.objects AS so ON so.object_id = d.objid AND so.type = 'SO'
+   JOIN sys.babelfish_namespace_ext AS e ON e.dbid = DB_ID() AND e.orig_name = SCHEMA_NAME(so.schema_id)
+   JOIN pg_catalog.pg_sequences AS ps ON ps.schemaname = e.nspname AND ps.sequencename = so.name
+   WHERE c.is_identity = 1 AND d.refobjid = c.object_id AND d.refobjsubid = c.column_id AND CAST(d.deptype AS varchar(1)) IN ('a', 'i')),
+  CAST(0 AS bit)`
 
 func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) {
 	bucket := "CAST(NULL AS bigint)"

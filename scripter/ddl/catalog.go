@@ -150,9 +150,11 @@ func (b *builder) sequences() []Object {
 		} else {
 			st.WriteString("\n\tNO CYCLE")
 		}
+		// The default cache is the absence of the clause: SQL Server picks
+		// the size for a bare CACHE or for none alike, and Babelfish takes
+		// only the latter.
 		switch {
 		case s.Cache == nil:
-			st.WriteString("\n\tCACHE")
 		case *s.Cache == 0:
 			st.WriteString("\n\tNO CACHE")
 		default:

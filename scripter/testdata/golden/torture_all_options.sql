@@ -227,8 +227,7 @@ CREATE SEQUENCE [sales].[Countdown] AS smallint
 	INCREMENT BY -1
 	MINVALUE -10
 	MAXVALUE 10
-	CYCLE
-	CACHE;
+	CYCLE;
 GO
 ALTER SEQUENCE [sales].[Countdown] RESTART WITH 7;
 DECLARE @consumed sql_variant;
