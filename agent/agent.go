@@ -104,6 +104,11 @@ type Config struct {
 	// OpenRepoBucket opens the bucket of a backup job's repository URL
 	// (Job.Repo). Nil: this agent refuses backup jobs.
 	OpenRepoBucket func(ctx context.Context, url string) (*blob.Bucket, error)
+	// AllowRepos are the backup repository URLs this agent writes, matched
+	// exactly: a job naming any other is refused before the agent connects
+	// anywhere, so a publisher cannot have a database it may dump sent to a
+	// store of its own (a URL's parameters may name another endpoint).
+	AllowRepos []string
 }
 
 // Agent processes jobs. Create it with New and start it with Run.

@@ -79,7 +79,7 @@ func (r *run) backup(jobCtx, workCtx context.Context) (*protocol.Manifest, error
 		stats = &scripter.Stats{}
 	}
 	m := &protocol.Manifest{
-		JobID: job.ID, Attempt: r.d.Attempt(), AgentID: a.cfg.AgentID,
+		JobID: job.ID, Attempt: r.d.Attempt(), AgentID: a.cfg.AgentID, JobSHA256: r.jobSHA256,
 		// No object is stored for a backup; the key this attempt's dump
 		// would have had keeps the manifest valid and names nothing.
 		Object: protocol.ObjectKey(job.ID, r.d.Attempt(), a.writerFor(r.worker), "sql", protocol.CompressNone),

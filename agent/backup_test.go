@@ -26,7 +26,7 @@ func TestBackupJobStoresASnapshotAndAnUnchangedDatabaseAddsNoParts(t *testing.T)
 		}
 		return blob.NewBucket(d), nil
 	}
-	e.start(agent.Config{Source: agent.NewSyntheticSource(size), OpenRepoBucket: openRepo})
+	e.start(agent.Config{Source: agent.NewSyntheticSource(size), OpenRepoBucket: openRepo, AllowRepos: []string{"file://" + dir}})
 	q := e.queue()
 	var snaps []*protocol.RepoSnapshot
 	for range 2 {
@@ -64,11 +64,42 @@ func TestBackupJobStoresASnapshotAndAnUnchangedDatabaseAddsNoParts(t *testing.T)
 
 func TestBackupJobIsRefusedByAnAgentWithoutRepositories(t *testing.T) {
 	e := newEnv(t, 5*time.Second)
-	e.start(agent.Config{Source: agent.NewSyntheticSource(1000)})
+	e.start(agent.Config{Source: agent.NewSyntheticSource(1000), AllowRepos: []string{"file:///nowhere"}})
 	job := newJob(t)
 	job.Repo = "file:///nowhere"
 	rep, _ := waitFinal(t, submit(t, e.queue(), job), 30*time.Second)
 	if rep.Status != protocol.StatusFailed || rep.Error == nil || rep.Error.Code != protocol.ErrCodeInvalidJob {
 		t.Fatalf("reply %+v, error %+v; want failed as an invalid job", rep, rep.Error)
+	}
+}
+
+// A publisher may not have an agent send a database it can dump to a
+// repository of the publisher's choosing: only the repositories the agent
+// is configured with are written, matched exactly (a URL's parameters can
+// name another endpoint), and nothing is opened for another.
+func TestBackupJobNamingARepositoryOutsideTheAgentsListIsRefused(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	opened := make(chan string, 4)
+	openRepo := func(_ context.Context, url string) (*blob.Bucket, error) {
+		opened <- url
+		d, err := fileblob.OpenBucket(t.TempDir(), nil)
+		if err != nil {
+			return nil, err
+		}
+		return blob.NewBucket(d), nil
+	}
+	e.start(agent.Config{Source: agent.NewSyntheticSource(1000), OpenRepoBucket: openRepo, AllowRepos: []string{"s3://backups?region=eu-west-1"}})
+	for _, repoURL := range []string{"s3://attacker", "s3://backups?region=eu-west-1&endpoint=http://attacker.example"} {
+		job := newJob(t)
+		job.Repo = repoURL
+		rep, _ := waitFinal(t, submit(t, e.queue(), job), 30*time.Second)
+		if rep.Status != protocol.StatusFailed || rep.Error == nil || rep.Error.Code != protocol.ErrCodeNotAllowed {
+			t.Fatalf("%s: reply %+v, error %+v; want not allowed", repoURL, rep, rep.Error)
+		}
+	}
+	select {
+	case url := <-opened:
+		t.Fatalf("the agent opened %s for a refused job", url)
+	default:
 	}
 }

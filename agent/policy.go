@@ -2,6 +2,7 @@ package agent
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mssqldump/mssqldump/agent/protocol"
 )
@@ -59,6 +60,9 @@ func (a *Agent) refusal(job *protocol.Job) string {
 	}
 	if job.Server.Authentication == protocol.AuthEntraInteractive {
 		return "not allowed: ActiveDirectoryInteractive needs a person at a terminal; agents have none"
+	}
+	if job.Repo != "" && !slices.Contains(a.cfg.AllowRepos, job.Repo) {
+		return "not allowed: the job's backup repository is not one this agent writes (--allow-repos)"
 	}
 	if len(job.Credentials.Sealed) > 0 {
 		return ""

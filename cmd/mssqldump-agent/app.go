@@ -114,6 +114,8 @@ func agentFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "allow-servers", EnvVars: []string{"MSSQLDUMP_ALLOW_SERVERS"},
 			Usage: "SQL Servers jobs may name: host, host:port, *.domain or CIDR `PATTERN`s (repeat or comma-separate; " +
 				"empty: any server for sealed -u/-p); the agent's own credentials are used only for these"},
+		&cli.StringSliceFlag{Name: "allow-repos", EnvVars: []string{"MSSQLDUMP_ALLOW_REPOS"},
+			Usage: "backup repository `URL`s this agent writes for `mssqldump backup` (exact match; repeat or comma-separate; empty: no backups)"},
 		&cli.StringSliceFlag{Name: "credential-servers", EnvVars: []string{"MSSQLDUMP_CREDENTIAL_SERVERS"},
 			Usage: "bind one agent-side credential to its servers: `REF=PATTERN[;PATTERN...]` (repeatable), " +
 				"e.g. env:MSSQLDUMP_DB_SALES=sql01.corp;10.1.0.0/16 (overrides --allow-servers for that credential)"},
@@ -199,6 +201,7 @@ type settings struct {
 	Credentials         string
 	AllowCredentials    []string
 	AllowServers        []string
+	AllowRepos          []string
 	CredentialServers   map[string][]string
 	Encrypt             string
 	Heartbeat           time.Duration
@@ -226,7 +229,7 @@ func load(c *cli.Context) (*settings, error) {
 		InboxMaxAge: c.Duration("inbox-max-age"),
 		AgentID:     c.String("agent-id"), LogFormat: c.String("log-format"), LogLevel: c.String("log-level"),
 		Source: c.String("source"), AllowServers: splitList(c.StringSlice("allow-servers")),
-		Encrypt: c.String("encrypt"),
+		Encrypt: c.String("encrypt"), AllowRepos: splitList(c.StringSlice("allow-repos")),
 	}
 	if _, err := agent.ParseServerPatterns(s.AllowServers); err != nil {
 		return nil, usagef("--allow-servers: %v", err)
@@ -398,7 +401,7 @@ func (s *settings) run(ctx context.Context, stderr io.Writer) error {
 		AllowServers: s.AllowServers, CredentialServers: s.CredentialServers, MinEncrypt: s.Encrypt,
 		Credentials: &agent.RefResolver{Allow: s.AllowCredentials, Default: s.Credentials},
 		Logger:      log, AgentID: s.AgentID,
-		OpenRepoBucket: drivers.OpenBucket,
+		OpenRepoBucket: drivers.OpenBucket, AllowRepos: s.AllowRepos,
 	})
 	if err != nil {
 		return usagef("%v", err)

@@ -216,6 +216,8 @@ func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log
 		MaxAttempts:       1, DrainTimeout: 10 * time.Second,
 		Logger: agentLog, Metrics: prometheus.NewRegistry(), AgentID: "embedded",
 		OpenRepoBucket: drivers.OpenBucket,
+		// The repository the user named on this command line, only.
+		AllowRepos: nonEmpty(req.Repo),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded default: %w", err)
@@ -314,4 +316,12 @@ func embeddedCredentialServers(req *client.Request) map[string][]string {
 		p = net.JoinHostPort(req.Server.Host, strconv.Itoa(req.Server.Port))
 	}
 	return map[string][]string{req.CredentialsRef: {p}}
+}
+
+// nonEmpty is a list of s, or none when s is empty.
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
