@@ -88,6 +88,24 @@ func TestStdoutCarriesOnlyTheDump(t *testing.T) {
 	}
 }
 
+func TestTheEmbeddedDefaultStoresItsScriptUncompressedUnlessCompressIsGiven(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		object string
+	}{
+		{nil, "/dump.sql "},
+		{[]string{"--compress", "zstd"}, "/dump.sql.zst "},
+	} {
+		args := append(append([]string{"-v", "-v", "--source", "synthetic:100KiB"}, tc.args...), "db")
+		r := mssqldump(t, nil, args...)
+		wantCode(t, r, 0)
+		sameBytes(t, []byte(r.stdout), synthetic(t, 100<<10))
+		if !strings.Contains(r.stderr, tc.object) {
+			t.Errorf("%v: the agent did not store %s:\n%s", tc.args, tc.object, r.stderr)
+		}
+	}
+}
+
 func TestEveryFlagReadsItsEnvironmentVariable(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "env.sql")

@@ -54,7 +54,7 @@ func transportFlags() []cli.Flag {
 		&cli.StringFlag{Name: "state-dir", EnvVars: env("state-dir"), Category: catTransport,
 			Usage: "embedded default's working directory (default $XDG_STATE_HOME/mssqldump, else ~/.local/state/mssqldump)"},
 		&cli.StringFlag{Name: "compress", Value: "zstd", EnvVars: env("compress"), Category: catTransport,
-			Usage: "compression of the stored script: zstd, gzip or none (output is always plain)"},
+			Usage: "compression of the stored script: zstd, gzip or none (output is always plain; the embedded default stores none unless this is given)"},
 		&cli.DurationFlag{Name: "timeout", Value: mustDuration(defaultTimeout), EnvVars: env("timeout"), Category: catTransport,
 			Usage: "the job's deadline: give up (exit 4) when no result has arrived by then"},
 		&cli.StringFlag{Name: "result-file", Aliases: []string{"r"}, EnvVars: env("result-file"), Category: catTransport, TakesFile: true,
