@@ -13,6 +13,8 @@ import (
 
 // RowSource yields a table's rows in the plan's order; Row returns
 // Plan.Width() values as the driver scanned them, valid until the next Next.
+// A []byte value may also come as a *[]byte (never nil; NULL is nil), which
+// lets a source reuse the driver's buffer without boxing a slice per value.
 type RowSource interface {
 	Next() bool
 	Row() []any
@@ -180,6 +182,8 @@ func (w *Writer) encodeRow(p *Plan, vals []any) error {
 // costs more than formatting an integer.
 func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 	switch x := v.(type) {
+	case *[]byte:
+		return appendBytes(dst, *x, nil, c)
 	case nil:
 		return append(dst, "NULL"...), nil
 	case int64:
@@ -187,14 +191,7 @@ func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 			return strconv.AppendInt(dst, x, 10), nil
 		}
 	case []byte:
-		// The driver's exact decimal text, verbatim when it is plainly a
-		// number; anything else goes to tsql, which rejects it.
-		if c.fast == fastDecimal && tsql.ValidDecimal(x) {
-			return append(dst, x...), nil
-		}
-		if c.UTF16 {
-			return tsql.AppendUTF16Expr(dst, x)
-		}
+		return appendBytes(dst, x, v, c)
 	case time.Time:
 		if x.Location() != time.UTC && c.Type.Name != "datetimeoffset" {
 			if err := checkWallClock(x); err != nil {
@@ -210,6 +207,23 @@ func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 		}
 	}
 	return tsql.AppendLiteral(dst, v, c.Type)
+}
+
+// appendBytes writes a value the driver returned as []byte; boxed is b as
+// an interface when the caller has one (boxing it again would allocate).
+func appendBytes(dst, b []byte, boxed any, c *Column) ([]byte, error) {
+	// The driver's exact decimal text, verbatim when it is plainly a
+	// number; anything else goes to tsql, which rejects it.
+	if c.fast == fastDecimal && tsql.ValidDecimal(b) {
+		return append(dst, b...), nil
+	}
+	if c.UTF16 {
+		return tsql.AppendUTF16Expr(dst, b)
+	}
+	if boxed == nil {
+		boxed = b
+	}
+	return tsql.AppendLiteral(dst, boxed, c.Type)
 }
 
 func isKey(keys []int, i int) bool {
