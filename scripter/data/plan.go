@@ -98,7 +98,7 @@ type Plan struct {
 }
 
 // KeyRange is the part of a table whose split column is ≥ Lo (when set) and
-// < Hi (when set).
+// < Hi (when set). A range without Lo also holds NULL, which sorts first.
 type KeyRange struct {
 	Lo, Hi *int64
 }
@@ -357,8 +357,12 @@ func (p *Plan) Query() string {
 		if p.Range.Lo != nil {
 			conds = append(conds, tsql.QuoteIdent(c.Name)+" >= "+strconv.FormatInt(*p.Range.Lo, 10))
 		}
-		if p.Range.Hi != nil {
-			conds = append(conds, tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*p.Range.Hi, 10))
+		if hi := p.Range.Hi; hi != nil && p.Range.Lo == nil {
+			// NULL sorts first, so the first range holds it (a unique
+			// index's key may have one).
+			conds = append(conds, "("+tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10)+" OR "+tsql.QuoteIdent(c.Name)+" IS NULL)")
+		} else if hi != nil {
+			conds = append(conds, tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10))
 		}
 	}
 	if len(conds) > 0 {

@@ -19,7 +19,7 @@ func TestATableWithAnAscendingIntegerKeyIsReadInRangesOfItsFirstKeyColumn(t *tes
 		want string
 	}{
 		{KeyRange{Lo: &lo, Hi: &hi}, " WHERE (amount > 0) AND [id] >= -5 AND [id] < 1000 ORDER BY [id]"},
-		{KeyRange{Hi: &lo}, " WHERE (amount > 0) AND [id] < -5 ORDER BY [id]"},
+		{KeyRange{Hi: &lo}, " WHERE (amount > 0) AND ([id] < -5 OR [id] IS NULL) ORDER BY [id]"},
 		{KeyRange{Lo: &hi}, " WHERE (amount > 0) AND [id] >= 1000 ORDER BY [id]"},
 	} {
 		if q := p.WithRange(tc.r).Query(); !strings.HasSuffix(q, tc.want) {
