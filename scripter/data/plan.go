@@ -334,6 +334,24 @@ func (p *Plan) Width() int {
 	return n
 }
 
+// KeyStatsQuery selects the smallest and largest value of the split column
+// and the number of rows the plan reads (its Where, not its Range): what a
+// table is cut into key ranges by. Only for a plan with a split column.
+func (p *Plan) KeyStatsQuery() string {
+	c, _ := p.SplitColumn()
+	q := tsql.QuoteIdent(c.Name)
+	var b strings.Builder
+	b.WriteString("SELECT MIN(" + q + "), MAX(" + q + "), COUNT_BIG(*) FROM ")
+	b.WriteString(tsql.QuoteName(p.Table.Schema, p.Table.Name))
+	if p.MemoryOptimized {
+		b.WriteString(" WITH (SNAPSHOT)")
+	}
+	if p.Where != "" {
+		b.WriteString(" WHERE (" + p.Where + ")")
+	}
+	return b.String()
+}
+
 // Query is the SELECT that reads the table's rows in order.
 func (p *Plan) Query() string {
 	var b strings.Builder
