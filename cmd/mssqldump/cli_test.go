@@ -46,6 +46,7 @@ func TestUsageErrorsExit2AndWriteNothingToStdout(t *testing.T) {
 		{"missing database", nil, nil, "missing DATABASE"},
 		{"unknown flag", nil, []string{"--no-such-flag", "db"}, "no-such-flag"},
 		{"bad compress", nil, []string{"--compress", "lz4", "db"}, "lz4"},
+		{"too many jobs", nil, []string{"--jobs", "65", "db"}, "--jobs 65"},
 		{"bad compress from env", []string{"MSSQLDUMP_COMPRESS=lz4"}, []string{"db"}, "lz4"},
 		{"bad format", nil, []string{"--format", "tar", "db"}, "tar"},
 		{"bad consistency", nil, []string{"--consistency", "maybe", "db"}, "maybe"},

@@ -106,6 +106,11 @@ func scriptFlags() []cli.Flag {
 			Usage: "sql (one script) or zip (one file per object plus the restore order)"},
 		&cli.StringFlag{Name: "consistency", Value: "auto", EnvVars: env("consistency"), Category: catScript,
 			Usage: "snapshot (fail without SNAPSHOT isolation), auto (snapshot when allowed, else warn) or none"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, EnvVars: env("jobs"), Category: catScript,
+			Usage: "connections reading table data at once, 1..64, default 1 (mydumper's --threads); the script is the same bytes whatever N is. " +
+				"N > 1 reads a database snapshot (CREATE DATABASE ... AS SNAPSHOT OF) where the server allows one; else --consistency snapshot fails and auto warns"},
+		&cli.Int64Flag{Name: "chunk-rows", EnvVars: env("chunk-rows"), Category: catScript,
+			Usage: "with --jobs > 1, read a table of more rows than this in key ranges of about this many rows (mydumper's --rows; default 100000)"},
 		boolean("dump-date", "add a \"-- Dump completed on\" line (off: unchanged databases give identical dumps)"),
 		boolean("skip-dump-date", "no dump date line (the default)"),
 	}
