@@ -29,6 +29,7 @@ type memReader struct {
 
 	mu      sync.Mutex // Rows and KeyStats run on several goroutines with Jobs > 1
 	queries []string
+	made    map[string][][]any // synthetic rows by table, made on first use
 }
 
 func loadFixture(t testing.TB, name string) []byte {
@@ -73,16 +74,27 @@ func (r *memReader) Rows(_ context.Context, p *data.Plan) (data.RowSource, error
 	return &data.SliceRows{Rows: out}, nil
 }
 
-// tableRows is every row of p's table, whatever p's range.
+// tableRows is every row of p's table, whatever p's range. Synthetic rows
+// are made once per table: a table read in key ranges asks for them once
+// per range.
 func (r *memReader) tableRows(p *data.Plan) [][]any {
 	k := key(p.Table)
 	if rows, ok := r.override[k]; ok {
+		return rows
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rows, ok := r.made[k]; ok && len(rows) == r.rows[k] {
 		return rows
 	}
 	out := make([][]any, r.rows[k])
 	for i := range out {
 		out[i] = syntheticRow(p, i)
 	}
+	if r.made == nil {
+		r.made = map[string][][]any{}
+	}
+	r.made[k] = out
 	return out
 }
 
