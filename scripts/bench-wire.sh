@@ -42,7 +42,7 @@ MD="$WORK/mssqldump"
 export MSSQLDUMP_STATE_DIR="$WORK/state"
 
 sql() { # sql DATABASE: run stdin as a script
-	"$MD" --dsn "$DSN" --quiet restore "$1"
+	"$MD" --dsn "$DSN" --database "$1" --quiet restore
 }
 
 echo "loading $ROWS rows into $DB.dbo.wide" >&2
@@ -98,7 +98,7 @@ export TDSVER=${TDSVER:-7.4}
 run freebcp freebcp "$DB.dbo.wide" out "$WORK/wide.bcp" -c -S "$HOST:$PORT" -U "$USER_" -P "$PASS"
 BYTES[freebcp]=$(stat -c %s "$WORK/wide.bcp")
 for j in 1 2; do
-	run "jobs$j" "$MD" --dsn "$DSN" --quiet --no-create-info --jobs "$j" -r "$WORK/jobs$j.sql" "$DB" dbo.wide
+	run "jobs$j" "$MD" --dsn "$DSN" --quiet --no-create-info --jobs "$j" -r "$WORK/jobs$j.sql" --database "$DB" dbo.wide
 	BYTES[jobs$j]=$(stat -c %s "$WORK/jobs$j.sql")
 done
 same=no
