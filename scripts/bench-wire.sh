@@ -16,7 +16,8 @@
 # CPU seconds, peak RSS and each figure's ratio to freebcp. The database
 # (MSSQLDUMP_BENCH_DB, default speedbench) is dropped at the end unless
 # KEEP=1. RUNS (default 3) runs of each; the best wall time counts.
-# It builds mssqldump from this checkout and never the server.
+# It builds mssqldump from this checkout (MSSQLDUMP_BIN names another
+# binary, to compare builds) and never the server.
 set -euo pipefail
 
 ROWS=${1:-1000000}
@@ -37,8 +38,11 @@ PORT=${BASH_REMATCH[6]:-1433}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-(cd "$ROOT" && go build -o "$WORK/mssqldump" ./cmd/mssqldump)
-MD="$WORK/mssqldump"
+MD=${MSSQLDUMP_BIN:-}
+if [ -z "$MD" ]; then
+	(cd "$ROOT" && go build -o "$WORK/mssqldump" ./cmd/mssqldump)
+	MD="$WORK/mssqldump"
+fi
 export MSSQLDUMP_STATE_DIR="$WORK/state"
 
 sql() { # sql DATABASE: run stdin as a script
