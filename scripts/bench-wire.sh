@@ -15,7 +15,7 @@
 # and checks that --jobs 2 wrote the bytes of --jobs 1. It prints wall and
 # CPU seconds, peak RSS and each figure's ratio to freebcp. The database
 # (MSSQLDUMP_BENCH_DB, default speedbench) is dropped at the end unless
-# KEEP=1. RUNS (default 3) runs of each; the best wall time counts.
+# KEEP=1; REUSE=1 then times the kept table again without reloading it. RUNS (default 3) runs of each; the best wall time counts.
 # It builds mssqldump from this checkout (MSSQLDUMP_BIN names another
 # binary, to compare builds) and never the server.
 set -euo pipefail
@@ -49,11 +49,14 @@ sql() { # sql DATABASE: run stdin as a script
 	"$MD" --dsn "$DSN" --database "$1" --quiet restore
 }
 
-echo "loading $ROWS rows into $DB.dbo.wide" >&2
-printf 'IF DB_ID(N%s) IS NOT NULL DROP DATABASE [%s];\nGO\nCREATE DATABASE [%s];\nGO\n' "'$DB'" "$DB" "$DB" | sql master
 if [ "${KEEP:-}" != 1 ]; then
 	trap 'printf "DROP DATABASE [%s];\nGO\n" "$DB" | sql master || true; rm -rf "$WORK"' EXIT
 fi
+if [ "${REUSE:-}" = 1 ]; then
+	echo "reusing $DB.dbo.wide as loaded by an earlier KEEP=1 run" >&2
+else
+echo "loading $ROWS rows into $DB.dbo.wide" >&2
+printf 'IF DB_ID(N%s) IS NOT NULL DROP DATABASE [%s];\nGO\nCREATE DATABASE [%s];\nGO\n' "'$DB'" "$DB" "$DB" | sql master
 sql "$DB" <<EOF
 CREATE TABLE dbo.wide (
   id int NOT NULL PRIMARY KEY,
@@ -80,6 +83,7 @@ SELECT i + 1,
 FROM n WHERE i < $ROWS;
 GO
 EOF
+fi
 
 # run NAME CMD...: best wall of RUNS, with that run's CPU and RSS.
 declare -A WALL CPU RSS BYTES
