@@ -56,7 +56,8 @@ type Options struct {
 	Jobs int `json:"jobs,omitempty"`
 	// ChunkRows: with Jobs > 1, a table with more rows than this whose key
 	// starts with an ascending integer is read in key ranges of about this
-	// many rows (mydumper's --rows; 0 means 100,000).
+	// many rows (mydumper's --rows). 0: one range per job, of at least
+	// 100,000 rows.
 	ChunkRows int64 `json:"chunk_rows,omitempty"`
 	// DumpDate adds a "-- Dump completed on" header line (off by default so
 	// that unchanged databases give byte-identical dumps).

@@ -70,10 +70,6 @@ func dumpTablesParallel(ctx context.Context, r ParallelReader, s sink, dw *data.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	limits := data.Limits{RowsPerInsert: opts.RowsPerInsert, MaxInsertBytes: opts.MaxInsertBytes}
-	chunkRows := opts.ChunkRows
-	if chunkRows <= 0 {
-		chunkRows = defaultChunkRows
-	}
 
 	jobs := make(chan *tableJob, len(tables)) // planned tables, in order, for the writer below
 	parts := make(chan *tablePart)            // work for the readers
@@ -87,7 +83,7 @@ func dumpTablesParallel(ctx context.Context, r ParallelReader, s sink, dw *data.
 		defer close(jobs)
 		for _, t := range tables {
 			tj := &tableJob{table: t, plan: data.NewPlan(t, opts.Where, collation)}
-			tj.parts, tj.err = splitTable(ctx, r, tj.plan, chunkRows)
+			tj.parts, tj.err = splitTable(ctx, r, tj.plan, opts.ChunkRows, max(opts.Jobs, 1))
 			jobs <- tj
 			if tj.err != nil {
 				return
@@ -152,7 +148,12 @@ func dumpTablesParallel(ctx context.Context, r ParallelReader, s sink, dw *data.
 // rows when the plan has a split column and the table is bigger than that,
 // else the whole table. The first range is open below and the last open
 // above, so no row is missed whatever the statistics said.
-func splitTable(ctx context.Context, r ParallelReader, p *data.Plan, chunkRows int64) ([]*tablePart, error) {
+//
+// chunkRows 0 means one range per job, of at least defaultChunkRows rows:
+// an engine that does not seek its key for a range (Babelfish measured a
+// whole-table scan's time per range query) then pays one scan per job,
+// not one per 100,000 rows.
+func splitTable(ctx context.Context, r ParallelReader, p *data.Plan, chunkRows int64, jobs int) ([]*tablePart, error) {
 	whole := []*tablePart{{plan: p, done: make(chan struct{})}}
 	if _, ok := p.SplitColumn(); !ok {
 		return whole, nil
@@ -160,6 +161,9 @@ func splitTable(ctx context.Context, r ParallelReader, p *data.Plan, chunkRows i
 	lo, hi, rows, err := r.KeyStats(ctx, p)
 	if err != nil {
 		return nil, err
+	}
+	if chunkRows <= 0 {
+		chunkRows = max(defaultChunkRows, (rows+int64(jobs)-1)/int64(jobs))
 	}
 	bounds := splitBounds(lo, hi, min((rows+chunkRows-1)/chunkRows, maxChunks))
 	if len(bounds) == 0 {

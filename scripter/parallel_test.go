@@ -165,3 +165,36 @@ func TestJobsOutsideTheirRangeAreRejectedBeforeAnythingIsRead(t *testing.T) {
 		}
 	}
 }
+
+// statsReader reports fixed key statistics for every table.
+type statsReader struct {
+	*memReader
+	lo, hi, rows int64
+}
+
+func (s *statsReader) KeyStats(context.Context, *data.Plan) (int64, int64, int64, error) {
+	return s.lo, s.hi, s.rows, nil
+}
+
+func TestWithoutChunkRowsABigTableIsReadInOneKeyRangePerJobOfAtLeastTheDefaultChunk(t *testing.T) {
+	r := newMemReader(t, "northwind", 0)
+	p := nil2plan(t, r, "Orders")
+	for _, tc := range []struct {
+		rows      int64
+		jobs      int
+		chunkRows int64
+		parts     int
+	}{
+		{1_000_000, 2, 0, 2},
+		{1_000_000, 4, 0, 4},
+		{150_000, 4, 0, 2}, // ranges of at least 100,000 rows
+		{90_000, 4, 0, 1},
+		{1_000_000, 2, 100_000, 10},
+	} {
+		sr := &statsReader{memReader: r, lo: 1, hi: tc.rows, rows: tc.rows}
+		parts, err := splitTable(context.Background(), sr, p, tc.chunkRows, tc.jobs)
+		if err != nil || len(parts) != tc.parts {
+			t.Errorf("%d rows, %d jobs, chunk rows %d: %d parts (%v), want %d", tc.rows, tc.jobs, tc.chunkRows, len(parts), err, tc.parts)
+		}
+	}
+}

@@ -110,7 +110,7 @@ func scriptFlags() []cli.Flag {
 			Usage: "connections reading table data at once, 1..64, default 1 (mydumper's --threads); the script is the same bytes whatever N is. " +
 				"N > 1 reads a database snapshot (CREATE DATABASE ... AS SNAPSHOT OF) where the server allows one; else --consistency snapshot fails and auto warns"},
 		&cli.Int64Flag{Name: "chunk-rows", EnvVars: env("chunk-rows"), Category: catScript,
-			Usage: "with --jobs > 1, read a table of more rows than this in key ranges of about this many rows (mydumper's --rows; default 100000)"},
+			Usage: "with --jobs > 1, read a table of more rows than this in key ranges of about this many rows (mydumper's --rows; default: one range per job, of at least 100000 rows)"},
 		boolean("dump-date", "add a \"-- Dump completed on\" line (off: unchanged databases give identical dumps)"),
 		boolean("skip-dump-date", "no dump date line (the default)"),
 	}
