@@ -262,6 +262,9 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 			err = fmt.Errorf("finish compression: %w", err)
 		}
 	} else {
+		// Cancel the upload first: the pipeline's goroutines may be
+		// blocked writing into it, and abort waits for them.
+		abortUpload()
 		p.abort()
 	}
 	prog.stop()

@@ -45,8 +45,9 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 	}
 	db := sql.OpenDB(connector)
 	defer db.Close()
-	// A bound on the connections one job holds on the customer's server.
-	db.SetMaxOpenConns(4)
+	// A bound on the connections one job holds on the customer's server:
+	// the job's --jobs (one connection each), at least 4.
+	db.SetMaxOpenConns(max(4, job.Options.Jobs+1))
 	pingCtx, cancel := context.WithTimeout(ctx, sqlLoginTimeout)
 	err = db.PingContext(pingCtx)
 	cancel()

@@ -19,6 +19,9 @@ import (
 // add their own: encrypted_module, clr_module, fk_target_not_dumped, ...).
 const (
 	WarnSnapshotUnavailable = "snapshot_unavailable"
+	// WarnJobsNotOnePointInTime: with Jobs > 1 the connections could not
+	// share one database snapshot, so each read its own point in time.
+	WarnJobsNotOnePointInTime = "jobs_not_one_point_in_time"
 )
 
 // Formats (Options.Format).
@@ -72,6 +75,12 @@ func (o *Options) validate() (*filters, error) {
 	}
 	if o.RowsPerInsert < 0 || o.RowsPerInsert > 1000 {
 		return nil, &OptionError{Option: "RowsPerInsert", Message: fmt.Sprintf("%d is outside 1..1000 (0 means 1000)", o.RowsPerInsert)}
+	}
+	if o.Jobs < 0 || o.Jobs > maxJobs {
+		return nil, &OptionError{Option: "Jobs", Message: fmt.Sprintf("%d is outside 1..%d (0 means 1)", o.Jobs, maxJobs)}
+	}
+	if o.ChunkRows < 0 {
+		return nil, &OptionError{Option: "ChunkRows", Message: fmt.Sprintf("%d is negative (0 means 100,000)", o.ChunkRows)}
 	}
 	if o.MaxInsertBytes < 0 {
 		return nil, &OptionError{Option: "MaxInsertBytes", Message: fmt.Sprintf("%d is negative (0 means 1 MiB)", o.MaxInsertBytes)}
@@ -130,6 +139,18 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 		}
 	}
 
+	// Ready the connections of a parallel dump before writing anything: a
+	// consistency it cannot give fails the dump with no output.
+	pr, parallel := r.(ParallelReader)
+	parallel = parallel && opts.Jobs > 1 && !opts.NoData && len(script.Tables) > 0
+	if parallel {
+		pw, err := pr.Parallel(ctx, opts.Jobs)
+		if err != nil {
+			return nil, err
+		}
+		warnings = append(warnings, pw...)
+	}
+
 	cw := &countingWriter{w: w}
 	var s sink
 	if opts.Format == FormatZip {
@@ -174,7 +195,12 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 		return nil, err
 	}
 	st.Tables = len(script.Tables)
-	if !opts.NoData {
+	if parallel {
+		dw := data.NewWriter(nil, data.Limits{RowsPerInsert: opts.RowsPerInsert, MaxInsertBytes: opts.MaxInsertBytes})
+		if err := dumpTablesParallel(ctx, pr, s, dw, script.Tables, db.Collation, &opts, &progress, report, st); err != nil {
+			return nil, err
+		}
+	} else if !opts.NoData {
 		limits := data.Limits{RowsPerInsert: opts.RowsPerInsert, MaxInsertBytes: opts.MaxInsertBytes}
 		dw := data.NewWriter(nil, limits) // one buffer for every table
 		for _, t := range script.Tables {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +22,14 @@ type memReader struct {
 	warnings []Warning
 	// override gives a table's rows verbatim (SELECT-list shaped).
 	override map[string][][]any
-	queries  []string
+	// parallelWarnings is what Parallel answers; parallelErr fails it.
+	parallelWarnings []Warning
+	parallelErr      error
+	parallel         int // connections Parallel readied (0: it was not called)
+
+	mu      sync.Mutex // Rows and KeyStats run on several goroutines with Jobs > 1
+	queries []string
+	made    map[string][][]any // synthetic rows by table, made on first use
 }
 
 func loadFixture(t testing.TB, name string) []byte {
@@ -54,17 +62,91 @@ func (r *memReader) Catalog(context.Context) (*model.Database, []Warning, error)
 }
 
 func (r *memReader) Rows(_ context.Context, p *data.Plan) (data.RowSource, error) {
+	r.mu.Lock()
 	r.queries = append(r.queries, p.Query())
+	r.mu.Unlock()
+	var out [][]any
+	for _, row := range r.tableRows(p) {
+		if inRange(p, row) {
+			out = append(out, row)
+		}
+	}
+	return &data.SliceRows{Rows: out}, nil
+}
+
+// tableRows is every row of p's table, whatever p's range. Synthetic rows
+// are made once per table: a table read in key ranges asks for them once
+// per range.
+func (r *memReader) tableRows(p *data.Plan) [][]any {
 	k := key(p.Table)
 	if rows, ok := r.override[k]; ok {
-		return &data.SliceRows{Rows: rows}, nil
+		return rows
 	}
-	n := r.rows[k]
-	out := make([][]any, n)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rows, ok := r.made[k]; ok && len(rows) == r.rows[k] {
+		return rows
+	}
+	out := make([][]any, r.rows[k])
 	for i := range out {
 		out[i] = syntheticRow(p, i)
 	}
-	return &data.SliceRows{Rows: out}, nil
+	if r.made == nil {
+		r.made = map[string][][]any{}
+	}
+	r.made[k] = out
+	return out
+}
+
+// splitValue is the row's value of p's split column.
+func splitValue(p *data.Plan, row []any) (int64, bool) {
+	c, ok := p.SplitColumn()
+	if !ok {
+		return 0, false
+	}
+	item := 0
+	for i := range p.Columns {
+		if &p.Columns[i] == c {
+			break
+		}
+		item += p.Columns[i].Width
+	}
+	v, ok := row[item].(int64)
+	return v, ok
+}
+
+// inRange is what the plan's WHERE on its key range keeps.
+func inRange(p *data.Plan, row []any) bool {
+	if p.Range == nil {
+		return true
+	}
+	v, ok := splitValue(p, row)
+	if !ok {
+		return p.Range.Lo == nil // NULL sorts first: the first range holds it
+	}
+	return (p.Range.Lo == nil || v >= *p.Range.Lo) && (p.Range.Hi == nil || v < *p.Range.Hi)
+}
+
+func (r *memReader) Parallel(_ context.Context, n int) ([]Warning, error) {
+	r.parallel = n
+	return r.parallelWarnings, r.parallelErr
+}
+
+func (r *memReader) KeyStats(_ context.Context, p *data.Plan) (lo, hi, rows int64, err error) {
+	for _, row := range r.tableRows(p) {
+		v, ok := splitValue(p, row)
+		if !ok {
+			continue
+		}
+		if rows == 0 || v < lo {
+			lo = v
+		}
+		if rows == 0 || v > hi {
+			hi = v
+		}
+		rows++
+	}
+	return lo, hi, rows, nil
 }
 
 // syntheticRow gives row i of a plan: every column unique per row and in

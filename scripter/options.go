@@ -49,6 +49,16 @@ type Options struct {
 	// "auto" (default: snapshot when allowed, else warn and read committed),
 	// or "none" (read committed, no warning).
 	Consistency string `json:"consistency,omitempty"`
+	// Jobs is how many connections read table data at once (mydumper's
+	// --threads; 0 or 1: one). The script is byte-identical whatever Jobs
+	// is. With more than one, Consistency decides what happens when the
+	// connections cannot read one point in time (see Parallel).
+	Jobs int `json:"jobs,omitempty"`
+	// ChunkRows: with Jobs > 1, a table with more rows than this whose key
+	// starts with an ascending integer is read in key ranges of about this
+	// many rows (mydumper's --rows). 0: one range per job, of at least
+	// 100,000 rows.
+	ChunkRows int64 `json:"chunk_rows,omitempty"`
 	// DumpDate adds a "-- Dump completed on" header line (off by default so
 	// that unchanged databases give byte-identical dumps).
 	DumpDate bool `json:"dump_date,omitempty"`

@@ -28,7 +28,8 @@ const (
 	ConsistencyNone     = "none"
 )
 
-// sqlReader reads through one connection and one transaction.
+// sqlReader reads through one connection and one transaction, or, after
+// Parallel, through a pool of them.
 type sqlReader struct {
 	conn        *sql.Conn
 	tx          *sql.Tx
@@ -36,6 +37,16 @@ type sqlReader struct {
 	warnings    []Warning
 	// server is what Catalog found: data reads adapt to the engine.
 	server *catalog.Server
+
+	db          *sql.DB
+	name        string // the database dumped
+	level       sql.IsolationLevel
+	consistency string
+	// snapshotDB is the database snapshot every connection reads when
+	// Jobs > 1 made one ("" otherwise); why says why there is none.
+	snapshotDB, why string
+	pool            chan *sqlSession // nil until Parallel
+	sessions        []*sqlSession    // every session Parallel opened, to close
 }
 
 // openSQLReader takes one connection and starts the dump's transaction:
@@ -46,7 +57,7 @@ func openSQLReader(ctx context.Context, db *sql.DB, opts *Options) (*sqlReader, 
 	if err != nil {
 		return nil, wrapServerError(err)
 	}
-	r := &sqlReader{conn: conn, permissions: opts.Permissions}
+	r := &sqlReader{conn: conn, permissions: opts.Permissions, db: db, consistency: opts.Consistency}
 	var state, memoryOptimized int
 	var name string
 	err = conn.QueryRowContext(ctx, `SELECT CONVERT(int, d.snapshot_isolation_state), d.name,
@@ -55,6 +66,19 @@ FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &mem
 	if err != nil {
 		conn.Close()
 		return nil, wrapServerError(err)
+	}
+	r.name = name
+	if opts.Jobs > 1 && !opts.NoData && opts.Consistency != ConsistencyNone {
+		// Several connections see one point in time only in a database
+		// snapshot; the catalog is read there too.
+		if r.snapshotDB, r.why = createDatabaseSnapshot(ctx, conn, name); r.snapshotDB != "" {
+			r.level = sql.LevelReadCommitted // a database snapshot is read-only: nothing changes under any level
+			if err := r.begin(ctx); err != nil {
+				r.Close()
+				return nil, err
+			}
+			return r, nil
+		}
 	}
 	level, why := snapshotLevel(state, memoryOptimized)
 	if level != sql.LevelSnapshot || opts.Consistency == ConsistencyNone {
@@ -69,13 +93,23 @@ FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &mem
 		}
 		level = sql.LevelReadCommitted
 	}
-	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: level})
-	if err != nil {
+	r.level = level
+	if err := r.begin(ctx); err != nil {
 		conn.Close()
-		return nil, wrapServerError(err)
+		return nil, err
 	}
-	r.tx = tx
 	return r, nil
+}
+
+// begin starts the main connection's transaction, in the database snapshot
+// when there is one.
+func (r *sqlReader) begin(ctx context.Context) error {
+	s, err := r.startSession(ctx, r.conn)
+	if err != nil {
+		return err
+	}
+	r.tx = s.tx
+	return nil
 }
 
 func (r *sqlReader) Catalog(ctx context.Context) (*model.Database, []Warning, error) {
@@ -84,6 +118,9 @@ func (r *sqlReader) Catalog(ctx context.Context) (*model.Database, []Warning, er
 		return nil, nil, wrapServerError(err)
 	}
 	r.server = server
+	// Read in the database snapshot, the catalog names the snapshot;
+	// three-part names in modules name the database dumped.
+	db.Name = r.name
 	ws := append([]Warning(nil), r.warnings...)
 	for _, w := range cw {
 		ws = append(ws, Warning(w))
@@ -95,17 +132,42 @@ func (r *sqlReader) Rows(ctx context.Context, p *data.Plan) (data.RowSource, err
 	if r.server != nil && r.server.Babelfish {
 		p = p.ForBabelfish()
 	}
-	rows, err := data.Query(ctx, r.tx, p)
+	if r.pool == nil {
+		rows, err := data.Query(ctx, r.tx, p)
+		if err != nil {
+			return nil, wrapServerError(err)
+		}
+		return &wrappedRows{SQLRows: rows}, nil
+	}
+	s, err := r.acquire(ctx)
 	if err != nil {
+		return nil, err
+	}
+	rows, err := data.Query(ctx, s.tx, p)
+	if err != nil {
+		r.pool <- s
 		return nil, wrapServerError(err)
 	}
-	return &wrappedRows{rows}, nil
+	return &wrappedRows{SQLRows: rows, release: func() { r.pool <- s }}, nil
 }
 
-// wrappedRows maps a read error mid-table to *ServerError too.
-type wrappedRows struct{ *data.SQLRows }
+// wrappedRows maps a read error mid-table to *ServerError too, and gives
+// its session back to the pool when closed.
+type wrappedRows struct {
+	*data.SQLRows
+	release func()
+}
 
 func (w *wrappedRows) Err() error { return wrapServerError(w.SQLRows.Err()) }
+
+func (w *wrappedRows) Close() error {
+	err := w.SQLRows.Close()
+	if w.release != nil {
+		w.release()
+		w.release = nil
+	}
+	return err
+}
 
 // snapshotLevel picks the isolation level the database allows and, when it
 // is not SNAPSHOT, says why. A SNAPSHOT transaction cannot read
@@ -121,9 +183,21 @@ func snapshotLevel(state, memoryOptimized int) (sql.IsolationLevel, string) {
 	return sql.LevelSnapshot, ""
 }
 
-// Close ends the read-only transaction and returns the connection.
+// Close ends the read-only transactions, returns the connections and drops
+// the database snapshot.
 func (r *sqlReader) Close() error {
-	err := r.tx.Rollback()
+	var err error
+	if r.tx != nil {
+		err = r.tx.Rollback()
+	}
+	for _, s := range r.sessions {
+		r.leaveSnapshot(s)
+	}
+	if r.snapshotDB != "" {
+		if derr := dropDatabaseSnapshot(r.conn, r.name, r.snapshotDB); err == nil {
+			err = derr
+		}
+	}
 	if cerr := r.conn.Close(); err == nil {
 		err = cerr
 	}

@@ -127,6 +127,18 @@ func embeddedSource(spec string) (agent.Source, error) {
 	return agent.NewSyntheticSource(int64(n)), nil
 }
 
+// embeddedCompress is the stored compression of an embedded run: none
+// unless --compress was given. The embedded default's object never leaves
+// this machine and is deleted once delivered, so compressing it only to
+// decompress it in the same process costs CPU and saves nothing. The
+// manifest records the choice, so a kept script still fetches and restores.
+func embeddedCompress(c *cli.Context, asked string) string {
+	if c.IsSet("compress") {
+		return asked
+	}
+	return protocol.CompressNone
+}
+
 // startEmbedded runs the embedded default for one job: an in-process
 // JetStream server, an in-process agent with an ephemeral sealing key, and a
 // local blob directory, all under the job's directory. The client talks to

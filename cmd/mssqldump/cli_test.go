@@ -48,6 +48,7 @@ func TestUsageErrorsExit2AndWriteNothingToStdout(t *testing.T) {
 		{"missing database", nil, nil, "missing DATABASE"},
 		{"unknown flag", nil, []string{"--no-such-flag", "db"}, "no-such-flag"},
 		{"bad compress", nil, []string{"--compress", "lz4", "db"}, "lz4"},
+		{"too many jobs", nil, []string{"--jobs", "65", "db"}, "--jobs 65"},
 		{"bad compress from env", []string{"MSSQLDUMP_COMPRESS=lz4"}, []string{"db"}, "lz4"},
 		{"bad format", nil, []string{"--format", "tar", "db"}, "tar"},
 		{"bad consistency", nil, []string{"--consistency", "maybe", "db"}, "maybe"},
@@ -87,6 +88,24 @@ func TestStdoutCarriesOnlyTheDump(t *testing.T) {
 				t.Errorf("-v -v logged nothing on stderr")
 			}
 		})
+	}
+}
+
+func TestTheEmbeddedDefaultStoresItsScriptUncompressedUnlessCompressIsGiven(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		object string
+	}{
+		{nil, "/dump.sql "},
+		{[]string{"--compress", "zstd"}, "/dump.sql.zst "},
+	} {
+		args := append(append([]string{"-v", "-v", "--source", "synthetic:100KiB"}, tc.args...), "db")
+		r := mssqldump(t, nil, args...)
+		wantCode(t, r, 0)
+		sameBytes(t, []byte(r.stdout), synthetic(t, 100<<10))
+		if !strings.Contains(r.stderr, tc.object) {
+			t.Errorf("%v: the agent did not store %s:\n%s", tc.args, tc.object, r.stderr)
+		}
 	}
 }
 

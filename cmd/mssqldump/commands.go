@@ -61,6 +61,7 @@ func (e *cliEnv) dump(c *cli.Context) error {
 	if remote {
 		be, err = openRemote(ctx, c, false)
 	} else {
+		req.Compress = embeddedCompress(c, req.Compress)
 		be, err = startEmbedded(ctx, c, req, log, e.agentLogger(c))
 	}
 	if err != nil {

@@ -58,7 +58,7 @@ func transportFlags() []cli.Flag {
 		&cli.StringFlag{Name: "state-dir", EnvVars: env("state-dir"), Category: catTransport,
 			Usage: "embedded default's working directory (default $XDG_STATE_HOME/mssqldump, else ~/.local/state/mssqldump)"},
 		&cli.StringFlag{Name: "compress", Value: "zstd", EnvVars: env("compress"), Category: catTransport,
-			Usage: "compression of the stored script: zstd, gzip or none (output is always plain)"},
+			Usage: "compression of the stored script: zstd, gzip or none (output is always plain; the embedded default stores none unless this is given)"},
 		&cli.DurationFlag{Name: "timeout", Value: mustDuration(defaultTimeout), EnvVars: env("timeout"), Category: catTransport,
 			Usage: "the job's deadline: give up (exit 4) when no result has arrived by then"},
 		&cli.StringFlag{Name: "result-file", Aliases: []string{"r"}, EnvVars: env("result-file"), Category: catTransport, TakesFile: true,
@@ -112,6 +112,11 @@ func scriptFlags() []cli.Flag {
 			Usage: "sql (one script) or zip (one file per object plus the restore order)"},
 		&cli.StringFlag{Name: "consistency", Value: "auto", EnvVars: env("consistency"), Category: catScript,
 			Usage: "snapshot (fail without SNAPSHOT isolation), auto (snapshot when allowed, else warn) or none"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, EnvVars: env("jobs"), Category: catScript,
+			Usage: "connections reading table data at once, 1..64, default 1 (mydumper's --threads); the script is the same bytes whatever N is. " +
+				"N > 1 reads a database snapshot (CREATE DATABASE ... AS SNAPSHOT OF) where the server allows one; else --consistency snapshot fails and auto warns"},
+		&cli.Int64Flag{Name: "chunk-rows", EnvVars: env("chunk-rows"), Category: catScript,
+			Usage: "with --jobs > 1, read a table of more rows than this in key ranges of about this many rows (mydumper's --rows; default: one range per job, of at least 100000 rows)"},
 		boolean("dump-date", "add a \"-- Dump completed on\" line (off: unchanged databases give identical dumps)"),
 		boolean("skip-dump-date", "no dump date line (the default)"),
 	}

@@ -50,6 +50,7 @@ func TestScriptFlagsTravelVerbatimInTheJob(t *testing.T) {
 		"--add-drop-table", "--if-not-exists", "--rows-per-insert", "250",
 		"--skip-routines", "--skip-triggers", "--skip-extended-properties", "--permissions",
 		"--format", "zip", "--consistency", "snapshot", "--dump-date", "--compress", "gzip",
+		"--jobs", "3", "--chunk-rows", "5000",
 		"shop", "dbo.b", "sales.c")...)
 	wantCode(t, r, 0)
 	job, user := src.last(t)
@@ -61,7 +62,7 @@ func TestScriptFlagsTravelVerbatimInTheJob(t *testing.T) {
 		IncludeObjects: []string{"dbo.a"}, ExcludeObjects: []string{"/x{1,3}/"},
 		AddDropTable: true, IfNotExists: true, RowsPerInsert: 250,
 		SkipRoutines: true, SkipTriggers: true, SkipExtendedProperties: true, Permissions: true,
-		Format: "zip", Consistency: "snapshot", DumpDate: true,
+		Format: "zip", Consistency: "snapshot", DumpDate: true, Jobs: 3, ChunkRows: 5000,
 	}
 	if !reflect.DeepEqual(job.Options, want) {
 		t.Errorf("options in the job:\n got %+v\nwant %+v", job.Options, want)

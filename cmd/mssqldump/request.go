@@ -191,6 +191,8 @@ func scriptOptions(c *cli.Context, database string, tables []string) (scripter.O
 		Format:                 c.String("format"),
 		Consistency:            c.String("consistency"),
 		DumpDate:               c.Bool("dump-date"),
+		Jobs:                   c.Int("jobs"),
+		ChunkRows:              c.Int64("chunk-rows"),
 	}
 	for _, pair := range [][2]string{{"routines", "skip-routines"}, {"triggers", "skip-triggers"}, {"dump-date", "skip-dump-date"}} {
 		if c.Bool(pair[0]) && c.Bool(pair[1]) {
@@ -199,6 +201,9 @@ func scriptOptions(c *cli.Context, database string, tables []string) (scripter.O
 	}
 	if o.NoData && o.NoCreateInfo {
 		return o, errUsage("--no-data and --no-create-info together leave nothing to dump")
+	}
+	if o.Jobs < 0 || o.Jobs > 64 || o.ChunkRows < 0 {
+		return o, errUsage("--jobs %d --chunk-rows %d: want jobs 1..64 and chunk rows ≥ 1", o.Jobs, o.ChunkRows)
 	}
 	if o.RowsPerInsert < 0 || o.RowsPerInsert > 1000 {
 		return o, errUsage("--rows-per-insert %d: want 1..1000", o.RowsPerInsert)

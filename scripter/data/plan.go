@@ -88,6 +88,36 @@ type Plan struct {
 	// MemoryOptimized tables are read WITH (SNAPSHOT): inside an explicit
 	// READ COMMITTED transaction SQL Server requires the hint (error 41368).
 	MemoryOptimized bool
+	// Range, when set, reads only the rows whose SplitColumn lies in it:
+	// one part of a table read by several connections.
+	Range *KeyRange
+
+	// splitColumn is the index into Columns of the key column a table can
+	// be read in ranges of, or -1.
+	splitColumn int
+}
+
+// KeyRange is the part of a table whose split column is ≥ Lo (when set) and
+// < Hi (when set). A range without Lo also holds NULL, which sorts first.
+type KeyRange struct {
+	Lo, Hi *int64
+}
+
+// SplitColumn is the column a table can be read in key ranges of: the first
+// column of the ordering key, when it is an integer in ascending order. The
+// ranges, read one after another, then give the rows in the plan's order.
+func (p *Plan) SplitColumn() (*Column, bool) {
+	if p.splitColumn < 0 {
+		return nil, false
+	}
+	return &p.Columns[p.splitColumn], true
+}
+
+// WithRange is a copy of p that reads only the rows in r.
+func (p *Plan) WithRange(r KeyRange) *Plan {
+	q := *p
+	q.Range = &r
+	return &q
 }
 
 // EncodeType is the tsql.Type values of c are encoded with.
@@ -210,7 +240,7 @@ func orderExpr(c *model.Column, et tsql.Type) []string {
 
 // NewPlan builds the data plan of t. where is Options.Where ("" for none).
 func NewPlan(t *model.Table, where, dbCollation string) *Plan {
-	p := &Plan{Table: t.QName, Where: where, DBCollation: dbCollation, MemoryOptimized: t.MemoryOptimized}
+	p := &Plan{Table: t.QName, Where: where, DBCollation: dbCollation, MemoryOptimized: t.MemoryOptimized, splitColumn: -1}
 	pos := map[string]int{}
 	var cols []*model.Column
 	// The DDL writer decides which columns the restored table accepts
@@ -274,6 +304,9 @@ func NewPlan(t *model.Table, where, dbCollation string) *Plan {
 	}
 	var order []string
 	if key != nil {
+		if first := key.Columns[0]; !first.Descending && p.Columns[pos[first.Name]].fast == fastInt {
+			p.splitColumn = pos[first.Name]
+		}
 		for _, c := range key.Columns {
 			e := tsql.QuoteIdent(c.Name)
 			if c.Descending {
@@ -301,6 +334,24 @@ func (p *Plan) Width() int {
 	return n
 }
 
+// KeyStatsQuery selects the smallest and largest value of the split column
+// and the number of rows the plan reads (its Where, not its Range): what a
+// table is cut into key ranges by. Only for a plan with a split column.
+func (p *Plan) KeyStatsQuery() string {
+	c, _ := p.SplitColumn()
+	q := tsql.QuoteIdent(c.Name)
+	var b strings.Builder
+	b.WriteString("SELECT MIN(" + q + "), MAX(" + q + "), COUNT_BIG(*) FROM ")
+	b.WriteString(tsql.QuoteName(p.Table.Schema, p.Table.Name))
+	if p.MemoryOptimized {
+		b.WriteString(" WITH (SNAPSHOT)")
+	}
+	if p.Where != "" {
+		b.WriteString(" WHERE (" + p.Where + ")")
+	}
+	return b.String()
+}
+
 // Query is the SELECT that reads the table's rows in order.
 func (p *Plan) Query() string {
 	var b strings.Builder
@@ -316,10 +367,25 @@ func (p *Plan) Query() string {
 	if p.MemoryOptimized {
 		b.WriteString(" WITH (SNAPSHOT)")
 	}
+	var conds []string
 	if p.Where != "" {
-		b.WriteString(" WHERE (")
-		b.WriteString(p.Where)
-		b.WriteString(")")
+		conds = append(conds, "("+p.Where+")")
+	}
+	if c, ok := p.SplitColumn(); ok && p.Range != nil {
+		if p.Range.Lo != nil {
+			conds = append(conds, tsql.QuoteIdent(c.Name)+" >= "+strconv.FormatInt(*p.Range.Lo, 10))
+		}
+		if hi := p.Range.Hi; hi != nil && p.Range.Lo == nil {
+			// NULL sorts first, so the first range holds it (a unique
+			// index's key may have one).
+			conds = append(conds, "("+tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10)+" OR "+tsql.QuoteIdent(c.Name)+" IS NULL)")
+		} else if hi != nil {
+			conds = append(conds, tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10))
+		}
+	}
+	if len(conds) > 0 {
+		b.WriteString(" WHERE ")
+		b.WriteString(strings.Join(conds, " AND "))
 	}
 	if p.OrderBy != "" {
 		b.WriteString(" ORDER BY ")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"reflect"
 
 	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
@@ -14,11 +15,20 @@ type Querier interface {
 }
 
 // SQLRows streams a plan's rows from *sql.Rows, one row in memory at a time.
+//
+// A value the driver returns as []byte (decimal and money text, the
+// varbinary the plan reads Unicode text, GUIDs and binary columns as) is
+// scanned into a sql.RawBytes: database/sql would otherwise copy it into a
+// new slice and box it, two allocations per value, on every row. Row hands
+// it on as a *[]byte pointing at that RawBytes, which boxes for free; it is
+// valid until the next Next, as the RowSource contract says.
 type SQLRows struct {
-	rows *sql.Rows
-	vals []any
-	ptrs []any
-	err  error
+	rows  *sql.Rows
+	vals  []any
+	ptrs  []any
+	raw   []sql.RawBytes // scan targets of the []byte items
+	isRaw []bool
+	err   error
 }
 
 // Query runs p.Query() on q and returns the streaming rows.
@@ -27,14 +37,38 @@ func Query(ctx context.Context, q Querier, p *Plan) (*SQLRows, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data: reading %s: %w", tsql.QuoteName(p.Table.Schema, p.Table.Name), err)
 	}
-	return NewSQLRows(rows, p.Width()), nil
+	return newPlanRows(rows, p), nil
 }
 
-// NewSQLRows wraps rows whose SELECT list has width items.
+// NewSQLRows wraps rows whose SELECT list has width items; every value is
+// scanned as the driver returns it.
 func NewSQLRows(rows *sql.Rows, width int) *SQLRows {
-	r := &SQLRows{rows: rows, vals: make([]any, width), ptrs: make([]any, width)}
+	r := &SQLRows{rows: rows, vals: make([]any, width), ptrs: make([]any, width),
+		raw: make([]sql.RawBytes, width), isRaw: make([]bool, width)}
 	for i := range r.vals {
 		r.ptrs[i] = &r.vals[i]
+	}
+	return r
+}
+
+var bytesType = reflect.TypeFor[[]byte]()
+
+// newPlanRows wraps the rows of p's query, scanning the items the driver
+// types as []byte into RawBytes. sql_variant items keep their dynamic
+// types, whatever the driver reports.
+func newPlanRows(rows *sql.Rows, p *Plan) *SQLRows {
+	r := NewSQLRows(rows, p.Width())
+	types, err := rows.ColumnTypes()
+	if err != nil || len(types) != len(r.vals) {
+		return r
+	}
+	item := 0
+	for _, c := range p.Columns {
+		if !c.Variant && types[item].ScanType() == bytesType {
+			r.isRaw[item] = true
+			r.ptrs[item] = &r.raw[item]
+		}
+		item += c.Width
 	}
 	return r
 }
@@ -47,6 +81,16 @@ func (r *SQLRows) Next() bool {
 	if err := r.rows.Scan(r.ptrs...); err != nil {
 		r.err = err
 		return false
+	}
+	for i, raw := range r.isRaw {
+		if !raw {
+			continue
+		}
+		if r.raw[i] == nil {
+			r.vals[i] = nil // NULL
+		} else {
+			r.vals[i] = (*[]byte)(&r.raw[i])
+		}
 	}
 	return true
 }

@@ -13,6 +13,8 @@ import (
 
 // RowSource yields a table's rows in the plan's order; Row returns
 // Plan.Width() values as the driver scanned them, valid until the next Next.
+// A []byte value may also come as a *[]byte (never nil; NULL is nil), which
+// lets a source reuse the driver's buffer without boxing a slice per value.
 type RowSource interface {
 	Next() bool
 	Row() []any
@@ -180,6 +182,8 @@ func (w *Writer) encodeRow(p *Plan, vals []any) error {
 // costs more than formatting an integer.
 func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 	switch x := v.(type) {
+	case *[]byte:
+		return appendBytes(dst, *x, nil, c)
 	case nil:
 		return append(dst, "NULL"...), nil
 	case int64:
@@ -187,14 +191,7 @@ func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 			return strconv.AppendInt(dst, x, 10), nil
 		}
 	case []byte:
-		// The driver's exact decimal text, verbatim when it is plainly a
-		// number; anything else goes to tsql, which rejects it.
-		if c.fast == fastDecimal && tsql.ValidDecimal(x) {
-			return append(dst, x...), nil
-		}
-		if c.UTF16 {
-			return tsql.AppendUTF16Expr(dst, x)
-		}
+		return appendBytes(dst, x, v, c)
 	case time.Time:
 		if x.Location() != time.UTC && c.Type.Name != "datetimeoffset" {
 			if err := checkWallClock(x); err != nil {
@@ -210,6 +207,23 @@ func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 		}
 	}
 	return tsql.AppendLiteral(dst, v, c.Type)
+}
+
+// appendBytes writes a value the driver returned as []byte; boxed is b as
+// an interface when the caller has one (boxing it again would allocate).
+func appendBytes(dst, b []byte, boxed any, c *Column) ([]byte, error) {
+	// The driver's exact decimal text, verbatim when it is plainly a
+	// number; anything else goes to tsql, which rejects it.
+	if c.fast == fastDecimal && tsql.ValidDecimal(b) {
+		return append(dst, b...), nil
+	}
+	if c.UTF16 {
+		return tsql.AppendUTF16Expr(dst, b)
+	}
+	if boxed == nil {
+		boxed = b
+	}
+	return tsql.AppendLiteral(dst, boxed, c.Type)
 }
 
 func isKey(keys []int, i int) bool {
@@ -270,66 +284,38 @@ func insertHeader(p *Plan) (head, tail []byte) {
 // its own batch (GO after it). Nothing is written for a table without rows.
 // It does not close src.
 func (w *Writer) WriteTable(p *Plan, src RowSource) (TableResult, error) {
-	var res TableResult
 	if len(p.Columns) == 0 {
-		return res, nil
+		return TableResult{}, nil
 	}
-	head, tail := insertHeader(p)
-	maxRows, maxBytes := w.limits.rows(), w.limits.bytes()
-	mask, minRows := boundaryParams(maxRows)
+	t := w.BeginTable(p)
+	cut := t.cutMask()
+	var rows int64
+	if err := w.encodeRows(p, src, &rows, func(row []byte, hash uint64) error {
+		return t.add(row, hash&cut == 0)
+	}); err != nil {
+		return t.res, err
+	}
+	return t.End()
+}
+
+// encodeRows encodes every row of src and hands each, with its boundary
+// hash, to emit. rows counts the rows read (for error messages).
+func (w *Writer) encodeRows(p *Plan, src RowSource, rows *int64, emit func(row []byte, hash uint64) error) error {
 	width := p.Width()
-	inBatch, batchBytes := 0, 0
-	startWritten := w.written + int64(len(w.buf))
-	endBatch := func() error {
-		w.buf = append(w.buf, tail...)
-		inBatch, batchBytes = 0, 0
-		res.Statements++
-		res.Bytes = w.written + int64(len(w.buf)) - startWritten
-		if w.OnBatch != nil {
-			w.OnBatch(res)
-		}
-		return w.flush(false)
-	}
 	for src.Next() {
 		vals := src.Row()
 		if len(vals) != width {
-			return res, fmt.Errorf("data: %s: row has %d values, plan reads %d", tsql.QuoteName(p.Table.Schema, p.Table.Name), len(vals), width)
+			return fmt.Errorf("data: %s: row has %d values, plan reads %d", tsql.QuoteName(p.Table.Schema, p.Table.Name), len(vals), width)
 		}
+		*rows++
 		if err := w.encodeRow(p, vals); err != nil {
-			return res, fmt.Errorf("data: %s row %d: %w", tsql.QuoteName(p.Table.Schema, p.Table.Name), res.Rows+1, err)
+			return fmt.Errorf("data: %s row %d: %w", tsql.QuoteName(p.Table.Schema, p.Table.Name), *rows, err)
 		}
-		if inBatch > 0 && batchBytes+2+len(w.row)+len(tail) > maxBytes {
-			if err := endBatch(); err != nil {
-				return res, err
-			}
-		}
-		if inBatch == 0 {
-			w.buf = append(w.buf, head...)
-			batchBytes = len(head)
-		} else {
-			w.buf = append(w.buf, ",\n"...)
-			batchBytes += 2
-		}
-		w.buf = append(w.buf, w.row...)
-		batchBytes += len(w.row)
-		inBatch++
-		res.Rows++
-		if inBatch >= maxRows || (inBatch >= minRows && w.rowHash()&mask == 0) {
-			if err := endBatch(); err != nil {
-				return res, err
-			}
+		if err := emit(w.row, w.rowHash()); err != nil {
+			return err
 		}
 	}
-	if err := src.Err(); err != nil {
-		return res, err
-	}
-	if inBatch > 0 {
-		if err := endBatch(); err != nil {
-			return res, err
-		}
-	}
-	res.Bytes = w.written + int64(len(w.buf)) - startWritten
-	return res, w.err
+	return src.Err()
 }
 
 func asString(v any) string {

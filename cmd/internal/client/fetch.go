@@ -13,13 +13,17 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/mssqldump/mssqldump/agent/protocol"
+	"github.com/mssqldump/mssqldump/internal/chunkpipe"
 )
 
-// copyBuffer is the size of the copy buffer between the decompressor and
-// the output. The CLI's memory while receiving does not grow with the dump:
-// it is this buffer, the decompressor's window and the blob reader's own
-// buffers.
-const copyBuffer = 256 << 10
+// copyBuffer is the size of a chunk between the decompressor and the hash
+// and output, and copyChunks how many exist. The CLI's memory while
+// receiving does not grow with the dump: it is these chunks, the
+// decompressor's window and the blob reader's own buffers.
+const (
+	copyBuffer = 256 << 10
+	copyChunks = 4
+)
 
 // Fetch downloads the script named by m, decompresses it, checks its size
 // and SHA-256 against m, and writes it to out. On a mismatch it returns an
@@ -45,8 +49,16 @@ func (c *Client) Fetch(ctx context.Context, m *protocol.Manifest, out Output) (e
 	}
 	defer closeDec()
 
+	// Download and decompression run here; the hash and the output each
+	// on their own goroutine, on a fixed budget of chunks.
 	h := sha256.New()
-	n, err := io.CopyBuffer(io.MultiWriter(out, h), plain, make([]byte, copyBuffer))
+	pipe := chunkpipe.New(copyBuffer, copyChunks, out, h)
+	n, err := pipe.ReadFrom(plain)
+	if err == nil {
+		err = pipe.Close()
+	} else {
+		pipe.Abort()
+	}
 	if err != nil {
 		var we *writeError
 		if errors.As(err, &we) {

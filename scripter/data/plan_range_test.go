@@ -1,0 +1,46 @@
+package data
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mssqldump/mssqldump/scripter/model"
+)
+
+func TestATableWithAnAscendingIntegerKeyIsReadInRangesOfItsFirstKeyColumn(t *testing.T) {
+	lo, hi := int64(-5), int64(1000)
+	p := NewPlan(mixedTable(), "amount > 0", "")
+	c, ok := p.SplitColumn()
+	if !ok || c.Name != "id" {
+		t.Fatalf("split column %v %v, want id", c, ok)
+	}
+	for _, tc := range []struct {
+		r    KeyRange
+		want string
+	}{
+		{KeyRange{Lo: &lo, Hi: &hi}, " WHERE (amount > 0) AND [id] >= -5 AND [id] < 1000 ORDER BY [id]"},
+		{KeyRange{Hi: &lo}, " WHERE (amount > 0) AND ([id] < -5 OR [id] IS NULL) ORDER BY [id]"},
+		{KeyRange{Lo: &hi}, " WHERE (amount > 0) AND [id] >= 1000 ORDER BY [id]"},
+	} {
+		if q := p.WithRange(tc.r).Query(); !strings.HasSuffix(q, tc.want) {
+			t.Errorf("query %s\nwant it to end in %s", q, tc.want)
+		}
+	}
+	if p.Range != nil {
+		t.Error("WithRange changed the plan it copied")
+	}
+}
+
+func TestATableIsNotSplitOnADescendingTextOrMissingKey(t *testing.T) {
+	desc := mixedTable()
+	desc.PrimaryKey.Columns[0].Descending = true
+	text := mixedTable()
+	text.PrimaryKey.Columns[0].Name = "code"
+	none := mixedTable()
+	none.PrimaryKey = nil
+	for name, tb := range map[string]*model.Table{"descending": desc, "varchar key": text, "no key": none} {
+		if c, ok := NewPlan(tb, "", "").SplitColumn(); ok {
+			t.Errorf("%s: split on %s", name, c.Name)
+		}
+	}
+}

@@ -1,0 +1,171 @@
+package scripter
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mssqldump/mssqldump/scripter/data"
+	"github.com/mssqldump/mssqldump/scripter/tsql"
+)
+
+// sqlSession is one connection of a parallel dump and its transaction.
+type sqlSession struct {
+	conn *sql.Conn
+	tx   *sql.Tx
+}
+
+// startSession begins conn's read transaction, inside the database snapshot
+// when there is one.
+func (r *sqlReader) startSession(ctx context.Context, conn *sql.Conn) (*sqlSession, error) {
+	if r.snapshotDB != "" {
+		if _, err := conn.ExecContext(ctx, "USE "+tsql.QuoteIdent(r.snapshotDB)); err != nil {
+			return nil, wrapServerError(err)
+		}
+	}
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: r.level})
+	if err != nil {
+		return nil, wrapServerError(err)
+	}
+	return &sqlSession{conn: conn, tx: tx}, nil
+}
+
+// Parallel opens n-1 more connections; with the main one they form the
+// pool Rows and KeyStats draw from. In a database snapshot they all read
+// one point in time. Without one, each connection's transaction starts a
+// moment apart: Consistency "snapshot" refuses that, "auto" warns.
+func (r *sqlReader) Parallel(ctx context.Context, n int) ([]Warning, error) {
+	var warnings []Warning
+	if r.snapshotDB == "" {
+		why := r.why
+		if why == "" {
+			why = "Consistency none reads no database snapshot"
+		}
+		switch r.consistency {
+		case ConsistencySnapshot:
+			return nil, fmt.Errorf("%w: database %q with %d jobs: the connections share one point in time only in a database snapshot, and %s (use --jobs 1, or --consistency auto to accept one snapshot per connection)",
+				ErrSnapshotUnavailable, r.name, n, why)
+		case ConsistencyNone:
+		default:
+			warnings = append(warnings, Warning{Code: WarnJobsNotOnePointInTime, Object: r.name,
+				Message: fmt.Sprintf("%s: each of the %d connections read its own transaction, started moments apart, so tables changed meanwhile may not match each other", why, n)})
+		}
+	}
+	r.pool = make(chan *sqlSession, n)
+	r.pool <- &sqlSession{conn: r.conn, tx: r.tx}
+	for range n - 1 {
+		conn, err := r.db.Conn(ctx)
+		if err != nil {
+			return nil, wrapServerError(err)
+		}
+		s, err := r.startSession(ctx, conn)
+		if err != nil {
+			conn.Close()
+			return nil, err
+		}
+		r.sessions = append(r.sessions, s)
+		r.pool <- s
+	}
+	return warnings, nil
+}
+
+// acquire waits for a free session.
+func (r *sqlReader) acquire(ctx context.Context) (*sqlSession, error) {
+	select {
+	case s := <-r.pool:
+		return s, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// KeyStats reads the bounds of p's split column and p's row count.
+func (r *sqlReader) KeyStats(ctx context.Context, p *data.Plan) (lo, hi, rows int64, err error) {
+	q := r.tx
+	if r.pool != nil {
+		s, err := r.acquire(ctx)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		defer func() { r.pool <- s }()
+		q = s.tx
+	}
+	var min, max sql.NullInt64
+	if err := q.QueryRowContext(ctx, p.KeyStatsQuery()).Scan(&min, &max, &rows); err != nil {
+		return 0, 0, 0, wrapServerError(err)
+	}
+	return min.Int64, max.Int64, rows, nil
+}
+
+// snapshotSuffix marks the database snapshots a dump creates, so that one
+// left behind by a killed agent is recognizable.
+const snapshotSuffix = "_mssqldump_"
+
+// createDatabaseSnapshot creates a database snapshot of name (CREATE
+// DATABASE ... AS SNAPSHOT OF), its sparse files next to the data files,
+// and returns its name; or "" and why it could not (the edition, the
+// permission, memory-optimized or FILESTREAM filegroups, an engine without
+// database snapshots).
+func createDatabaseSnapshot(ctx context.Context, conn *sql.Conn, name string) (snapshot, why string) {
+	rows, err := conn.QueryContext(ctx, `SELECT name, physical_name FROM sys.database_files WHERE type = 0`)
+	if err != nil {
+		return "", "the data files could not be listed for a database snapshot: " + wrapServerError(err).Error()
+	}
+	var files []string
+	var id [6]byte
+	_, _ = rand.Read(id[:])
+	tag := hex.EncodeToString(id[:])
+	for rows.Next() {
+		var logical, physical string
+		if err := rows.Scan(&logical, &physical); err != nil {
+			rows.Close()
+			return "", "the data files could not be listed for a database snapshot: " + err.Error()
+		}
+		files = append(files, "(NAME = "+tsql.QuoteIdent(logical)+", FILENAME = "+tsql.QuoteString(physical+"."+tag+".ss")+")")
+	}
+	if err := rows.Close(); err != nil || len(files) == 0 {
+		return "", "the data files could not be listed for a database snapshot"
+	}
+	base := name
+	if len(base) > 100 {
+		base = base[:100]
+	}
+	snapshot = base + snapshotSuffix + tag
+	stmt := "CREATE DATABASE " + tsql.QuoteIdent(snapshot) + " ON " + strings.Join(files, ", ") + " AS SNAPSHOT OF " + tsql.QuoteIdent(name)
+	if _, err := conn.ExecContext(ctx, stmt); err != nil {
+		return "", "CREATE DATABASE ... AS SNAPSHOT OF failed: " + wrapServerError(err).Error()
+	}
+	return snapshot, ""
+}
+
+// dropDatabaseSnapshot leaves the snapshot on conn and drops it. It runs
+// even when the dump's context is canceled: a snapshot left behind keeps
+// growing as the database changes.
+func dropDatabaseSnapshot(conn *sql.Conn, name, snapshot string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := conn.ExecContext(ctx, "USE "+tsql.QuoteIdent(name)); err != nil {
+		return wrapServerError(err)
+	}
+	if _, err := conn.ExecContext(ctx, "DROP DATABASE "+tsql.QuoteIdent(snapshot)); err != nil {
+		return wrapServerError(fmt.Errorf("dropping database snapshot %s: %w", tsql.QuoteIdent(snapshot), err))
+	}
+	return nil
+}
+
+// leaveSnapshot ends a parallel session and moves its connection out of
+// the database snapshot, which cannot be dropped while a pooled connection
+// still uses it.
+func (r *sqlReader) leaveSnapshot(s *sqlSession) {
+	_ = s.tx.Rollback()
+	if r.snapshotDB != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, _ = s.conn.ExecContext(ctx, "USE "+tsql.QuoteIdent(r.name))
+		cancel()
+	}
+	_ = s.conn.Close()
+}

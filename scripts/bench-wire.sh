@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# scripts/bench-wire.sh — data at wire speed: mssqldump against a bulk export.
+#
+#   MSSQLDUMP_TEST_MSSQL_DSN='sqlserver://user:pass@host:port?encrypt=disable' scripts/bench-wire.sh [ROWS]
+#
+# Loads ROWS (default 1,000,000) rows × 8 mixed columns (int, bigint,
+# nvarchar with non-ASCII text, varchar, decimal, datetime2, bit, float) into
+# a new database on the server the DSN names, then times, side by side on
+# the same table:
+#
+#   freebcp out -c                        (FreeTDS, Debian freetds-bin)
+#   mssqldump --no-create-info --jobs 1   (embedded default, stdout to a file)
+#   mssqldump --no-create-info --jobs 2   (the table read in key ranges)
+#
+# and checks that --jobs 2 wrote the bytes of --jobs 1. It prints wall and
+# CPU seconds, peak RSS and each figure's ratio to freebcp. The database
+# (MSSQLDUMP_BENCH_DB, default speedbench) is dropped at the end unless
+# KEEP=1; REUSE=1 then times the kept table again without reloading it. RUNS (default 3) runs of each; the best wall time counts.
+# It builds mssqldump from this checkout (MSSQLDUMP_BIN names another
+# binary, to compare builds) and never the server.
+set -euo pipefail
+
+ROWS=${1:-1000000}
+RUNS=${RUNS:-3}
+DB=${MSSQLDUMP_BENCH_DB:-speedbench}
+DSN=${MSSQLDUMP_TEST_MSSQL_DSN:?set MSSQLDUMP_TEST_MSSQL_DSN to a sqlserver:// DSN}
+command -v freebcp >/dev/null || { echo "freebcp not found: apt-get install freetds-bin" >&2; exit 2; }
+
+# freebcp wants host, port, user and password apart.
+re='^sqlserver://([^:@/]*)(:([^@]*))?@([^:/?]+)(:([0-9]+))?'
+[[ $DSN =~ $re ]] || { echo "cannot read user@host:port from the DSN" >&2; exit 2; }
+urldecode() { local s=${1//+/ }; printf '%b' "${s//%/\\x}"; }
+USER_=$(urldecode "${BASH_REMATCH[1]}")
+PASS=$(urldecode "${BASH_REMATCH[3]}")
+HOST=${BASH_REMATCH[4]}
+PORT=${BASH_REMATCH[6]:-1433}
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MD=${MSSQLDUMP_BIN:-}
+if [ -z "$MD" ]; then
+	(cd "$ROOT" && go build -o "$WORK/mssqldump" ./cmd/mssqldump)
+	MD="$WORK/mssqldump"
+fi
+export MSSQLDUMP_STATE_DIR="$WORK/state"
+
+sql() { # sql DATABASE: run stdin as a script
+	"$MD" --dsn "$DSN" --database "$1" --quiet restore
+}
+
+if [ "${KEEP:-}" != 1 ]; then
+	trap 'printf "DROP DATABASE [%s];\nGO\n" "$DB" | sql master || true; rm -rf "$WORK"' EXIT
+fi
+if [ "${REUSE:-}" = 1 ]; then
+	echo "reusing $DB.dbo.wide as loaded by an earlier KEEP=1 run" >&2
+else
+echo "loading $ROWS rows into $DB.dbo.wide" >&2
+printf 'IF DB_ID(N%s) IS NOT NULL DROP DATABASE [%s];\nGO\nCREATE DATABASE [%s];\nGO\n' "'$DB'" "$DB" "$DB" | sql master
+sql "$DB" <<EOF
+CREATE TABLE dbo.wide (
+  id int NOT NULL PRIMARY KEY,
+  big bigint NOT NULL,
+  name nvarchar(100) NULL,
+  code varchar(40) NULL,
+  amount decimal(18,4) NULL,
+  created datetime2 NULL,
+  flag bit NULL,
+  ratio float NULL);
+GO
+WITH d AS (SELECT v FROM (VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)) AS t(v)),
+n AS (SELECT a.v + 10*b.v + 100*c.v + 1000*e.v + 10000*f.v + 100000*g.v + 1000000*h.v AS i
+      FROM d a CROSS JOIN d b CROSS JOIN d c CROSS JOIN d e CROSS JOIN d f CROSS JOIN d g CROSS JOIN d h)
+INSERT INTO dbo.wide (id, big, name, code, amount, created, flag, ratio)
+SELECT i + 1,
+  CONVERT(bigint, i) * 1000003 - 500000000000,
+  CASE WHEN i % 17 = 0 THEN NULL ELSE N'Zoë Ångström 東京 ' + CONVERT(nvarchar(12), i) + N' ok' END,
+  'code-' + CONVERT(varchar(12), i * 7) + '-' + CONVERT(varchar(12), i % 977),
+  CONVERT(decimal(18,4), i) / 7,
+  DATEADD(second, i, CONVERT(datetime2, '2020-01-01T00:00:00')),
+  CONVERT(bit, i % 2),
+  CONVERT(float, i) / 3.0
+FROM n WHERE i < $ROWS;
+GO
+EOF
+fi
+
+# run NAME CMD...: best wall of RUNS, with that run's CPU and RSS.
+declare -A WALL CPU RSS BYTES
+run() {
+	local name=$1; shift
+	local best=""
+	for _ in $(seq "$RUNS"); do
+		/usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+		read -r wall user sys rss <"$WORK/time"
+		if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then
+			best=$wall
+			WALL[$name]=$wall
+			CPU[$name]=$(awk "BEGIN{print $user + $sys}")
+			RSS[$name]=$((rss / 1024))
+		fi
+	done
+}
+
+export TDSVER=${TDSVER:-7.4}
+run freebcp freebcp "$DB.dbo.wide" out "$WORK/wide.bcp" -c -S "$HOST:$PORT" -U "$USER_" -P "$PASS"
+BYTES[freebcp]=$(stat -c %s "$WORK/wide.bcp")
+for j in 1 2; do
+	run "jobs$j" "$MD" --dsn "$DSN" --quiet --no-create-info --jobs "$j" -r "$WORK/jobs$j.sql" --database "$DB" dbo.wide
+	BYTES[jobs$j]=$(stat -c %s "$WORK/jobs$j.sql")
+done
+same=no
+cmp -s "$WORK/jobs1.sql" "$WORK/jobs2.sql" && same=yes
+
+printf '%-34s %8s %8s %9s %12s %9s\n' "$ROWS rows × 8 columns" "wall s" "CPU s" "RSS MiB" "bytes" "× freebcp"
+for name in freebcp jobs1 jobs2; do
+	case $name in
+	freebcp) label="freebcp out -c" ;;
+	*) label="mssqldump --no-create-info --jobs ${name#jobs}" ;;
+	esac
+	printf '%-34s %8s %8s %9s %12s %9s\n' "$label" "${WALL[$name]}" "${CPU[$name]}" "${RSS[$name]}" "${BYTES[$name]}" \
+		"$(awk "BEGIN{printf \"%.2f\", ${WALL[$name]} / ${WALL[freebcp]}}")"
+done
+echo "--jobs 2 output byte-identical to --jobs 1: $same"
+[ "$same" = yes ]
