@@ -289,30 +289,7 @@ func TestIntegrationTortureDatabaseRoundTripsByteIdentical(t *testing.T) {
 	if st.Tables == 0 || len(st.Rows) == 0 || st.Bytes != int64(len(first)) {
 		t.Errorf("stats = %+v", st)
 	}
-	again, _ := dumpDB(t, src, opts)
-	if !bytes.Equal(first, again) {
-		sameModuloName(t, "two dumps of one database", first, srcName, again, srcName)
-	}
-
-	dst, dstName := s.createDatabase(t, "mssqldump_restored", true)
-	restore(t, dst, bytes.NewReader(first))
-	second, _ := dumpDB(t, dst, opts)
-	sameModuloName(t, "dump of the restore", first, srcName, second, dstName)
-
-	want, got := tableChecks(t, src), tableChecks(t, dst)
-	if len(want) == 0 {
-		t.Fatal("the torture database has no tables")
-	}
-	for table, w := range want {
-		if got[table] != w {
-			t.Errorf("%s: source %s, restored %s", table, w, got[table])
-		}
-	}
-	for table := range got {
-		if _, ok := want[table]; !ok {
-			t.Errorf("%s exists only in the restore", table)
-		}
-	}
+	roundTrip(t, s, src, srcName, opts)
 }
 
 // TestIntegrationZipRestoresInListedOrder: running the zip's files in
