@@ -313,6 +313,16 @@ func (b *builder) settings(s Section) Object {
 	return Object{Type: TypeSettings, QName: model.QName{Name: s.String()}, Text: sb.String()}
 }
 
+// guardKept is guard for what AddDropTable does not drop (principals):
+// a second run of its script over the same database must not create them
+// again.
+func (b *builder) guardKept(cond, stmt string) string {
+	if b.opts.AddDropTable && !b.opts.IfNotExists {
+		return "IF " + cond + "\n" + stmt
+	}
+	return b.guard(cond, stmt)
+}
+
 // guard prefixes stmt with an existence test when IfNotExists is on.
 func (b *builder) guard(cond, stmt string) string {
 	if !b.opts.IfNotExists {

@@ -569,3 +569,18 @@ func TestAddDropTableCreatesASchemaOnlyWhereItIsMissing(t *testing.T) {
 		t.Error("an unguarded CREATE SCHEMA is left")
 	}
 }
+
+// Nor does it drop users and roles: with --permissions they too are
+// created only where missing.
+func TestAddDropTableCreatesAPrincipalOnlyWhereItIsMissing(t *testing.T) {
+	db := loadFixture(t, "torture")
+	var buf bytes.Buffer
+	if err := Build(db, Options{AddDropTable: true, Permissions: true}).WritePreData(&buf); err != nil {
+		t.Fatal(err)
+	}
+	s := buf.String()
+	if !strings.Contains(s, "IF DATABASE_PRINCIPAL_ID(N'app_user') IS NULL\nCREATE USER [app_user]") ||
+		!strings.Contains(s, "IF DATABASE_PRINCIPAL_ID(N'app_readers') IS NULL\nCREATE ROLE [app_readers];") {
+		t.Errorf("principals are not guarded:\n%s", s[:min(len(s), 3000)])
+	}
+}

@@ -25,7 +25,7 @@ func (b *builder) principals() []Object {
 		switch p.Type {
 		case "R":
 			header(&sb, "ROLE", ident(p.Name))
-			batch(&sb, b.guard(cond, "CREATE ROLE "+ident(p.Name)+";"))
+			batch(&sb, b.guardKept(cond, "CREATE ROLE "+ident(p.Name)+";"))
 			roles = append(roles, Object{Type: TypeRole, QName: model.QName{Name: p.Name}, Text: sb.String()})
 			if p.Owner != "" && p.Owner != "dbo" {
 				owners.WriteString("ALTER AUTHORIZATION ON ROLE::" + ident(p.Name) + " TO " + ident(p.Owner) + ";\n")
@@ -52,7 +52,7 @@ func (b *builder) principals() []Object {
 			stmt += " WITH " + strings.Join(with, ", ")
 		}
 		header(&sb, "USER", ident(p.Name))
-		batch(&sb, b.guard(cond, stmt+";"))
+		batch(&sb, b.guardKept(cond, stmt+";"))
 		users = append(users, Object{Type: TypeUser, QName: model.QName{Name: p.Name}, Text: sb.String()})
 	}
 	out := append(users, roles...)
