@@ -486,7 +486,12 @@ func TestHealthzAndMetrics(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"status":"ok"`) {
 		t.Fatalf("/healthz %d %s", res.StatusCode, body)
 	}
-	// The job is acked (and counted) just after its reply.
+	// The job is acked (and counted) just after its reply, and a scrape
+	// gathers each metric on its own goroutine: one scrape may see the
+	// count and not yet the duration. Scrape until all are there.
+	wants := []string{`mssqldump_agent_jobs_total{status="ok"} 1`, "mssqldump_agent_job_duration_seconds_bucket",
+		"mssqldump_agent_dump_bytes_total 1000", "mssqldump_agent_jobs_in_flight 0", "mssqldump_agent_heartbeats_total", "mssqldump_agent_lease_lost_total"}
+	var missing []string
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		res, err = http.Get(srv.URL + "/metrics")
 		if err != nil {
@@ -494,16 +499,19 @@ func TestHealthzAndMetrics(t *testing.T) {
 		}
 		body, _ = io.ReadAll(res.Body)
 		res.Body.Close()
-		if strings.Contains(string(body), `mssqldump_agent_jobs_total{status="ok"} 1`) || time.Now().After(deadline) {
+		missing = missing[:0]
+		for _, want := range wants {
+			if !strings.Contains(string(body), want) {
+				missing = append(missing, want)
+			}
+		}
+		if len(missing) == 0 || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, want := range []string{`mssqldump_agent_jobs_total{status="ok"} 1`, "mssqldump_agent_job_duration_seconds_bucket",
-		"mssqldump_agent_dump_bytes_total 1000", "mssqldump_agent_jobs_in_flight 0", "mssqldump_agent_heartbeats_total", "mssqldump_agent_lease_lost_total"} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("/metrics lacks %q", want)
-		}
+	for _, want := range missing {
+		t.Errorf("/metrics lacks %q", want)
 	}
 	a.stop(t)
 	res, err = http.Get(srv.URL + "/healthz")
