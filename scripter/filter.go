@@ -466,4 +466,6 @@ func (f *filters) apply(db *model.Database, permissions bool) error {
 	return nil
 }
 
-func fixedRole(name string) bool { return strings.HasPrefix(name, "db_") }
+// fixedRole reports a fixed database role, which exists in every database
+// whatever the filter keeps.
+func fixedRole(name string) bool { return model.IsFixedDatabaseRole(name) }

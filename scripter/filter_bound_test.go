@@ -54,3 +54,33 @@ func TestTablesFilterKeepsTheDefaultsAndRulesKeptColumnsAreBoundTo(t *testing.T)
 		}
 	}
 }
+
+// A user role named db_something is not a fixed database role: when a
+// filter leaves it out, its memberships and permissions go with it, as any
+// other role's do; db_datareader's stay.
+func TestAFilteredOutUserRoleNamedDbXTakesItsMembershipsAlong(t *testing.T) {
+	f, err := compileFilters(&Options{ExcludeObjects: []string{"db_x"}, Permissions: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := &model.Database{
+		Principals:  []*model.Principal{{Name: "app", Type: "S"}, {Name: "db_x", Type: "R"}},
+		RoleMembers: []model.RoleMember{{Role: "db_x", Member: "app"}, {Role: "db_datareader", Member: "app"}},
+		Permissions: []model.Permission{{State: "GRANT", Permission: "SELECT", Class: "DATABASE", Grantee: "db_x"},
+			{State: "GRANT", Permission: "SELECT", Class: "DATABASE", Grantee: "db_datareader"}},
+	}
+	if err := f.apply(db, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range db.Principals {
+		if p.Name == "db_x" {
+			t.Fatal("the filter kept db_x")
+		}
+	}
+	if len(db.RoleMembers) != 1 || db.RoleMembers[0].Role != "db_datareader" {
+		t.Errorf("role members %+v, want only db_datareader's", db.RoleMembers)
+	}
+	if len(db.Permissions) != 1 || db.Permissions[0].Grantee != "db_datareader" {
+		t.Errorf("permissions %+v, want only db_datareader's", db.Permissions)
+	}
+}

@@ -15,12 +15,7 @@ func builtinPrincipal(name string) bool {
 	case "", "dbo", "guest", "INFORMATION_SCHEMA", "sys", "public":
 		return true
 	}
-	switch name {
-	case "db_owner", "db_accessadmin", "db_securityadmin", "db_ddladmin", "db_backupoperator",
-		"db_datareader", "db_datawriter", "db_denydatareader", "db_denydatawriter":
-		return true
-	}
-	return false
+	return model.IsFixedDatabaseRole(name)
 }
 
 // builtinSchema reports schemas every database has.
@@ -29,7 +24,7 @@ func builtinSchema(name string) bool {
 	case "dbo", "guest", "INFORMATION_SCHEMA", "sys":
 		return true
 	}
-	return strings.HasPrefix(name, "db_") && builtinPrincipal(name)
+	return model.IsFixedDatabaseRole(name)
 }
 
 // schemas scripts CREATE SCHEMA. The owner is kept when it is a built-in
