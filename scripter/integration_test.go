@@ -69,11 +69,7 @@ func openServer(t *testing.T) *server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	var bbf int
-	if err := db.QueryRow("SELECT CONVERT(int, ISNULL(SERVERPROPERTY('Babelfish'), 0))").Scan(&bbf); err != nil {
-		t.Fatalf("which engine: %v", err)
-	}
-	return &server{dsn: dsn, master: db, babelfish: bbf == 1}
+	return &server{dsn: dsn, master: db, babelfish: testenv.IsBabelfish(t, db)}
 }
 
 // createDatabase creates an empty database (snapshot isolation as asked),

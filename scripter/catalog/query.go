@@ -173,8 +173,7 @@ func readBabelfishSequences(ctx context.Context, q Querier) ([]SequenceRow, erro
 FROM sys.objects AS o
 JOIN pg_catalog.pg_sequence AS sq ON sq.seqrelid = o.object_id
 LEFT JOIN sys.types AS t ON t.user_type_id = CAST(sq.seqtypid AS int)
-LEFT JOIN sys.babelfish_namespace_ext AS e ON e.dbid = DB_ID() AND e.orig_name = SCHEMA_NAME(o.schema_id)
-LEFT JOIN pg_catalog.pg_sequences AS ps ON ps.schemaname = e.nspname AND ps.sequencename = o.name
+`+babelfishSequenceState("LEFT JOIN", "o")+`
 WHERE o.type = 'SO' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
   WHERE d.classid = CAST(1259 AS int) AND d.objid = sq.seqrelid AND CAST(d.deptype AS varchar(1)) IN ('a', 'i'))
 ORDER BY o.object_id`, func(rs *sql.Rows, r *row) error {
@@ -307,18 +306,26 @@ ORDER BY c.object_id, c.column_id`, func(rs *sql.Rows, r *ColumnRow) error {
 	})
 }
 
+// babelfishSequenceState joins, to the sys.objects row alias of a
+// sequence, pg_sequences (as ps): where PostgreSQL shows the last value a
+// sequence handed out. It is found by the schema's PostgreSQL name, which
+// sys.babelfish_namespace_ext maps from the T-SQL one.
+func babelfishSequenceState(join, alias string) string {
+	return join + " sys.babelfish_namespace_ext AS e ON e.dbid = DB_ID() AND e.orig_name = SCHEMA_NAME(" + alias + ".schema_id)\n" +
+		join + " pg_catalog.pg_sequences AS ps ON ps.schemaname = e.nspname AND ps.sequencename = " + alias + ".name"
+}
+
 // babelfishIdentity reads an identity column's seed, increment and last
 // value on Babelfish, whose sys.identity_columns gives NULL seed and
 // increment outside dbo and can match one column more than once:
 // IDENT_SEED and IDENT_INCR, and the last value of the sequence PostgreSQL
 // keeps for the column (NULL until it has handed one out).
-const babelfishIdentity = `CASE WHEN c.is_identity = 1 THEN CONVERT(nvarchar(64), IDENT_SEED(QUOTENAME(OBJECT_SCHEMA_NAME(c.object_id)) + N'.' + QUOTENAME(OBJECT_NAME(c.object_id)))) END,
+var babelfishIdentity = `CASE WHEN c.is_identity = 1 THEN CONVERT(nvarchar(64), IDENT_SEED(QUOTENAME(OBJECT_SCHEMA_NAME(c.object_id)) + N'.' + QUOTENAME(OBJECT_NAME(c.object_id)))) END,
   CASE WHEN c.is_identity = 1 THEN CONVERT(nvarchar(64), IDENT_INCR(QUOTENAME(OBJECT_SCHEMA_NAME(c.object_id)) + N'.' + QUOTENAME(OBJECT_NAME(c.object_id)))) END,
   (SELECT TOP (1) CONVERT(nvarchar(64), CAST(ps.last_value AS bigint))
    FROM pg_catalog.pg_depend AS d
    JOIN sys.objects AS so ON so.object_id = d.objid AND so.type = 'SO'
-   JOIN sys.babelfish_namespace_ext AS e ON e.dbid = DB_ID() AND e.orig_name = SCHEMA_NAME(so.schema_id)
-   JOIN pg_catalog.pg_sequences AS ps ON ps.schemaname = e.nspname AND ps.sequencename = so.name
+   ` + babelfishSequenceState("JOIN", "so") + `
    WHERE c.is_identity = 1 AND d.refobjid = c.object_id AND d.refobjsubid = c.column_id AND CAST(d.deptype AS varchar(1)) IN ('a', 'i')),
   CAST(0 AS bit)`
 

@@ -121,21 +121,11 @@ var recorder = &recordingDriver{}
 
 func recordQueries(t *testing.T, s *Server) []string {
 	t.Helper()
-	registerOnce.Do(func() { sql.Register("catalog-recorder", recorder) })
-	db, err := sql.Open("catalog-recorder", "")
+	qs, _, err := readWithRecorder(t, s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	recorder.mu.Lock()
-	recorder.queries = nil
-	recorder.mu.Unlock()
-	if _, err := ReadRows(context.Background(), db, s, true); err != nil {
-		t.Fatal(err)
-	}
-	recorder.mu.Lock()
-	defer recorder.mu.Unlock()
-	return append([]string(nil), recorder.queries...)
+	return qs
 }
 
 // newer lists columns and views that exist only in newer releases.
