@@ -179,3 +179,18 @@ func TestBabelfish_SequencesAndIdentityAreReadWhereBabelfishKeepsThem(t *testing
 		t.Error("identity is read from sys.identity_columns, which Babelfish fills wrongly outside dbo")
 	}
 }
+
+// Babelfish's schema and object ids are PostgreSQL OIDs, and its table-type
+// tables are only in sys.all_objects: neither may decide what is read.
+func TestBabelfish_UserSchemasAreSelectedByNameAndObjectsFromAllObjects(t *testing.T) {
+	qs := recordQueries(t, NewServer(16, 3, nil, nil))
+	schemas := queryReading(t, qs, "sys.schemas")
+	if strings.Contains(schemas, "schema_id BETWEEN") || !strings.Contains(schemas, "s.name NOT IN (N'dbo', N'guest', N'INFORMATION_SCHEMA', N'sys')") {
+		t.Errorf("schemas are not selected by name:\n%s", schemas)
+	}
+	for _, view := range []string{"sys.all_objects", "sys.columns", "sys.indexes", "sys.index_columns"} {
+		if q := queryReading(t, qs, view); strings.Contains(q, "sys.objects AS o") {
+			t.Errorf("the %s query joins sys.objects, which lacks Babelfish's table-type tables:\n%s", view, q)
+		}
+	}
+}
