@@ -5,7 +5,7 @@
 # pinned versions (MinIO server via `go install`, fauxqs via npm, shellcheck
 # via apt, the CloudFormation validator via npm), caches them under
 # ~/.cache/mssqldump, starts MinIO and fauxqs on free loopback ports, and runs
-# every check: gofmt, go vet, the deploy validation (its Go tests in strict
+# every check: gofmt, go vet, staticcheck, the deploy validation (its Go tests in strict
 # mode, and cross-compiles for linux/amd64, linux/arm64 and windows/amd64),
 # and go test -race over the other packages, with skipping forbidden for the
 # services started here. Services are stopped on exit.
@@ -62,6 +62,14 @@ if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; 
 
 step "go vet"
 go vet ./...
+
+step "staticcheck (pinned; staticcheck.conf adds ST1000 package docs and ST1005 error strings)"
+STATICCHECK_VERSION=v0.8.2
+staticcheck_bin=$CACHE/staticcheck-$STATICCHECK_VERSION/staticcheck
+if [ ! -x "$staticcheck_bin" ]; then
+	GOBIN=$(dirname "$staticcheck_bin") GOFLAGS= go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+fi
+"$staticcheck_bin" ./...
 
 step "deploy validation and cross-compiles"
 scripts/validate-deploy.sh

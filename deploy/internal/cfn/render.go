@@ -118,7 +118,7 @@ func (t *Template) ref(name string, env Env) (string, error) {
 	if rs, _ := t.Root["Resources"].(map[string]any); rs[name] != nil {
 		return "sample-" + strings.ToLower(name), nil
 	}
-	return "", fmt.Errorf("Ref to unknown %q", name)
+	return "", fmt.Errorf("ref to unknown %q", name)
 }
 
 func (t *Template) getAtt(res, attr string) (string, error) {
