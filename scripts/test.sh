@@ -67,7 +67,7 @@ step "staticcheck (pinned; staticcheck.conf adds ST1000 package docs and ST1005 
 STATICCHECK_VERSION=v0.8.2
 staticcheck_bin=$CACHE/staticcheck-$STATICCHECK_VERSION/staticcheck
 if [ ! -x "$staticcheck_bin" ]; then
-	GOBIN=$(dirname "$staticcheck_bin") GOFLAGS= go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+	GOBIN=$(dirname "$staticcheck_bin") GOFLAGS='' go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 fi
 "$staticcheck_bin" ./...
 
