@@ -30,16 +30,16 @@ func Assemble(r *Rows) (*model.Database, []Warning) {
 	return a.run()
 }
 
-// assembler holds the rows and the lookups the builders share. The lookups
-// are filled by the builders in the order run calls them: each builder
-// documents what it needs and what it leaves for later ones.
+// assembler holds the rows and the lookups the builders share. types and
+// objects are filled from the rows up front; the others by the builder
+// named beside them, which run calls before any builder that reads them.
 type assembler struct {
-	rows     *Rows
+	rows     *Rows // Objects is assembly's own trimmed copy; the rest is read only
 	warnings []Warning
 
 	types   map[int64]*TypeRow      // sys.types by user_type_id
 	objects map[int64]*ObjectRow    // sys.objects by object_id
-	xml     map[int64]*model.QName  // XML schema collections by xml_collection_id
+	xml     map[int64]*model.QName  // XML schema collections by xml_collection_id (buildXMLSchemaCollections)
 	tables  map[int64]*model.Table  // tables and table-type bodies by object id (buildTables, buildTableTypeBodies)
 	views   map[int64]*model.Module // indexed views' indexes by object id (buildIndexes)
 }
