@@ -95,6 +95,7 @@ func (a *assembler) run() (*model.Database, []Warning) {
 	a.buildSequences(db)
 	a.buildSynonyms(db)
 	a.buildModules(db)
+	a.buildBindables(db)
 	a.buildTriggers(db)
 	a.buildExtProps(db)
 	a.buildPrincipals(db)

@@ -21,17 +21,16 @@ func moduleKind(typ string) string {
 }
 
 // buildModules adds the views, procedures and functions, each view with
-// the indexes buildIndexes set aside for it, and the stand-alone defaults
-// and rules. CLR and extended modules are left out with a warning.
+// the indexes buildIndexes set aside for it. CLR and extended modules are
+// left out with a warning.
 func (a *assembler) buildModules(db *model.Database) {
 	for _, m := range a.rows.Modules {
 		typ := strings.TrimSpace(m.Type)
+		if isBindable(typ) {
+			continue // buildBindables
+		}
 		name := qname(m.Schema, m.Name)
 		kind := moduleKind(typ)
-		if typ == objectDefault || typ == objectRule {
-			a.buildBindable(db, m, typ)
-			continue
-		}
 		if kind == "" || (!m.HasSQLModule && !m.IsEncrypted) {
 			a.warn(model.WarnCLRModule, name, "%s (type %s) is a CLR or extended procedure/function and is not scripted", name, typ)
 			continue
@@ -50,36 +49,4 @@ func (a *assembler) buildModules(db *model.Database) {
 		}
 		db.Modules = append(db.Modules, mod)
 	}
-}
-
-// buildBindable adds a stand-alone default (D) or rule (R).
-func (a *assembler) buildBindable(db *model.Database, m ModuleRow, typ string) {
-	mod := &model.Module{
-		QName: model.QName{Schema: m.Schema, Name: m.Name}, Kind: model.KindDefault, TypeCode: typ,
-		Definition: m.Definition, UsesAnsiNulls: m.AnsiNulls, UsesQuotedIdentifier: m.QuotedIdent,
-	}
-	if m.IsEncrypted || m.Definition == nil {
-		mod.Encrypted = true
-		mod.Definition = nil
-	}
-	if typ == objectRule {
-		mod.Kind = model.KindRule
-		db.Rules = append(db.Rules, mod)
-		return
-	}
-	db.Defaults = append(db.Defaults, mod)
-}
-
-// bound names the stand-alone default (typ objectDefault) or rule
-// (objectRule) with object id id, or nil: a DEFAULT constraint (whose
-// parent is its table) is not one.
-func (a *assembler) bound(id int64, typ string) *model.QName {
-	if id == 0 {
-		return nil
-	}
-	o := a.objects[id]
-	if o == nil || o.Type != typ || o.ParentObjectID != 0 {
-		return nil
-	}
-	return &model.QName{Schema: o.Schema, Name: o.Name}
 }
