@@ -51,7 +51,7 @@ func newAssembler(r *Rows) *assembler {
 	rows.Objects = trimmedObjects(r.Objects)
 	a := &assembler{
 		rows:     &rows,
-		warnings: slices.Clone(r.Warnings),
+		warnings: append([]Warning(nil), r.Warnings...), // nil when none, as callers have always seen it
 		types:    map[int64]*TypeRow{},
 		objects:  map[int64]*ObjectRow{},
 		xml:      map[int64]*model.QName{},
