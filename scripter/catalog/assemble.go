@@ -77,10 +77,12 @@ func trimmedObjects(objects []ObjectRow) []ObjectRow {
 	return out
 }
 
-// run calls every builder once, in the one order their lookups need:
-// tables (with table-type bodies) before their columns, indexes and
-// constraints; indexes before modules (an indexed view's indexes); tables
-// before types and triggers, which attach to them.
+// run calls every builder once, in the one order their lookups need: XML
+// schema collections before the xml columns they type; tables (with
+// table-type bodies) before their columns, indexes and constraints;
+// indexes before modules (an indexed view's indexes); tables before types
+// and triggers, which attach to them. What each appends is sorted at the
+// end, so the order shows in no output.
 func (a *assembler) run() (*model.Database, []Warning) {
 	db := a.newDatabase()
 	a.buildXMLSchemaCollections(db)
