@@ -81,8 +81,8 @@ func trimmedObjects(objects []ObjectRow) []ObjectRow {
 // schema collections before the xml columns they type; tables (with
 // table-type bodies) before their columns, indexes and constraints;
 // indexes before modules (an indexed view's indexes); tables before types
-// and triggers, which attach to them. What each appends is sorted at the
-// end, so the order shows in no output.
+// and triggers, which attach to them. What the builders append is put in
+// name order by sortDatabase at the end, not left in call order.
 func (a *assembler) run() (*model.Database, []Warning) {
 	db := a.newDatabase()
 	a.buildXMLSchemaCollections(db)
