@@ -40,7 +40,7 @@ type ObjectRow struct {
 	ObjectID       int64
 	Schema         string
 	Name           string
-	Type           string // sys.objects.type, trimmed: U, V, P, FN, IF, TF, TR, PK, UQ, F, C, D, SO, SN, TT ...
+	Type           string // sys.objects.type as read, char(2) so "U " (Assemble trims a copy): U, V, P, FN, IF, TF, TR, PK, UQ, F, C, D, SO, SN, TT ...
 	ParentObjectID int64
 }
 
