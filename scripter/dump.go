@@ -11,6 +11,7 @@ import (
 
 	"github.com/mssqldump/mssqldump/scripter/data"
 	"github.com/mssqldump/mssqldump/scripter/ddl"
+	"github.com/mssqldump/mssqldump/scripter/filter"
 	"github.com/mssqldump/mssqldump/scripter/model"
 	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
@@ -61,8 +62,8 @@ func (o *Options) Validate() error {
 	return err
 }
 
-// validate is Validate, returning the compiled filters.
-func (o *Options) validate() (*filters, error) {
+// validate is Validate, returning the compiled filter.
+func (o *Options) validate() (*filter.Filter, error) {
 	switch o.Format {
 	case "", FormatSQL, FormatZip:
 	default:
@@ -91,18 +92,15 @@ func (o *Options) validate() (*filters, error) {
 	if strings.Contains(o.Where, "\x00") {
 		return nil, &OptionError{Option: "Where", Message: "contains a NUL character"}
 	}
-	return compileFilters(o)
+	return compileFilter(o)
 }
 
 func (o *Options) ddlOptions() ddl.Options {
 	return ddl.Options{
-		AddDropTable:           o.AddDropTable,
-		IfNotExists:            o.IfNotExists,
-		SkipRoutines:           o.SkipRoutines,
-		SkipTriggers:           o.SkipTriggers,
-		SkipExtendedProperties: o.SkipExtendedProperties,
-		Permissions:            o.Permissions,
-		DataOnly:               o.NoCreateInfo,
+		AddDropTable: o.AddDropTable,
+		IfNotExists:  o.IfNotExists,
+		Permissions:  o.Permissions,
+		DataOnly:     o.NoCreateInfo,
 	}
 }
 
@@ -127,7 +125,7 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 	if err != nil {
 		return nil, err
 	}
-	if err := f.apply(db, opts.Permissions); err != nil {
+	if err := applyFilter(f, db); err != nil {
 		return nil, err
 	}
 	script := ddl.Build(db, opts.ddlOptions())

@@ -18,7 +18,7 @@ func moduleSettings(ansiNulls, quotedIdentifier bool) string {
 
 // module scripts a view, function or procedure exactly as defined.
 func (b *builder) module(m *model.Module) Object {
-	typ := ModuleType(m)
+	typ := model.ModuleType(m)
 	var sb strings.Builder
 	header(&sb, strings.ToUpper(typ), qn(m.QName))
 	b.moduleText(&sb, m, objectIDIsNull(m.QName, ""))
@@ -119,7 +119,7 @@ func (b *builder) triggers() []Object {
 	}
 	var viewTriggers, ddlTriggers []*model.Module
 	for _, m := range b.db.Modules {
-		if ModuleType(m) != TypeTrigger {
+		if model.ModuleType(m) != TypeTrigger {
 			continue
 		}
 		if m.Parent != nil {
