@@ -382,3 +382,18 @@ func TestNoCreateInfoSwitchesTemporalVersioningOffAroundTheData(t *testing.T) {
 		t.Error("the full dump switches versioning off: it creates the table without it")
 	}
 }
+
+// The filter's errors reach callers as *OptionError with the text the CLI
+// has always shown.
+func TestFilterErrorsAreOptionErrorsWithTheirMessage(t *testing.T) {
+	for opts, want := range map[*Options]string{
+		{ExcludeTypes: []string{"tabel"}}:     `scripter: invalid ExcludeTypes: unknown object type "tabel" (known: table, view, procedure, function, trigger, sequence, synonym, type, xml_schema_collection, schema, role, user, default, rule)`,
+		{Tables: []string{"dbo.NoSuchTable"}}: `scripter: invalid Tables: table "dbo.NoSuchTable" not found in database "Northwind"`,
+	} {
+		_, err := DumpFrom(context.Background(), newMemReader(t, "northwind", 1), &failWriter{}, *opts)
+		var oe *OptionError
+		if !errors.As(err, &oe) || err.Error() != want {
+			t.Errorf("err = %v, want *OptionError %q", err, want)
+		}
+	}
+}
