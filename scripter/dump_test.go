@@ -397,3 +397,17 @@ func TestFilterErrorsAreOptionErrorsWithTheirMessage(t *testing.T) {
 		}
 	}
 }
+
+// A routine SkipRoutines leaves out takes its grants along: a GRANT on a
+// procedure the script does not create would fail the restore.
+func TestSkipRoutinesLeavesOutTheGrantsOnTheRoutinesItLeavesOut(t *testing.T) {
+	const grant = "GRANT EXECUTE ON OBJECT::[dbo].[uspAddChild] TO [app_readers] WITH GRANT OPTION;"
+	full, _ := dump(t, newMemReader(t, "torture", 1), Options{Permissions: true})
+	if !strings.Contains(full, grant) || !strings.Contains(full, "CREATE PROCEDURE") {
+		t.Fatalf("the full script has no procedure or no %q", grant)
+	}
+	skipped, _ := dump(t, newMemReader(t, "torture", 1), Options{Permissions: true, SkipRoutines: true})
+	if strings.Contains(skipped, "CREATE PROCEDURE") || strings.Contains(skipped, grant) {
+		t.Errorf("SkipRoutines kept the procedure or its grant")
+	}
+}
