@@ -10,9 +10,10 @@ type Filter struct {
 	inSchemas, exSchemas *matcher
 	inTypes, exTypes     *matcher
 	inObjects, exObjects *matcher
-	// tablesOnly: Spec.Tables names tables, and a table list keeps only
-	// tables and their triggers.
-	tablesOnly                                         bool
+	// tablesOnly: Spec.Tables is set, and a table list keeps tables, their
+	// triggers and what they need, nothing else.
+	tablesOnly bool
+	// The Skip* options and Permissions, as in Spec.
 	skipRoutines, skipTriggers, skipExtendedProperties bool
 	permissions                                        bool
 }
@@ -79,7 +80,8 @@ func (f *Filter) keep(typ string, q model.QName) bool {
 	return f.keepSchema(q.Schema) && f.keepType(typ) && f.keepName(key(q))
 }
 
-// keepTable decides a table by the table lists, then as any object.
+// keepTable decides a table by the table lists (tables is Spec.Tables
+// resolved for this catalog), then as any object.
 func (f *Filter) keepTable(tables *matcher, q model.QName) bool {
 	k := key(q)
 	if f.tablesOnly && !tables.match(k) {
