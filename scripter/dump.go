@@ -11,6 +11,7 @@ import (
 
 	"github.com/mssqldump/mssqldump/scripter/data"
 	"github.com/mssqldump/mssqldump/scripter/ddl"
+	"github.com/mssqldump/mssqldump/scripter/filter"
 	"github.com/mssqldump/mssqldump/scripter/model"
 	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
@@ -61,8 +62,8 @@ func (o *Options) Validate() error {
 	return err
 }
 
-// validate is Validate, returning the compiled filters.
-func (o *Options) validate() (*filters, error) {
+// validate is Validate, returning the compiled filter.
+func (o *Options) validate() (*filter.Filter, error) {
 	switch o.Format {
 	case "", FormatSQL, FormatZip:
 	default:
@@ -91,18 +92,15 @@ func (o *Options) validate() (*filters, error) {
 	if strings.Contains(o.Where, "\x00") {
 		return nil, &OptionError{Option: "Where", Message: "contains a NUL character"}
 	}
-	return compileFilters(o)
+	return compileFilter(o)
 }
 
 func (o *Options) ddlOptions() ddl.Options {
 	return ddl.Options{
-		AddDropTable:           o.AddDropTable,
-		IfNotExists:            o.IfNotExists,
-		SkipRoutines:           o.SkipRoutines,
-		SkipTriggers:           o.SkipTriggers,
-		SkipExtendedProperties: o.SkipExtendedProperties,
-		Permissions:            o.Permissions,
-		DataOnly:               o.NoCreateInfo,
+		AddDropTable: o.AddDropTable,
+		IfNotExists:  o.IfNotExists,
+		Permissions:  o.Permissions,
+		DataOnly:     o.NoCreateInfo,
 	}
 }
 
@@ -119,26 +117,10 @@ type sink interface {
 // in-memory one in tests. It writes nothing until the catalog is read and
 // the filters are applied, so a bad table name fails with no output.
 func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats, error) {
-	f, err := opts.validate()
+	db, script, warnings, err := scriptCatalog(ctx, r, &opts)
 	if err != nil {
 		return nil, err
 	}
-	db, warnings, err := r.Catalog(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.apply(db, opts.Permissions); err != nil {
-		return nil, err
-	}
-	script := ddl.Build(db, opts.ddlOptions())
-	if !opts.NoCreateInfo {
-		// Without DDL in the script, the DDL writer's warnings (encrypted
-		// modules, omitted owners) describe nothing the script contains.
-		for _, dw := range script.Warnings {
-			warnings = append(warnings, Warning(dw))
-		}
-	}
-
 	// Ready the connections of a parallel dump before writing anything: a
 	// consistency it cannot give fails the dump with no output.
 	pr, parallel := r.(ParallelReader)
@@ -151,86 +133,53 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 		warnings = append(warnings, pw...)
 	}
 
-	cw := &countingWriter{w: w}
-	var s sink
-	if opts.Format == FormatZip {
-		s = newZipSink(cw)
-	} else {
-		s = newSQLSink(cw)
+	d := newDumpRun(w, &opts)
+	if err := d.s.header(header(db, &opts)); err != nil {
+		return nil, err
 	}
-	st := &Stats{Rows: map[string]int64{}}
-	progress := Progress{}
-	report := func() {
-		if opts.Progress != nil {
-			p := progress
-			p.Bytes = cw.n
-			opts.Progress(p)
-		}
+	if err := d.writeSection(script, ddl.PreData); err != nil {
+		return nil, err
 	}
+	d.st.Tables = len(script.Tables)
+	switch {
+	case parallel:
+		dw := data.NewWriter(nil, d.limits())
+		err = dumpTablesParallel(ctx, pr, d.s, dw, script.Tables, db.Collation, &opts, &d.progress, d.report, d.st)
+	case !opts.NoData:
+		err = d.writeTables(ctx, r, script.Tables, db.Collation)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := d.writeSection(script, ddl.PostData); err != nil {
+		return nil, err
+	}
+	return d.finish(warnings)
+}
 
-	if err := s.header(header(db, &opts)); err != nil {
-		return nil, err
+// scriptCatalog reads the catalog, applies the filter and builds the DDL,
+// with the warnings of each step that describe the script.
+func scriptCatalog(ctx context.Context, r Reader, opts *Options) (*model.Database, *ddl.Script, []Warning, error) {
+	f, err := opts.validate()
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	writeSection := func(sec ddl.Section) error {
-		for _, o := range script.Objects {
-			if o.Section != sec {
-				continue
-			}
-			if opts.NoCreateInfo && !dataOnlyObject(o) {
-				continue
-			}
-			if err := s.object(o); err != nil {
-				return err
-			}
-			if o.Type != ddl.TypeSettings && o.Type != ddl.TypeDrop {
-				st.Objects++
-				progress.Objects = st.Objects
-				progress.Object = objectLabel(o)
-			}
-		}
-		report()
-		return nil
+	db, warnings, err := r.Catalog(ctx)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	if err := writeSection(ddl.PreData); err != nil {
-		return nil, err
+	if err := applyFilter(f, db); err != nil {
+		return nil, nil, nil, err
 	}
-	st.Tables = len(script.Tables)
-	if parallel {
-		dw := data.NewWriter(nil, data.Limits{RowsPerInsert: opts.RowsPerInsert, MaxInsertBytes: opts.MaxInsertBytes})
-		if err := dumpTablesParallel(ctx, pr, s, dw, script.Tables, db.Collation, &opts, &progress, report, st); err != nil {
-			return nil, err
-		}
-	} else if !opts.NoData {
-		limits := data.Limits{RowsPerInsert: opts.RowsPerInsert, MaxInsertBytes: opts.MaxInsertBytes}
-		dw := data.NewWriter(nil, limits) // one buffer for every table
-		for _, t := range script.Tables {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			n, err := dumpTable(ctx, r, s, dw, t, db.Collation, &opts, &progress, report)
-			if err != nil {
-				return nil, err
-			}
-			st.Rows[key(t.QName)] = n
-			progress.Tables++
-			report()
+	script := ddl.Build(db, opts.ddlOptions())
+	if !opts.NoCreateInfo {
+		// Without DDL in the script, the DDL writer's warnings (encrypted
+		// modules, omitted owners) describe nothing the script contains.
+		for _, dw := range script.Warnings {
+			warnings = append(warnings, Warning(dw))
 		}
 	}
-	if err := writeSection(ddl.PostData); err != nil {
-		return nil, err
-	}
-	trailer := ""
-	if opts.DumpDate {
-		trailer = "-- Dump completed on " + now().UTC().Format("2006-01-02 15:04:05") + " UTC\n"
-	}
-	if err := s.finish(trailer); err != nil {
-		return nil, err
-	}
-	st.Bytes = cw.n
-	st.Warnings = warnings
-	progress.Object = ""
-	report()
-	return st, nil
+	return db, script, warnings, nil
 }
 
 // dataOnlyObject reports the objects a NoCreateInfo script keeps: the

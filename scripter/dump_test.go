@@ -382,3 +382,32 @@ func TestNoCreateInfoSwitchesTemporalVersioningOffAroundTheData(t *testing.T) {
 		t.Error("the full dump switches versioning off: it creates the table without it")
 	}
 }
+
+// The filter's errors reach callers as *OptionError with the text the CLI
+// has always shown.
+func TestFilterErrorsAreOptionErrorsWithTheirMessage(t *testing.T) {
+	for opts, want := range map[*Options]string{
+		{ExcludeTypes: []string{"tabel"}}:     `scripter: invalid ExcludeTypes: unknown object type "tabel" (known: table, view, procedure, function, trigger, sequence, synonym, type, xml_schema_collection, schema, role, user, default, rule)`,
+		{Tables: []string{"dbo.NoSuchTable"}}: `scripter: invalid Tables: table "dbo.NoSuchTable" not found in database "Northwind"`,
+	} {
+		_, err := DumpFrom(context.Background(), newMemReader(t, "northwind", 1), &failWriter{}, *opts)
+		var oe *OptionError
+		if !errors.As(err, &oe) || err.Error() != want {
+			t.Errorf("err = %v, want *OptionError %q", err, want)
+		}
+	}
+}
+
+// A routine SkipRoutines leaves out takes its grants along: a GRANT on a
+// procedure the script does not create would fail the restore.
+func TestSkipRoutinesLeavesOutTheGrantsOnTheRoutinesItLeavesOut(t *testing.T) {
+	const grant = "GRANT EXECUTE ON OBJECT::[dbo].[uspAddChild] TO [app_readers] WITH GRANT OPTION;"
+	full, _ := dump(t, newMemReader(t, "torture", 1), Options{Permissions: true})
+	if !strings.Contains(full, grant) || !strings.Contains(full, "CREATE PROCEDURE") {
+		t.Fatalf("the full script has no procedure or no %q", grant)
+	}
+	skipped, _ := dump(t, newMemReader(t, "torture", 1), Options{Permissions: true, SkipRoutines: true})
+	if strings.Contains(skipped, "CREATE PROCEDURE") || strings.Contains(skipped, grant) {
+		t.Errorf("SkipRoutines kept the procedure or its grant")
+	}
+}

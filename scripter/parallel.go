@@ -74,39 +74,16 @@ func dumpTablesParallel(ctx context.Context, r ParallelReader, s sink, dw *data.
 	jobs := make(chan *tableJob, len(tables)) // planned tables, in order, for the writer below
 	parts := make(chan *tablePart)            // work for the readers
 	var wg sync.WaitGroup
-	// The planner: splits tables into parts and hands the parts out in
-	// restore order, so the writer's next part is usually the first done.
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer close(parts)
-		defer close(jobs)
-		for _, t := range tables {
-			tj := &tableJob{table: t, plan: data.NewPlan(t, opts.Where, collation)}
-			tj.parts, tj.err = splitTable(ctx, r, tj.plan, opts.ChunkRows, max(opts.Jobs, 1))
-			jobs <- tj
-			if tj.err != nil {
-				return
-			}
-			for _, p := range tj.parts {
-				select {
-				case parts <- p:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
+		planTables(ctx, r, tables, collation, opts, jobs, parts)
 	}()
-	// The readers: one per connection.
-	for range max(opts.Jobs, 1) {
+	for range max(opts.Jobs, 1) { // one reader per connection
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := data.NewWriter(nil, limits) // this reader's encode buffers
-			for p := range parts {
-				p.rows, p.err = readPart(ctx, r, w, p)
-				close(p.done)
-			}
+			readParts(ctx, r, limits, parts)
 		}()
 	}
 	// Whatever happens below, stop the planner and readers and remove
@@ -142,6 +119,41 @@ func dumpTablesParallel(ctx context.Context, r ParallelReader, s sink, dw *data.
 		report()
 	}
 	return ctx.Err()
+}
+
+// planTables is the planner of a parallel dump: it splits tables into
+// parts and hands the parts out in restore order, so the writer's next
+// part is usually the first done. Every table planned goes to jobs, in
+// order; it closes both channels when done.
+func planTables(ctx context.Context, r ParallelReader, tables []*model.Table, collation string, opts *Options,
+	jobs chan<- *tableJob, parts chan<- *tablePart) {
+	defer close(parts)
+	defer close(jobs)
+	for _, t := range tables {
+		tj := &tableJob{table: t, plan: data.NewPlan(t, opts.Where, collation)}
+		tj.parts, tj.err = splitTable(ctx, r, tj.plan, opts.ChunkRows, max(opts.Jobs, 1))
+		jobs <- tj
+		if tj.err != nil {
+			return
+		}
+		for _, p := range tj.parts {
+			select {
+			case parts <- p:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// readParts is one reader of a parallel dump, on one connection: it
+// encodes each part it is handed into the part's file and marks it done.
+func readParts(ctx context.Context, r ParallelReader, limits data.Limits, parts <-chan *tablePart) {
+	w := data.NewWriter(nil, limits) // this reader's encode buffers
+	for p := range parts {
+		p.rows, p.err = readPart(ctx, r, w, p)
+		close(p.done)
+	}
 }
 
 // splitTable makes the parts of one table: key ranges of about chunkRows

@@ -69,17 +69,13 @@ func Build(db *model.Database, opts Options) *Script {
 		post = append(post, b.constraintsOn()...)
 	}
 	post = append(post, b.bindings()...)
-	if !opts.SkipTriggers {
-		post = append(post, b.triggers()...)
-	}
+	post = append(post, b.triggers()...)
 	if opts.DataOnly {
 		post = append(post, b.triggersOn()...)
 	}
 	post = append(post, b.systemVersioning()...)
 	post = append(post, b.changeTracking()...)
-	if !opts.SkipExtendedProperties {
-		post = append(post, b.extendedProperties()...)
-	}
+	post = append(post, b.extendedProperties()...)
 	if opts.Permissions {
 		post = append(post, b.roleMembers()...)
 		post = append(post, b.permissions()...)
@@ -149,7 +145,7 @@ func (b *builder) index() {
 	}
 	for _, m := range b.db.Modules {
 		if m.Kind != model.KindTrigger {
-			b.register(m.QName, ModuleType(m))
+			b.register(m.QName, model.ModuleType(m))
 		}
 	}
 	for _, s := range b.db.Synonyms {
@@ -184,30 +180,6 @@ func (b *builder) register(q model.QName, typ string) {
 	}
 }
 
-// ModuleType is the object type (TypeView, TypeProcedure, TypeFunction or
-// TypeTrigger) of a module: from its Kind, else from its TypeCode.
-func ModuleType(m *model.Module) string {
-	switch m.Kind {
-	case model.KindView:
-		return TypeView
-	case model.KindProcedure:
-		return TypeProcedure
-	case model.KindFunction:
-		return TypeFunction
-	case model.KindTrigger:
-		return TypeTrigger
-	}
-	switch m.TypeCode {
-	case "V":
-		return TypeView
-	case "P", "PC", "X", "RF":
-		return TypeProcedure
-	case "TR", "TA":
-		return TypeTrigger
-	}
-	return TypeFunction
-}
-
 // orderObjects sorts tables, synonyms and modules into one dependency order:
 // a default can call a function, a schema-bound function can read a table, a
 // view can read a synonym.
@@ -220,20 +192,14 @@ func (b *builder) orderObjects() {
 		g.add(s.QName, rankSynonym, s)
 	}
 	for _, m := range b.db.Modules {
-		switch ModuleType(m) {
+		switch model.ModuleType(m) {
 		case TypeTrigger:
 			continue
 		case TypeView:
 			g.add(m.QName, rankView, m)
 		case TypeProcedure:
-			if b.opts.SkipRoutines {
-				continue
-			}
 			g.add(m.QName, rankProcedure, m)
 		default:
-			if b.opts.SkipRoutines {
-				continue
-			}
 			g.add(m.QName, rankFunction, m)
 		}
 	}

@@ -12,10 +12,10 @@ import (
 // created and are always valid owners.
 func builtinPrincipal(name string) bool {
 	switch name {
-	case "", "dbo", "guest", "INFORMATION_SCHEMA", "sys", "public":
+	case "", "INFORMATION_SCHEMA", "sys":
 		return true
 	}
-	return model.IsFixedDatabaseRole(name)
+	return model.IsBuiltinUser(name) || model.IsFixedDatabaseRole(name)
 }
 
 // builtinSchema reports schemas every database has.

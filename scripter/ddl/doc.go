@@ -1,6 +1,8 @@
 // Package ddl turns a catalog model (scripter/model) into T-SQL. It is pure:
 // model in, text out, no database, and the same model gives the same bytes
-// whatever the order of the model's slices.
+// whatever the order of the model's slices. Selection is not its concern:
+// scripter/filter prunes the model first (Skip* options included), and ddl
+// scripts every object it is given.
 //
 // The script is split like pg_dump's sections so that a restore never trips
 // over cyclic foreign keys, triggers or constraints that would reject the

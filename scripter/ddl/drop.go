@@ -16,19 +16,17 @@ import (
 func (b *builder) drops() []Object {
 	var sb strings.Builder
 	header(&sb, "DROP", "existing objects")
-	if !b.opts.SkipTriggers {
-		var ddl []*model.Module
-		for _, m := range b.db.Modules {
-			if ModuleType(m) == TypeTrigger && m.Parent == nil {
-				ddl = append(ddl, m)
-			}
+	var ddl []*model.Module
+	for _, m := range b.db.Modules {
+		if model.ModuleType(m) == TypeTrigger && m.Parent == nil {
+			ddl = append(ddl, m)
 		}
-		for _, m := range sortedQNames(ddl, func(m *model.Module) model.QName { return m.QName }) {
-			if m.Definition == nil {
-				continue
-			}
-			batch(&sb, "DROP TRIGGER IF EXISTS "+ident(m.Name)+" ON DATABASE;")
+	}
+	for _, m := range sortedQNames(ddl, func(m *model.Module) model.QName { return m.QName }) {
+		if m.Definition == nil {
+			continue
 		}
+		batch(&sb, "DROP TRIGGER IF EXISTS "+ident(m.Name)+" ON DATABASE;")
 	}
 	tables := b.orderedTables()
 	for _, text := range b.foreignKeyDrops(tables) {
@@ -49,7 +47,7 @@ func (b *builder) drops() []Object {
 			if o.Definition == nil {
 				continue // encrypted: the script could not create it again
 			}
-			batch(&sb, "DROP "+strings.ToUpper(ModuleType(o))+" IF EXISTS "+qn(o.QName)+";")
+			batch(&sb, "DROP "+strings.ToUpper(model.ModuleType(o))+" IF EXISTS "+qn(o.QName)+";")
 		}
 	}
 	for _, s := range reverse(sortedQNames(b.db.Sequences, func(s *model.Sequence) model.QName { return s.QName })) {

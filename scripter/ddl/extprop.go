@@ -36,17 +36,8 @@ func (b *builder) extPropWanted(p *model.ExtendedProperty) bool {
 		}
 		return false
 	}
-	typ, ok := b.present[model.QName{Schema: p.Level0Name, Name: p.Level1Name}]
-	if !ok {
-		return false
-	}
-	if b.opts.SkipRoutines && (typ == TypeProcedure || typ == TypeFunction) {
-		return false
-	}
-	if b.opts.SkipTriggers && p.Level2Type == "TRIGGER" {
-		return false
-	}
-	return true
+	_, ok := b.present[model.QName{Schema: p.Level0Name, Name: p.Level1Name}]
+	return ok
 }
 
 // extendedProperties scripts sp_addextendedproperty calls, one object per

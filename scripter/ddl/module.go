@@ -1,7 +1,6 @@
 package ddl
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
@@ -18,7 +17,7 @@ func moduleSettings(ansiNulls, quotedIdentifier bool) string {
 
 // module scripts a view, function or procedure exactly as defined.
 func (b *builder) module(m *model.Module) Object {
-	typ := ModuleType(m)
+	typ := model.ModuleType(m)
 	var sb strings.Builder
 	header(&sb, strings.ToUpper(typ), qn(m.QName))
 	b.moduleText(&sb, m, objectIDIsNull(m.QName, ""))
@@ -57,99 +56,6 @@ func (b *builder) moduleText(sb *strings.Builder, m *model.Module, notExists str
 	if !m.UsesAnsiNulls || !m.UsesQuotedIdentifier {
 		batch(sb, moduleSettings(true, true))
 	}
-}
-
-// triggers scripts DML triggers (table by table in restore order, then
-// triggers on views) and database DDL triggers, keeping disabled ones
-// disabled and their sp_settriggerorder positions.
-func (b *builder) triggers() []Object {
-	var out []Object
-	seen := map[model.QName]bool{}
-	emit := func(tr *model.Module, parent *model.QName) {
-		if seen[tr.QName] {
-			return
-		}
-		seen[tr.QName] = true
-		var sb strings.Builder
-		obj := Object{Type: TypeTrigger, QName: tr.QName}
-		if parent != nil {
-			obj.Parent = *parent
-			header(&sb, "TRIGGER", qn(tr.QName)+" ON "+qn(*parent))
-		} else {
-			header(&sb, "TRIGGER", ident(tr.Name)+" ON DATABASE")
-		}
-		cond := objectIDIsNull(tr.QName, "TR")
-		if parent == nil {
-			cond = "NOT EXISTS (SELECT 1 FROM sys.triggers WHERE parent_class = 0 AND name = " + nlit(tr.Name) + ")"
-		}
-		b.moduleText(&sb, tr, cond)
-		if tr.Definition != nil {
-			if tr.Disabled {
-				if parent != nil {
-					batch(&sb, "DISABLE TRIGGER "+qn(tr.QName)+" ON "+qn(*parent)+";")
-				} else {
-					batch(&sb, "DISABLE TRIGGER "+ident(tr.Name)+" ON DATABASE;")
-				}
-			}
-			orders := append([]model.TriggerOrder(nil), tr.TriggerOrder...)
-			sort.Slice(orders, func(i, j int) bool {
-				if orders[i].Event != orders[j].Event {
-					return orders[i].Event < orders[j].Event
-				}
-				return orders[i].Order < orders[j].Order
-			})
-			for _, o := range orders {
-				name := qn(tr.QName)
-				ns := ""
-				if parent == nil {
-					name = ident(tr.Name)
-					ns = ", @namespace = N'DATABASE'"
-				}
-				batch(&sb, "EXEC sys.sp_settriggerorder @triggername = "+nlit(name)+", @order = "+nlit(o.Order)+", @stmttype = "+nlit(o.Event)+ns+";")
-			}
-		}
-		obj.Text = sb.String()
-		out = append(out, obj)
-	}
-	for _, t := range b.orderedTables() {
-		for _, tr := range sortedQNames(t.Triggers, func(m *model.Module) model.QName { return m.QName }) {
-			p := t.QName
-			emit(tr, &p)
-		}
-	}
-	var viewTriggers, ddlTriggers []*model.Module
-	for _, m := range b.db.Modules {
-		if ModuleType(m) != TypeTrigger {
-			continue
-		}
-		if m.Parent != nil {
-			if _, ok := b.present[*m.Parent]; ok {
-				viewTriggers = append(viewTriggers, m)
-			}
-		} else {
-			ddlTriggers = append(ddlTriggers, m)
-		}
-	}
-	sort.SliceStable(viewTriggers, func(i, j int) bool {
-		a, c := *viewTriggers[i].Parent, *viewTriggers[j].Parent
-		if a != c {
-			if a.Schema != c.Schema {
-				return a.Schema < c.Schema
-			}
-			return a.Name < c.Name
-		}
-		if viewTriggers[i].Schema != viewTriggers[j].Schema {
-			return viewTriggers[i].Schema < viewTriggers[j].Schema
-		}
-		return viewTriggers[i].Name < viewTriggers[j].Name
-	})
-	for _, tr := range viewTriggers {
-		emit(tr, tr.Parent)
-	}
-	for _, tr := range sortedQNames(ddlTriggers, func(m *model.Module) model.QName { return m.QName }) {
-		emit(tr, nil)
-	}
-	return out
 }
 
 // isCLR reports sys.objects types of CLR modules, which have no T-SQL

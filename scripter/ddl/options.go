@@ -12,12 +12,6 @@ type Options struct {
 	// IfNotExists guards each CREATE so the script can run over an existing
 	// schema.
 	IfNotExists bool
-	// SkipRoutines leaves out procedures and functions; SkipTriggers leaves
-	// out triggers.
-	SkipRoutines bool
-	SkipTriggers bool
-	// SkipExtendedProperties leaves out sp_addextendedproperty calls.
-	SkipExtendedProperties bool
 	// Permissions scripts users, roles, role memberships and GRANT/DENY.
 	Permissions bool
 	// DataOnly is scripter's NoCreateInfo: the caller keeps only the
@@ -85,23 +79,23 @@ func (s Section) MarshalText() ([]byte, error) { return []byte(s.String()), nil 
 const (
 	TypeSettings            = "settings"
 	TypeDrop                = "drop"
-	TypeUser                = "user"
-	TypeRole                = "role"
-	TypeSchema              = "schema"
-	TypeXMLSchemaCollection = "xml_schema_collection"
-	TypeAliasType           = "type"
+	TypeUser                = model.TypeUser
+	TypeRole                = model.TypeRole
+	TypeSchema              = model.TypeSchema
+	TypeXMLSchemaCollection = model.TypeXMLSchemaCollection
+	TypeAliasType           = model.TypeType
 	TypeTableType           = "table_type"
-	TypeSequence            = "sequence"
-	TypeTable               = "table"
-	TypeSynonym             = "synonym"
-	TypeView                = "view"
-	TypeFunction            = "function"
-	TypeProcedure           = "procedure"
+	TypeSequence            = model.TypeSequence
+	TypeTable               = model.TypeTable
+	TypeSynonym             = model.TypeSynonym
+	TypeView                = model.TypeView
+	TypeFunction            = model.TypeFunction
+	TypeProcedure           = model.TypeProcedure
 	TypeUnique              = "unique"
 	TypeIndex               = "index"
 	TypeForeignKey          = "foreign_key"
 	TypeCheck               = "check"
-	TypeTrigger             = "trigger"
+	TypeTrigger             = model.TypeTrigger
 	TypeSystemVersioning    = "system_versioning"
 	TypeVersioningOff       = "system_versioning_off"
 	// Data-only scripts only: FK and CHECK constraints NOCHECK'ed and DML
@@ -110,9 +104,9 @@ const (
 	TypeConstraintsOn    = "constraints_on"
 	TypeTriggersOff      = "triggers_off"
 	TypeTriggersOn       = "triggers_on"
-	TypeDefault          = "default" // stand-alone CREATE DEFAULT
-	TypeRule             = "rule"    // CREATE RULE
-	TypeBinding          = "binding" // sp_bindefault / sp_bindrule calls
+	TypeDefault          = model.TypeDefault // stand-alone CREATE DEFAULT
+	TypeRule             = model.TypeRule    // CREATE RULE
+	TypeBinding          = "binding"         // sp_bindefault / sp_bindrule calls
 	TypeChangeTracking   = "change_tracking"
 	TypeExtendedProperty = "extended_property"
 	TypeRoleMember       = "role_member"

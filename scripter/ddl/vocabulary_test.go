@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mssqldump/mssqldump/scripter/filter"
 	"github.com/mssqldump/mssqldump/scripter/model"
 	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
@@ -84,19 +85,13 @@ var (
 // writer makes from the fixtures, with every option set, so that a SET,
 // DBCC or WITH option that bypasses the vocabulary table is caught too.
 func TestVocabulary_ScriptsUseOnlyDocumentedKeywords(t *testing.T) {
-	cases := append([]struct {
-		name, fixture string
-		opts          Options
-	}(nil), goldenCases...)
+	cases := append([]goldenCase(nil), goldenCases...)
 	for _, f := range []string{"pubs", "northwind", "torture"} {
-		cases = append(cases, struct {
-			name, fixture string
-			opts          Options
-		}{f + "_data_only", f, Options{DataOnly: true}})
+		cases = append(cases, goldenCase{f + "_data_only", f, Options{DataOnly: true}, filter.Spec{}})
 	}
 	seen := map[string]bool{}
 	for _, c := range cases {
-		db := loadFixture(t, c.fixture)
+		db := selected(t, loadFixture(t, c.fixture), c.spec)
 		text := string(script(t, db, c.opts))
 		for _, tb := range db.Tables {
 			text += ReseedStatements(tb)

@@ -1,4 +1,4 @@
-package scripter
+package filter
 
 import (
 	"testing"
@@ -30,27 +30,27 @@ func TestTablesFilterKeepsTheDefaultsAndRulesKeptColumnsAreBoundTo(t *testing.T)
 		return out
 	}
 	for _, tc := range []struct {
-		opts            Options
+		spec            Spec
 		defaults, rules []string
 	}{
-		{Options{Tables: []string{"Kept"}}, []string{"Zero"}, []string{"Positive"}},
-		{Options{Tables: []string{"Other"}}, nil, nil},
-		{Options{}, []string{"Zero", "Unused"}, []string{"Positive"}},
-		{Options{ExcludeTypes: []string{TypeDefault}}, []string{"Zero"}, []string{"Positive"}},
+		{Spec{Tables: []string{"Kept"}}, []string{"Zero"}, []string{"Positive"}},
+		{Spec{Tables: []string{"Other"}}, nil, nil},
+		{Spec{}, []string{"Zero", "Unused"}, []string{"Positive"}},
+		{Spec{ExcludeTypes: []string{model.TypeDefault}}, []string{"Zero"}, []string{"Positive"}},
 	} {
-		f, err := compileFilters(&tc.opts)
+		f, err := Compile(tc.spec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		db := build()
-		if err := f.apply(db, false); err != nil {
+		if err := f.Apply(db); err != nil {
 			t.Fatal(err)
 		}
 		if got := names(db.Defaults); len(got) != len(tc.defaults) || (len(got) > 0 && got[0] != tc.defaults[0]) {
-			t.Errorf("%+v: defaults %v, want %v", tc.opts, got, tc.defaults)
+			t.Errorf("%+v: defaults %v, want %v", tc.spec, got, tc.defaults)
 		}
 		if got := names(db.Rules); len(got) != len(tc.rules) {
-			t.Errorf("%+v: rules %v, want %v", tc.opts, got, tc.rules)
+			t.Errorf("%+v: rules %v, want %v", tc.spec, got, tc.rules)
 		}
 	}
 }
@@ -59,7 +59,7 @@ func TestTablesFilterKeepsTheDefaultsAndRulesKeptColumnsAreBoundTo(t *testing.T)
 // filter leaves it out, its memberships and permissions go with it, as any
 // other role's do; db_datareader's stay.
 func TestAFilteredOutUserRoleNamedDbXTakesItsMembershipsAlong(t *testing.T) {
-	f, err := compileFilters(&Options{ExcludeObjects: []string{"db_x"}, Permissions: true})
+	f, err := Compile(Spec{ExcludeObjects: []string{"db_x"}, Permissions: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestAFilteredOutUserRoleNamedDbXTakesItsMembershipsAlong(t *testing.T) {
 		Permissions: []model.Permission{{State: "GRANT", Permission: "SELECT", Class: "DATABASE", Grantee: "db_x"},
 			{State: "GRANT", Permission: "SELECT", Class: "DATABASE", Grantee: "db_datareader"}},
 	}
-	if err := f.apply(db, true); err != nil {
+	if err := f.Apply(db); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range db.Principals {
