@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -70,50 +69,6 @@ var connDefaults = map[string]string{
 func connString(job *protocol.Job, user, password string) string {
 	dsn, _ := ConnectionURL(job.Server, job.Database, user, password, connDefaults)
 	return dsn
-}
-
-// SQLServerURL builds the go-mssqldb sqlserver:// URL of database on s,
-// logging in as user (none: no user in the URL). defaults are connection
-// parameters used where s.Params does not set them.
-func SQLServerURL(s protocol.Server, database, user, password string, defaults map[string]string) string {
-	host := s.Host
-	if s.Port > 0 {
-		host = net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
-	}
-	u := &url.URL{Scheme: "sqlserver", Host: host}
-	if user != "" {
-		u.User = url.UserPassword(user, password)
-	}
-	if s.Instance != "" && s.Port == 0 {
-		u.Path = "/" + s.Instance // resolved through the SQL Browser service
-	}
-	q := url.Values{}
-	for k, v := range s.Params {
-		if protocol.TLSParamKey(k) == "" && !isFedAuthParam(k) {
-			q.Set(k, v)
-		}
-	}
-	// TLS is always explicit: go-mssqldb without an encrypt parameter
-	// would send the login in clear to a server that cannot encrypt.
-	// s was validated, so EffectiveTLS cannot fail here; should it, the
-	// default (mandatory, verified) stands.
-	tls, _ := s.EffectiveTLS()
-	if tls.Encrypt == "" {
-		tls.Encrypt = protocol.DefaultEncrypt
-	}
-	q.Set("encrypt", tls.Encrypt)
-	q.Set("TrustServerCertificate", strconv.FormatBool(tls.TrustServerCertificate))
-	if tls.HostNameInCertificate != "" {
-		q.Set("hostNameInCertificate", tls.HostNameInCertificate)
-	}
-	q.Set("database", database)
-	for k, v := range defaults {
-		if q.Get(k) == "" {
-			q.Set(k, v)
-		}
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // ServerAddr names the server the way users wrote it: host:port, or
