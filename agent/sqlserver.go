@@ -49,7 +49,7 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 	if err != nil {
 		return nil, classifySQLError(ctx, job, err, req.Password)
 	}
-	opts := job.Options
+	opts := job.Options.Scripter()
 	opts.Progress = req.Progress
 	stats, err := scriptDatabase(ctx, db, w, opts)
 	if err != nil {

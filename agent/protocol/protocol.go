@@ -36,11 +36,11 @@ type Job struct {
 	Created  time.Time `json:"created"`
 	Deadline time.Time `json:"deadline"`
 	// ReplyTo is the address of the CLI's reply inbox (broker.Inbox.Address).
-	ReplyTo     string           `json:"reply_to"`
-	Server      Server           `json:"server"`
-	Database    string           `json:"database"`
-	Credentials Credentials      `json:"credentials"`
-	Options     scripter.Options `json:"options"`
+	ReplyTo     string      `json:"reply_to"`
+	Server      Server      `json:"server"`
+	Database    string      `json:"database"`
+	Credentials Credentials `json:"credentials"`
+	Options     Options     `json:"options"`
 	// Compress is how the stored object is compressed: zstd, gzip or none.
 	Compress string `json:"compress"`
 	// Repo, when set, makes the job a backup: the script goes into the
@@ -89,7 +89,7 @@ type Progress struct {
 	Kind    string `json:"kind"`
 	JobID   string `json:"job_id"`
 	Attempt int    `json:"attempt"`
-	scripter.Progress
+	Counts
 }
 
 // Reply statuses.
