@@ -207,7 +207,7 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 	m := &protocol.Manifest{
 		JobID: job.ID, Attempt: r.d.Attempt(), AgentID: a.cfg.AgentID,
 		Object: key, SHA256: st.sha256, Size: st.size, StoredSize: st.storedSize,
-		Compress: compress, Format: format, Finished: time.Now().UTC(), Stats: *st.stats,
+		Compress: compress, Format: format, Finished: time.Now().UTC(), Stats: protocol.StatsFrom(*st.stats),
 		JobSHA256: r.jobSHA256,
 	}
 	a.metrics.bytes.Add(float64(m.Size))

@@ -7,7 +7,8 @@ import "github.com/mssqldump/mssqldump/scripter"
 // scripter's struct (a renamed field, a new JSON tag) cannot change
 // protocol v1 without a change here. OptionsFrom and Scripter convert
 // field by field; a test fails when the scripter gains a field this struct
-// does not carry.
+// does not carry. Counts and Stats do the same for scripter.Progress and
+// scripter.Stats.
 type Options struct {
 	NoData                 bool     `json:"no_data,omitempty"`
 	NoCreateInfo           bool     `json:"no_create_info,omitempty"`

@@ -25,7 +25,7 @@ func wireFields(t *testing.T, library, wire reflect.Type) {
 		switch {
 		case !ok:
 			t.Errorf("%s.%s has no field in %s: add it there and to both conversions", library, f.Name, wire)
-		case w.Type != f.Type:
+		case !sameShape(w.Type, f.Type):
 			t.Errorf("%s.%s is %s, %s.%s is %s", library, f.Name, f.Type, wire, w.Name, w.Type)
 		}
 	}
@@ -34,6 +34,18 @@ func wireFields(t *testing.T, library, wire reflect.Type) {
 			t.Errorf("%s.%s has no field in %s", wire, f.Name, library)
 		}
 	}
+}
+
+// sameShape reports equal types, where a struct stands for its wire struct
+// (whose own fields wireFields checks separately).
+func sameShape(wire, library reflect.Type) bool {
+	switch {
+	case wire.Kind() == reflect.Slice && library.Kind() == reflect.Slice:
+		return sameShape(wire.Elem(), library.Elem())
+	case wire.Kind() == reflect.Struct && library.Kind() == reflect.Struct:
+		return wire.PkgPath() != library.PkgPath() || wire == library
+	}
+	return wire == library
 }
 
 func fieldsOf(t reflect.Type) func(func(reflect.StructField) bool) {
@@ -119,5 +131,23 @@ func TestCountsRoundTripThroughTheWire(t *testing.T) {
 	filled(t, &p)
 	if got := CountsFrom(p).Scripter(); got != p {
 		t.Fatalf("round trip: got %+v, want %+v", got, p)
+	}
+}
+
+func TestEveryScripterStatHasAWireField(t *testing.T) {
+	wireFields(t, reflect.TypeOf(scripter.Stats{}), reflect.TypeOf(Stats{}))
+	wireFields(t, reflect.TypeOf(scripter.Warning{}), reflect.TypeOf(Warning{}))
+}
+
+func TestStatsRoundTripThroughTheWire(t *testing.T) {
+	for _, s := range []scripter.Stats{
+		{},
+		{Objects: 12, Tables: 3, Rows: map[string]int64{"dbo.Orders": 100}, Bytes: 123456,
+			Warnings: []scripter.Warning{{Code: "snapshot_unavailable", Object: "dbo.t", Message: "read committed used"}}},
+		{Warnings: []scripter.Warning{}},
+	} {
+		if got := StatsFrom(s).Scripter(); !reflect.DeepEqual(got, s) {
+			t.Errorf("round trip: got %+v, want %+v", got, s)
+		}
 	}
 }

@@ -8,11 +8,7 @@
 // box sealed to the agent fleet's public key (package agent/seal).
 package protocol
 
-import (
-	"time"
-
-	"github.com/mssqldump/mssqldump/scripter"
-)
+import "time"
 
 // Version is the envelope version this build writes. Readers reject any
 // other version with ErrUnsupportedVersion so that a mixed fleet fails loudly
@@ -153,8 +149,8 @@ type Manifest struct {
 	// this manifest answers. The CLI accepts a manifest only for the job
 	// it sent, so another job published under the same id cannot hand it
 	// a different script.
-	JobSHA256 string         `json:"job_sha256,omitempty"`
-	Stats     scripter.Stats `json:"stats"`
+	JobSHA256 string `json:"job_sha256,omitempty"`
+	Stats     Stats  `json:"stats"`
 	// Snapshot describes the snapshot a backup job (Job.Repo) made; Object
 	// then names no stored object.
 	Snapshot *RepoSnapshot `json:"snapshot,omitempty"`

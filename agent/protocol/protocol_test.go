@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mssqldump/mssqldump/scripter"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -46,8 +44,8 @@ func sampleManifest() *Manifest {
 		JobSHA256: strings.Repeat("cd", 32),
 		Size:      123456, StoredSize: 23456, Compress: CompressZstd, Format: "sql",
 		Finished: created.Add(3 * time.Minute),
-		Stats: scripter.Stats{Objects: 12, Tables: 3, Rows: map[string]int64{"dbo.Orders": 100, "dbo.Customers": 7},
-			Bytes: 123456, Warnings: []scripter.Warning{{Code: "snapshot_unavailable", Message: "read committed used"}}},
+		Stats: Stats{Objects: 12, Tables: 3, Rows: map[string]int64{"dbo.Orders": 100, "dbo.Customers": 7},
+			Bytes: 123456, Warnings: []Warning{{Code: "snapshot_unavailable", Message: "read committed used"}}},
 	}
 }
 
