@@ -65,12 +65,6 @@ var connDefaults = map[string]string{
 	"app name":           "mssqldump",
 }
 
-// connString builds the sqlserver:// URL of a job for go-mssqldb.
-func connString(job *protocol.Job, user, password string) string {
-	dsn, _ := ConnectionURL(job.Server, job.Database, user, password, connDefaults)
-	return dsn
-}
-
 // ServerAddr names the server the way users wrote it: host:port, or
 // host\instance.
 func ServerAddr(s protocol.Server) string {

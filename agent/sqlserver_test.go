@@ -23,6 +23,12 @@ func sqlJob() *protocol.Job {
 		Params: map[string]string{"encrypt": "true"}}}
 }
 
+// connString is the sqlserver:// URL the agent connects to job's server with.
+func connString(job *protocol.Job, user, password string) string {
+	dsn, _ := ConnectionURL(job.Server, job.Database, user, password, connDefaults)
+	return dsn
+}
+
 func TestConnectionStringCarriesServerDatabaseTimeoutsAndEscapedLogin(t *testing.T) {
 	u, err := url.Parse(connString(sqlJob(), "back up", "p@ss:w/rd?&"))
 	if err != nil {
