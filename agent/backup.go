@@ -84,7 +84,7 @@ func (r *run) backup(jobCtx, workCtx context.Context) (*protocol.Manifest, error
 		// would have had keeps the manifest valid and names nothing.
 		Object: protocol.ObjectKey(job.ID, r.d.Attempt(), a.writerFor(r.worker), "sql", protocol.CompressNone),
 		SHA256: snap.ScriptSHA256, Size: snap.ScriptSize, StoredSize: snap.BytesAdded,
-		Compress: protocol.CompressNone, Format: "sql", Finished: time.Now().UTC(), Stats: *stats,
+		Compress: protocol.CompressNone, Format: "sql", Finished: time.Now().UTC(), Stats: protocol.StatsFrom(*stats),
 		Snapshot: &protocol.RepoSnapshot{ID: snap.ID, Parent: snap.Parent, Parts: snap.Parts, NewParts: snap.NewParts, BytesAdded: snap.BytesAdded},
 	}
 	a.metrics.bytes.Add(float64(m.Size))

@@ -2,12 +2,14 @@ package agent
 
 import (
 	"database/sql/driver"
+	"strconv"
 	"strings"
 
 	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/microsoft/go-mssqldb/azuread"
 
 	"github.com/mssqldump/mssqldump/agent/protocol"
+	"github.com/mssqldump/mssqldump/internal/sqlserverurl"
 )
 
 // ConnectionURL is the go-mssqldb URL for database on s, signing in as
@@ -29,6 +31,41 @@ func ConnectionURL(s protocol.Server, database, user, password string, defaults 
 		password = ""
 	}
 	return SQLServerURL(s, database, user, password, d), true
+}
+
+// SQLServerURL builds the go-mssqldb sqlserver:// URL of database on s,
+// logging in as user (none: no user in the URL). defaults are connection
+// parameters used where s.Params does not set them.
+func SQLServerURL(s protocol.Server, database, user, password string, defaults map[string]string) string {
+	u := sqlserverurl.URL{Host: s.Host, Port: s.Port, User: user, Password: password, Params: map[string]string{}}
+	if s.Instance != "" && s.Port == 0 {
+		u.Instance = s.Instance // resolved through the SQL Browser service
+	}
+	for k, v := range s.Params {
+		if protocol.TLSParamKey(k) == "" && !isFedAuthParam(k) {
+			u.Params[k] = v
+		}
+	}
+	// TLS is always explicit: go-mssqldb without an encrypt parameter
+	// would send the login in clear to a server that cannot encrypt.
+	// s was validated, so EffectiveTLS cannot fail here; should it, the
+	// default (mandatory, verified) stands.
+	tls, _ := s.EffectiveTLS()
+	if tls.Encrypt == "" {
+		tls.Encrypt = protocol.DefaultEncrypt
+	}
+	u.Params["encrypt"] = tls.Encrypt
+	u.Params["TrustServerCertificate"] = strconv.FormatBool(tls.TrustServerCertificate)
+	if tls.HostNameInCertificate != "" {
+		u.Params["hostNameInCertificate"] = tls.HostNameInCertificate
+	}
+	u.Params["database"] = database
+	for k, v := range defaults {
+		if u.Params[k] == "" {
+			u.Params[k] = v
+		}
+	}
+	return u.String()
 }
 
 // NewConnector opens the connector for a job's server: go-mssqldb's own

@@ -110,55 +110,8 @@ type run struct {
 func (r *run) do(workCtx context.Context) string {
 	a, job := r.a, r.job
 	r.log.Info("job received")
-
-	// Nothing below may touch the network for a job that is not what its
-	// sealed credentials were made for, or that reuses another job's id.
-	if len(job.Credentials.Sealed) > 0 {
-		creds, err := a.openSealed(job)
-		var ce *CredentialError
-		switch {
-		case errors.Is(err, protocol.ErrBindingMismatch):
-			return r.deadLetter(workCtx, err.Error())
-		case errors.As(err, &ce):
-			r.log.Warn("credentials unusable", "err", ce.Error())
-			return r.fail(workCtx, outcomeFailed, protocol.ErrCodeInvalidJob, ce.Error())
-		case err != nil:
-			return r.transient(workCtx, err)
-		}
-		r.sealed = creds
-		// Connect to the target sealed by the user, not the envelope's
-		// copy of it (they are equal up to the case of names).
-		b := creds.Binding
-		job.Server.Host, job.Server.Port, job.Server.Instance, job.Database = b.Host, b.Port, b.Instance, b.Database
-	}
-	if reused, err := r.claim(workCtx); err != nil {
-		return r.transient(workCtx, fmt.Errorf("claim job id: %w", err))
-	} else if reused {
-		return r.deadLetter(workCtx, "job id reused: another, different job was already submitted with id "+job.ID)
-	}
-
-	if !job.Deadline.IsZero() && time.Now().After(job.Deadline) {
-		return r.fail(workCtx, outcomeExpired, protocol.ErrCodeExpired,
-			fmt.Sprintf("the job's deadline %s passed before an agent started it", job.Deadline.UTC().Format(time.RFC3339)))
-	}
-	if m, err := a.readManifest(workCtx, job.ID); err == nil {
-		if m.JobSHA256 != "" && m.JobSHA256 != r.jobSHA256 {
-			return r.deadLetter(workCtx, "job id reused: the stored result of job "+job.ID+" answers a different job")
-		}
-		r.log.Info("job already done; answering from its manifest", "object", m.Object, "by_attempt", m.Attempt)
-		return r.succeed(workCtx, m, outcomeAlreadyDone)
-	} else if !errors.Is(err, blob.ErrNotFound) {
-		return r.transient(workCtx, fmt.Errorf("read manifest: %w", err))
-	}
-	if canceled, err := a.cfg.Bucket.Exists(workCtx, protocol.CancelKey(job.ID)); err != nil {
-		return r.transient(workCtx, fmt.Errorf("check cancel marker: %w", err))
-	} else if canceled {
-		return r.canceled(workCtx)
-	}
-
-	if reason := a.refusal(job); reason != "" {
-		r.log.Warn("job refused by this agent's policy", "reason", reason)
-		return r.fail(workCtx, outcomeFailed, protocol.ErrCodeNotAllowed, reason)
+	if outcome := r.admit(workCtx); outcome != "" {
+		return outcome
 	}
 
 	jobCtx, cancel := context.WithCancelCause(workCtx)
@@ -172,22 +125,29 @@ func (r *run) do(workCtx context.Context) string {
 	defer r.stopHeartbeat() // idempotent; normally stopped in settle
 
 	m, err := r.dump(jobCtx, workCtx)
-	if err == nil {
-		r.log.Info("dump finished", "object", m.Object, "size", m.Size, "stored_size", m.StoredSize,
-			"sha256", m.SHA256, "duration", time.Since(r.start).Round(time.Millisecond))
-		return r.succeed(workCtx, m, outcomeOK)
+	if err != nil {
+		return r.dumpFailed(workCtx, jobCtx, err)
 	}
+	r.log.Info("dump finished", "object", m.Object, "size", m.Size, "stored_size", m.StoredSize,
+		"sha256", m.SHA256, "duration", time.Since(r.start).Round(time.Millisecond))
+	return r.succeed(workCtx, m, outcomeOK)
+}
+
+// dumpFailed answers a dump that returned err: the job context's cause
+// first (lease lost, canceled, expired, shutting down), then the dump's
+// own final answers, else a later attempt.
+func (r *run) dumpFailed(workCtx, jobCtx context.Context, err error) string {
 	switch cause := context.Cause(jobCtx); {
 	case errors.Is(cause, errLeaseLost):
 		r.stopHeartbeat()
-		a.metrics.leaseLost.Inc()
+		r.a.metrics.leaseLost.Inc()
 		r.log.Warn("lease lost; work stopped, the job is redelivered to another agent", "err", err)
 		return outcomeAbandoned
 	case errors.Is(cause, errCanceled):
 		return r.canceled(workCtx)
 	case errors.Is(cause, errExpired):
 		return r.fail(workCtx, outcomeExpired, protocol.ErrCodeExpired,
-			fmt.Sprintf("the job's deadline %s passed while dumping", job.Deadline.UTC().Format(time.RFC3339)))
+			fmt.Sprintf("the job's deadline %s passed while dumping", r.job.Deadline.UTC().Format(time.RFC3339)))
 	case workCtx.Err() != nil:
 		r.log.Warn("agent shutting down: handing the job back", "err", err)
 		r.settle("nack", func(c context.Context) error { return r.d.Nack(c, 0) })
@@ -239,7 +199,34 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 	}
 	compress := job.CompressOrDefault()
 	key := protocol.ObjectKey(job.ID, r.d.Attempt(), a.writerFor(r.worker), format, compress)
+	req := &DumpRequest{Job: job, User: user, Password: password}
+	st, err := r.store(jobCtx, workCtx, req, key, format, compress)
+	if err != nil {
+		return nil, err
+	}
+	m := &protocol.Manifest{
+		JobID: job.ID, Attempt: r.d.Attempt(), AgentID: a.cfg.AgentID,
+		Object: key, SHA256: st.sha256, Size: st.size, StoredSize: st.storedSize,
+		Compress: compress, Format: format, Finished: time.Now().UTC(), Stats: protocol.StatsFrom(*st.stats),
+		JobSHA256: r.jobSHA256,
+	}
+	a.metrics.bytes.Add(float64(m.Size))
+	a.metrics.storedBytes.Add(float64(m.StoredSize))
+	return a.recordManifest(workCtx, m, r.log)
+}
 
+// stored is what store committed.
+type stored struct {
+	stats            *scripter.Stats // never nil
+	sha256           string          // hex digest of the uncompressed script
+	size, storedSize int64
+}
+
+// store runs the Source for req into a new object at key, compressed with
+// compress, reporting progress, and commits the object only when the dump
+// finished whole: a failed or cut-short dump leaves nothing at key.
+func (r *run) store(jobCtx, workCtx context.Context, req *DumpRequest, key, format, compress string) (*stored, error) {
+	a := r.a
 	// The writer has its own cancel so that a failed dump aborts the upload
 	// (nothing is left at key) even when jobCtx is still alive.
 	wctx, abortUpload := context.WithCancel(jobCtx)
@@ -255,7 +242,7 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 		return nil, err
 	}
 	prog := a.startProgress(workCtx, r, p)
-	req := &DumpRequest{Job: job, User: user, Password: password, Progress: prog.update}
+	req.Progress = prog.update
 	stats, err := a.cfg.Source.Dump(jobCtx, req, p)
 	if err == nil {
 		if err = p.Close(); err != nil {
@@ -276,7 +263,7 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 	if err != nil {
 		abortUpload()
 		_ = bw.Close()
-		return nil, redactErr(err, password)
+		return nil, redactErr(err, req.Password)
 	}
 	if err := bw.Close(); err != nil {
 		return nil, fmt.Errorf("commit %s: %w", key, err)
@@ -284,15 +271,7 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 	if stats == nil {
 		stats = &scripter.Stats{}
 	}
-	m := &protocol.Manifest{
-		JobID: job.ID, Attempt: r.d.Attempt(), AgentID: a.cfg.AgentID,
-		Object: key, SHA256: p.SHA256(), Size: p.Size(), StoredSize: bw.Written(),
-		Compress: compress, Format: format, Finished: time.Now().UTC(), Stats: *stats,
-		JobSHA256: r.jobSHA256,
-	}
-	a.metrics.bytes.Add(float64(m.Size))
-	a.metrics.storedBytes.Add(float64(m.StoredSize))
-	return a.recordManifest(workCtx, m, r.log)
+	return &stored{stats: stats, sha256: p.SHA256(), size: p.Size(), storedSize: bw.Written()}, nil
 }
 
 // recordManifest writes m create-if-absent. When another attempt won, the

@@ -48,7 +48,7 @@ func (a *Agent) startProgress(ctx context.Context, r *run, p *pipeline) *progres
 			if cur == sent {
 				continue
 			}
-			body, err := protocol.Encode(&protocol.Progress{JobID: r.job.ID, Attempt: r.d.Attempt(), Progress: cur})
+			body, err := protocol.Encode(&protocol.Progress{JobID: r.job.ID, Attempt: r.d.Attempt(), Counts: protocol.CountsFrom(cur)})
 			if err != nil {
 				continue
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -13,12 +14,19 @@ import (
 	mssql "github.com/microsoft/go-mssqldb"
 
 	"github.com/mssqldump/mssqldump/agent/protocol"
+	"github.com/mssqldump/mssqldump/internal/faketds"
 	"github.com/mssqldump/mssqldump/scripter"
 )
 
 func sqlJob() *protocol.Job {
 	return &protocol.Job{ID: "j", Database: "Sales", Server: protocol.Server{Host: "db.example.com", Port: 1433,
 		Params: map[string]string{"encrypt": "true"}}}
+}
+
+// connString is the sqlserver:// URL the agent connects to job's server with.
+func connString(job *protocol.Job, user, password string) string {
+	dsn, _ := ConnectionURL(job.Server, job.Database, user, password, connDefaults)
+	return dsn
 }
 
 func TestConnectionStringCarriesServerDatabaseTimeoutsAndEscapedLogin(t *testing.T) {
@@ -63,6 +71,17 @@ func TestSQLServerErrorsAreClassified(t *testing.T) {
 		{&net.DNSError{Err: "no such host", Name: "db.example.com", IsNotFound: true}, protocol.ErrCodeUnreachable, "no such host"},
 		{errors.New("unable to open tcp connection with host 'db.example.com:1433': dial tcp: i/o timeout"), protocol.ErrCodeUnreachable, "db.example.com:1433"},
 		{errors.New("something odd"), "", ""},
+		// One classifier (scripter/sqlerr) for the scripter's errors and the
+		// agent's ping: a TLS handshake failure is final, with the advice.
+		{&scripter.ServerError{Kind: scripter.KindCertificate, Message: "TLS Handshake failed: x509: certificate signed by unknown authority"},
+			protocol.ErrCodeDumpFailed, "--trust-server-certificate"},
+		{errors.New("TLS Handshake failed: x509: certificate signed by unknown authority"), protocol.ErrCodeDumpFailed, "signed by unknown authority; if the certificate"},
+		{&scripter.ServerError{Kind: scripter.KindEncryption, Message: "server does not support encryption"}, protocol.ErrCodeDumpFailed, "--encrypt optional"},
+		// A server error that mentions a certificate is read by its number.
+		{mssql.Error{Number: 15151, Message: "Cannot find the certificate 'c'"}, protocol.ErrCodeDumpFailed, "permission denied"},
+		// The ping's errors and the scripter's now share one list.
+		{mssql.Error{Number: 40613, Message: "Database is not currently available"}, protocol.ErrCodeUnreachable, "not currently available"},
+		{mssql.Error{Number: 18470, Message: "Login failed: account disabled"}, protocol.ErrCodeDumpFailed, "account disabled"},
 	}
 	for _, c := range cases {
 		err := classifySQLError(ctx, job, c.err, "hunter2")
@@ -81,6 +100,23 @@ func TestSQLServerErrorsAreClassified(t *testing.T) {
 	cancel()
 	if err := classifySQLError(canceled, job, mssql.Error{Number: 18456}, ""); errors.As(err, new(*DumpError)) {
 		t.Error("a canceled dump must not be answered as failed")
+	}
+}
+
+// TestAnUntrustedCertificateFailsTheDumpWithAdvice pins, with go-mssqldb's
+// own error, the TLS handshake case: the server was reached and its
+// certificate is not trusted, so the job fails at once (dump_failed, exit 3)
+// naming the options that would change the outcome, instead of being
+// answered "unreachable".
+func TestAnUntrustedCertificateFailsTheDumpWithAdvice(t *testing.T) {
+	host, port := faketds.StartUntrustedTLS(t)
+	job := sqlJob()
+	job.Server = protocol.Server{Host: host, Port: port, Encrypt: protocol.EncryptStrict}
+	_, err := NewSQLServerSource().Dump(context.Background(), &DumpRequest{Job: job, User: "u", Password: "hunter2"}, io.Discard)
+	var de *DumpError
+	if !errors.As(err, &de) || de.Code != protocol.ErrCodeDumpFailed ||
+		!strings.Contains(de.Message, "--trust-server-certificate") || !strings.Contains(de.Message, "--host-name-in-certificate") {
+		t.Fatalf("got %v, want %s naming --trust-server-certificate", err, protocol.ErrCodeDumpFailed)
 	}
 }
 

@@ -4,7 +4,8 @@
 //
 // It is a library with one boundary: Dump (or DumpFrom over any Reader)
 // takes a connection, an io.Writer and Options, and returns Stats or a
-// typed error (*ServerError, *OptionError, ErrSnapshotUnavailable). It
+// typed error (*ServerError with an ErrorKind from sqlerr, *OptionError
+// for invalid Options before any connection, ErrSnapshotUnavailable). It
 // knows nothing of brokers, blobs, agents or repositories; the agent and
 // the CLI hand it a writer and decide where the bytes go.
 //
@@ -21,7 +22,9 @@
 //   - data reads and encodes the rows (INSERT batches, key-range plans for
 //     parallel reads).
 //   - tsql holds the literal, identifier and type codecs all of them use;
-//     sqlbatch splits a script into batches and restores it.
+//     sqlbatch splits a script into batches and restores it; sqlerr
+//     classifies the driver's errors (login, permission, unreachable,
+//     certificate …) once for the scripter, sqlbatch and the agent.
 //
 // This package ties the steps together: options and their validation,
 // the readers (one connection, or Options.Jobs at once), the sql and zip

@@ -319,7 +319,8 @@ func TestServerErrorsAreClassified(t *testing.T) {
 		{mssql.Error{Number: 40613, Message: "Database is not currently available"}, KindUnreachable},
 		{mssql.Error{Number: 102, Message: "Incorrect syntax"}, KindServer},
 		{&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, KindUnreachable},
-		{errors.New("TLS Handshake failed: x509: certificate signed by unknown authority"), KindUnreachable},
+		{errors.New("TLS Handshake failed: x509: certificate signed by unknown authority"), KindCertificate},
+		{errors.New("server does not support encryption"), KindEncryption},
 	}
 	for _, c := range cases {
 		err := wrapServerError(errors.Join(errors.New("context"), c.err))

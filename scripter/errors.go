@@ -1,35 +1,35 @@
 package scripter
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
-	"strings"
 
-	mssql "github.com/microsoft/go-mssqldb"
+	"github.com/mssqldump/mssqldump/scripter/sqlerr"
 )
 
 // ErrorKind says whose problem a failed dump is, so that callers (the agent)
 // can answer "failed" for the database's own refusals instead of retrying.
-type ErrorKind string
+// It is sqlerr.Kind: the scripter, sqlbatch and the agent read the driver's
+// errors with one classifier.
+type ErrorKind = sqlerr.Kind
 
+// The kinds a *ServerError carries (see package sqlerr for each).
 const (
-	// KindLogin: the login was refused (wrong password, disabled, expired).
-	KindLogin ErrorKind = "login"
-	// KindDatabase: the database does not exist, is offline or cannot be opened.
-	KindDatabase ErrorKind = "database"
-	// KindPermission: the login lacks a permission the dump needs.
-	KindPermission ErrorKind = "permission"
-	// KindUnreachable: SQL Server could not be reached (network, DNS, TLS,
-	// Azure "not currently available"); retrying later may help.
-	KindUnreachable ErrorKind = "unreachable"
-	// KindServer: any other error SQL Server returned.
-	KindServer ErrorKind = "server"
+	KindLogin       = sqlerr.Login
+	KindDatabase    = sqlerr.Database
+	KindPermission  = sqlerr.Permission
+	KindUnreachable = sqlerr.Unreachable
+	// KindEncryption: the server cannot encrypt and the connection requires it.
+	KindEncryption = sqlerr.Encryption
+	// KindCertificate: the TLS handshake failed (certificate not trusted,
+	// or issued to another name).
+	KindCertificate = sqlerr.Certificate
+	KindServer      = sqlerr.Server
 )
 
 // ServerError is an error SQL Server returned (Number > 0) or a failure to
-// reach it (Number 0, Kind KindUnreachable). Every error Dump gets from the
+// reach it, encrypt or trust it (Number 0; Kind KindUnreachable,
+// KindEncryption, KindCertificate or KindLogin). Every error Dump gets from the
 // database is wrapped in one; errors.As(err, &*ServerError) finds it.
 type ServerError struct {
 	Kind    ErrorKind
@@ -48,19 +48,6 @@ func (e *ServerError) Error() string {
 }
 
 func (e *ServerError) Unwrap() error { return e.Err }
-
-// Error numbers by kind (sys.messages; Azure SQL Database numbers included).
-var serverErrorKinds = map[int32]ErrorKind{
-	18456: KindLogin, 18452: KindLogin, 18470: KindLogin, 18486: KindLogin, 18487: KindLogin, 18488: KindLogin,
-	4064:  KindLogin, // cannot open user default database
-	40532: KindLogin, // Azure: cannot open server requested by the login
-	40615: KindLogin, // Azure: client IP not allowed by the firewall
-	4060:  KindDatabase, 911: KindDatabase, 942: KindDatabase, 952: KindDatabase, 945: KindDatabase, 922: KindDatabase,
-	916: KindPermission, 229: KindPermission, 230: KindPermission, 262: KindPermission, 297: KindPermission,
-	300: KindPermission, 15247: KindPermission, 15151: KindPermission,
-	40613: KindUnreachable, 40197: KindUnreachable, 40501: KindUnreachable, 49918: KindUnreachable,
-	49919: KindUnreachable, 49920: KindUnreachable, 10928: KindUnreachable, 10929: KindUnreachable,
-}
 
 // ErrSnapshotUnavailable is returned when Options.Consistency is "snapshot"
 // and the database cannot be read in one SNAPSHOT transaction: SNAPSHOT
@@ -85,36 +72,23 @@ func (e *OptionError) Error() string {
 func (e *OptionError) Unwrap() error { return e.Err }
 
 // wrapServerError turns a driver error into a *ServerError when it comes
-// from SQL Server or from failing to reach it; other errors (context
-// cancellation, our own) pass through.
+// from SQL Server or from failing to reach it, encrypt or trust it; other
+// errors (context cancellation, our own) pass through.
 func wrapServerError(err error) error {
 	if err == nil {
 		return nil
 	}
 	var se *ServerError
-	if errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.As(err, &se) {
 		return err
 	}
-	var me mssql.Error
-	if errors.As(err, &me) {
-		kind, ok := serverErrorKinds[me.Number]
-		if !ok {
-			kind = KindServer
+	switch kind := sqlerr.Classify(err); kind {
+	case sqlerr.Other, sqlerr.Canceled:
+		return err
+	default:
+		if me, ok := sqlerr.ServerError(err); ok {
+			return &ServerError{Kind: kind, Number: me.Number, State: me.State, Class: me.Class, Message: me.Message, Err: err}
 		}
-		return &ServerError{Kind: kind, Number: me.Number, State: me.State, Class: me.Class, Message: me.Message, Err: err}
+		return &ServerError{Kind: kind, Message: err.Error(), Err: err}
 	}
-	var ne net.Error
-	var oe *net.OpError
-	var de *net.DNSError
-	if errors.As(err, &oe) || errors.As(err, &de) || (errors.As(err, &ne) && ne.Timeout()) {
-		return &ServerError{Kind: KindUnreachable, Message: err.Error(), Err: err}
-	}
-	// go-mssqldb formats some connection failures as text only.
-	msg := err.Error()
-	for _, s := range []string{"unable to open tcp connection", "TLS Handshake failed", "no instance matching"} {
-		if strings.Contains(msg, s) {
-			return &ServerError{Kind: KindUnreachable, Message: msg, Err: err}
-		}
-	}
-	return err
 }

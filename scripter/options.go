@@ -1,8 +1,10 @@
 package scripter
 
-// Options choose what Dump scripts and how. The struct travels verbatim inside
-// the job envelope (agent/protocol), so every field is JSON-tagged and the zero
-// value of each field means "the default a user expects" wherever possible.
+// Options choose what Dump scripts and how. The job envelope carries them as
+// agent/protocol's own Options (converted field by field; a test there fails
+// when a field here has no wire field). The fields are JSON-tagged for
+// callers that store them, and the zero value of each field means "the
+// default a user expects" wherever possible.
 type Options struct {
 	// NoData scripts schema only (mysqldump --no-data).
 	NoData bool `json:"no_data,omitempty"`

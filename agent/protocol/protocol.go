@@ -8,11 +8,7 @@
 // box sealed to the agent fleet's public key (package agent/seal).
 package protocol
 
-import (
-	"time"
-
-	"github.com/mssqldump/mssqldump/scripter"
-)
+import "time"
 
 // Version is the envelope version this build writes. Readers reject any
 // other version with ErrUnsupportedVersion so that a mixed fleet fails loudly
@@ -36,11 +32,11 @@ type Job struct {
 	Created  time.Time `json:"created"`
 	Deadline time.Time `json:"deadline"`
 	// ReplyTo is the address of the CLI's reply inbox (broker.Inbox.Address).
-	ReplyTo     string           `json:"reply_to"`
-	Server      Server           `json:"server"`
-	Database    string           `json:"database"`
-	Credentials Credentials      `json:"credentials"`
-	Options     scripter.Options `json:"options"`
+	ReplyTo     string      `json:"reply_to"`
+	Server      Server      `json:"server"`
+	Database    string      `json:"database"`
+	Credentials Credentials `json:"credentials"`
+	Options     Options     `json:"options"`
 	// Compress is how the stored object is compressed: zstd, gzip or none.
 	Compress string `json:"compress"`
 	// Repo, when set, makes the job a backup: the script goes into the
@@ -89,7 +85,7 @@ type Progress struct {
 	Kind    string `json:"kind"`
 	JobID   string `json:"job_id"`
 	Attempt int    `json:"attempt"`
-	scripter.Progress
+	Counts
 }
 
 // Reply statuses.
@@ -153,8 +149,8 @@ type Manifest struct {
 	// this manifest answers. The CLI accepts a manifest only for the job
 	// it sent, so another job published under the same id cannot hand it
 	// a different script.
-	JobSHA256 string         `json:"job_sha256,omitempty"`
-	Stats     scripter.Stats `json:"stats"`
+	JobSHA256 string `json:"job_sha256,omitempty"`
+	Stats     Stats  `json:"stats"`
 	// Snapshot describes the snapshot a backup job (Job.Repo) made; Object
 	// then names no stored object.
 	Snapshot *RepoSnapshot `json:"snapshot,omitempty"`

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mssqldump/mssqldump/scripter"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -32,7 +30,7 @@ func sampleJob() *Job {
 			Params: map[string]string{"encrypt": "true", "TrustServerCertificate": "false"}},
 		Database:    "Sales",
 		Credentials: Credentials{Sealed: []byte{1, 2, 3, 4, 5, 6, 7, 8}, KeyID: "0123456789abcdef"},
-		Options: scripter.Options{Tables: []string{"dbo.Orders"}, AddDropTable: true,
+		Options: Options{Tables: []string{"dbo.Orders"}, AddDropTable: true,
 			RowsPerInsert: 500, Consistency: "snapshot"},
 		Compress: CompressZstd,
 	}
@@ -46,8 +44,8 @@ func sampleManifest() *Manifest {
 		JobSHA256: strings.Repeat("cd", 32),
 		Size:      123456, StoredSize: 23456, Compress: CompressZstd, Format: "sql",
 		Finished: created.Add(3 * time.Minute),
-		Stats: scripter.Stats{Objects: 12, Tables: 3, Rows: map[string]int64{"dbo.Orders": 100, "dbo.Customers": 7},
-			Bytes: 123456, Warnings: []scripter.Warning{{Code: "snapshot_unavailable", Message: "read committed used"}}},
+		Stats: Stats{Objects: 12, Tables: 3, Rows: map[string]int64{"dbo.Orders": 100, "dbo.Customers": 7},
+			Bytes: 123456, Warnings: []Warning{{Code: "snapshot_unavailable", Message: "read committed used"}}},
 	}
 }
 
@@ -96,13 +94,13 @@ func TestJobWithCredentialRefMatchesGoldenFile(t *testing.T) {
 	j.Credentials = Credentials{Ref: "secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:mssqldump/sales"}
 	j.Deadline = time.Time{}
 	j.Server = Server{Host: "10.0.0.5"}
-	j.Options = scripter.Options{}
+	j.Options = Options{}
 	golden(t, "job-ref.json", j, func(b []byte) (any, error) { return DecodeJob(b) })
 }
 
 func TestProgressEnvelopeMatchesGoldenFile(t *testing.T) {
 	p := &Progress{JobID: "01JD5Z8Q3V6W7X8Y9Z0ABCDEF", Attempt: 1,
-		Progress: scripter.Progress{Objects: 4, Tables: 2, Rows: 1000, Bytes: 65536, Object: "dbo.Orders"}}
+		Counts: Counts{Objects: 4, Tables: 2, Rows: 1000, Bytes: 65536, Object: "dbo.Orders"}}
 	golden(t, "progress.json", p, func(b []byte) (any, error) { return DecodeProgress(b) })
 }
 

@@ -64,7 +64,7 @@ func TestScriptFlagsTravelVerbatimInTheJob(t *testing.T) {
 		SkipRoutines: true, SkipTriggers: true, SkipExtendedProperties: true, Permissions: true,
 		Format: "zip", Consistency: "snapshot", DumpDate: true, Jobs: 3, ChunkRows: 5000,
 	}
-	if !reflect.DeepEqual(job.Options, want) {
+	if !reflect.DeepEqual(job.Options.Scripter(), want) {
 		t.Errorf("options in the job:\n got %+v\nwant %+v", job.Options, want)
 	}
 	if job.Database != "shop" || job.Server.Host != "sql1" || job.Server.Instance != "INST" || job.Compress != "gzip" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/mssqldump/mssqldump/agent/protocol"
 	"github.com/mssqldump/mssqldump/cmd/internal/client"
+	"github.com/mssqldump/mssqldump/internal/sqlserverurl"
 	"github.com/mssqldump/mssqldump/scripter"
 )
 
@@ -105,29 +105,13 @@ func (l *login) resolveDatabase(c *cli.Context, usage string) ([]string, error) 
 // The password goes into the login (to be sealed), never into the
 // job's server parameters.
 func parseDSN(dsn string, l *login) error {
-	u, err := url.Parse(dsn)
+	u, err := sqlserverurl.Parse(dsn)
 	if err != nil {
-		// url.Error repeats the whole DSN, password included.
-		return errUsage("--dsn: cannot parse: %v", err.(*url.Error).Err)
+		return errUsage("--dsn: %v", err) // the error never quotes the DSN
 	}
-	if u.Scheme != "sqlserver" {
-		return errUsage("--dsn must be a sqlserver:// URL (got scheme %q)", u.Scheme)
-	}
-	l.Server.Host = u.Hostname()
-	if p := u.Port(); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return errUsage("--dsn: port %q is not a number", p)
-		}
-		l.Server.Port = n
-	}
-	l.Server.Instance = strings.Trim(u.Path, "/")
-	if u.User != nil {
-		l.User = u.User.Username()
-		l.Password, _ = u.User.Password()
-	}
-	for k, vs := range u.Query() {
-		v := vs[len(vs)-1]
+	l.Server.Host, l.Server.Port, l.Server.Instance = u.Host, u.Port, u.Instance
+	l.User, l.Password = u.User, u.Password
+	for k, v := range u.Params {
 		switch strings.ToLower(k) {
 		case "database", "initial catalog":
 			l.dsnDatabase = v

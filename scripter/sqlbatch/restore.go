@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mssqldump/mssqldump/scripter/sqlerr"
 )
 
 // RestoreOptions tune Restore.
@@ -176,7 +178,7 @@ func restore(ctx context.Context, ex execer, r io.Reader, opts RestoreOptions) (
 			rs.session.observe(b.Text)
 		case ctx.Err() != nil:
 			return rs.st, ctx.Err()
-		case run == 1 && opts.RetryPasses >= 0 && (len(rs.aside) > 0 || createsModule(b.Text)) && missingObject(err):
+		case run == 1 && opts.RetryPasses >= 0 && (len(rs.aside) > 0 || createsModule(b.Text)) && sqlerr.MissingObject(err):
 			rs.aside = append(rs.aside, &setAside{number: rs.st.Batches, batch: b, text: text, session: rs.session.batch(), err: err})
 		default:
 			if be := rs.fail(newBatchError(rs.st.Batches, b, run, err)); be != nil {
@@ -251,7 +253,7 @@ func (rs *restorer) retry(ctx context.Context) error {
 			case err == nil:
 			case ctx.Err() != nil:
 				return ctx.Err()
-			case missingObject(err):
+			case sqlerr.MissingObject(err):
 				a.err = err
 				still = append(still, a)
 			default:

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	mssql "github.com/microsoft/go-mssqldb"
+
+	"github.com/mssqldump/mssqldump/scripter/sqlerr"
 )
 
 // fakeServer stands in for SQL Server in Restore's retry tests. It knows a
@@ -187,7 +189,7 @@ func TestRestore_BrokenModuleStillFailsWithItsOwnBatchNumberAndLine(t *testing.T
 	if !errors.As(err, &be) {
 		t.Fatalf("err = %v, want a BatchError", err)
 	}
-	if be.Batch != 2 || be.Line != 4 || be.ErrorLine != 6 || be.Excerpt != "FROM nowhere" || !missingObject(be.Err) {
+	if be.Batch != 2 || be.Line != 4 || be.ErrorLine != 6 || be.Excerpt != "FROM nowhere" || !sqlerr.MissingObject(be.Err) {
 		t.Fatalf("BatchError %+v", be)
 	}
 	if !strings.HasPrefix(err.Error(), "batch 2 (line 4): mssql: Invalid object name 'nowhere'. (208)") {
@@ -251,31 +253,6 @@ func TestRestore_ContinueOnErrorReportsEveryFailureInScriptOrder(t *testing.T) {
 	}
 	if _, ok := f.objects["w"]; !ok {
 		t.Fatalf("w not created after retry: %v", f.objects)
-	}
-}
-
-func TestMissingObjectReadsEveryErrorTheServerRaised(t *testing.T) {
-	e208 := mssql.Error{Number: 208, Message: "Invalid object name 't'."}
-	cases := []struct {
-		name string
-		err  error
-		want bool
-	}{
-		{"208", e208, true},
-		{"pointer", &mssql.Error{Number: 4121, Message: "Cannot find either column \"dbo\" or the user-defined function"}, true},
-		{"wrapped", fmt.Errorf("exec: %w", e208), true},
-		{"all missing", mssql.Error{Number: 208, All: []mssql.Error{{Number: 208}, e208}}, true},
-		{"one other error among them", mssql.Error{Number: 208, All: []mssql.Error{{Number: 102, Message: "Incorrect syntax"}, e208}}, false},
-		{"syntax error", mssql.Error{Number: 102}, false},
-		{"Babelfish missing relation", mssql.Error{Number: babelfishUnmapped, Message: `relation "dbo.t" does not exist`}, true},
-		{"Babelfish missing function", mssql.Error{Number: babelfishUnmapped, Message: "function dbo.f(integer) does not exist"}, true},
-		{"Babelfish other", mssql.Error{Number: babelfishUnmapped, Message: "'UNPIVOT' is not currently supported in Babelfish"}, false},
-		{"not a server error", errors.New("Invalid object name"), false},
-	}
-	for _, c := range cases {
-		if got := missingObject(c.err); got != c.want {
-			t.Errorf("%s: missingObject = %v, want %v", c.name, got, c.want)
-		}
 	}
 }
 

@@ -98,7 +98,7 @@ func (c *Client) Submit(ctx context.Context, req *Request) (*Pending, error) {
 		V: protocol.Version, Kind: protocol.KindJob, ID: id,
 		Created: now, Deadline: now.Add(req.Timeout),
 		Server: req.Server, Database: req.Database,
-		Options: req.Options, Compress: compress, Repo: req.Repo,
+		Options: protocol.OptionsFrom(req.Options), Compress: compress, Repo: req.Repo,
 	}
 	if err := job.Validate(); err != nil {
 		return nil, err
