@@ -38,9 +38,6 @@ const (
 	PermissionDenied = errkind.PermissionDenied
 	// NotImplemented: the backend does not support the operation.
 	NotImplemented = errkind.NotImplemented
-	// InvalidArgument: the URL or configuration is malformed (an opener's
-	// mistake the user must fix, not the backend's).
-	InvalidArgument = errkind.InvalidArgument
 )
 
 // DefaultContentType is the content type of an object written without one.

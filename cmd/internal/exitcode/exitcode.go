@@ -44,8 +44,9 @@ const Help = `EXIT CODES:
         (nothing is written to --result-file), or a zip given to restore
         is damaged (a file restore-order.txt names is missing or fails
         its checksum)
-   6    broker or blob store unreachable, or no agent fleet key published
-        (needed to seal -u/-p for remote agents)
+   6    broker or blob store unreachable (a file:// directory that does not
+        exist counts, like a missing bucket), or no agent fleet key
+        published (needed to seal -u/-p for remote agents)
    130  interrupted (Ctrl-C); the remote job is canceled`
 
 // UsageError marks an error the user can fix by changing the command line.
