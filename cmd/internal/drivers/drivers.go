@@ -1,7 +1,9 @@
 // Package drivers is the one place that imports concrete broker and blob
 // drivers. Both binaries (mssqldump and mssqldump-agent) open their URLs
 // through it, so each binary links exactly these drivers and nothing
-// registers itself at init time (restic's internal/backend/all shape).
+// registers itself at init time (restic's internal/backend/all shape). The
+// one exception is cmd/internal/embedded, which starts JetStream's
+// in-process server for the embedded default (a server, not a URL opener).
 package drivers
 
 import (
