@@ -115,7 +115,7 @@ func testExtendHolds(t *testing.T, e *env) {
 				return
 			case <-tick.C:
 				if err := d.Extend(ctxFor(t, 10*time.Second), Lease); err != nil {
-					errc <- fmt.Errorf("Extend: %w", err)
+					errc <- fmt.Errorf("extend: %w", err)
 					return
 				}
 			}
