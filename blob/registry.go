@@ -2,10 +2,12 @@ package blob
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 
 	"github.com/mssqldump/mssqldump/blob/driver"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 	"github.com/mssqldump/mssqldump/internal/urlregistry"
 )
 
@@ -36,7 +38,29 @@ func OpenBucket(ctx context.Context, reg *Registry, rawURL string) (*Bucket, err
 	}
 	d, err := o.OpenBucketURL(ctx, u)
 	if err != nil {
-		return nil, fmt.Errorf("blob: open %s: %w", u.Redacted(), err)
+		return nil, openError(o, u, err)
 	}
 	return NewBucket(d), nil
+}
+
+// openErrorClassifier is implemented by openers that classify their own
+// errors (so that a missing directory at open time is ErrUnavailable, as it
+// is at write time).
+type openErrorClassifier interface {
+	ErrorCode(error) driver.ErrorCode
+}
+
+// openError names the URL in an opener's error. A configuration mistake
+// (marked with openurl.Invalid) stays a plain error, which the CLI reports
+// as a usage error; anything else is an *Error classified by the opener.
+func openError(o BucketURLOpener, u *url.URL, err error) error {
+	var inv *openurl.InvalidError
+	if errors.As(err, &inv) {
+		return fmt.Errorf("blob: open %s: %w", u.Redacted(), err)
+	}
+	code := driver.Unknown
+	if c, ok := o.(openErrorClassifier); ok {
+		code = c.ErrorCode(err)
+	}
+	return &Error{Op: "open " + u.Redacted(), Code: code, Err: err}
 }

@@ -6,65 +6,41 @@ import (
 	"fmt"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
+	"github.com/mssqldump/mssqldump/internal/errkind"
 )
+
+// domain makes broker's errors and sentinels their own instances of the
+// shared errkind model: a broker error never matches a blob sentinel.
+type domain struct{}
+
+func (domain) Name() string { return "broker" }
 
 // Sentinel errors. Every error returned by this package that has one of these
 // causes matches it with errors.Is; the driver's raw error stays reachable
 // with errors.As.
 var (
 	// ErrUnavailable: the broker could not be reached.
-	ErrUnavailable = errors.New("broker unavailable")
+	ErrUnavailable error = errkind.NewSentinel[domain](errkind.Unavailable, "broker unavailable")
 	// ErrLeaseLost: the delivery is no longer held by this receiver (its
 	// lease ran out); another receiver may be working on the message.
-	ErrLeaseLost = errors.New("lease lost")
+	ErrLeaseLost error = errkind.NewSentinel[domain](errkind.LeaseLost, "lease lost")
 	// ErrTooLarge: the message body exceeds MaxMessageSize.
-	ErrTooLarge = errors.New("message too large")
+	ErrTooLarge error = errkind.NewSentinel[domain](errkind.TooLarge, "message too large")
 	// ErrClosed: the queue or inbox was closed.
 	ErrClosed = errors.New("broker closed")
 	// ErrSettled: the delivery was already acked, nacked or terminated.
 	ErrSettled = errors.New("delivery already settled")
 	// ErrNotFound: the queue, stream or inbox does not exist.
-	ErrNotFound = errors.New("not found")
+	ErrNotFound error = errkind.NewSentinel[domain](errkind.NotFound, "not found")
 	// ErrPermission: the credentials do not allow the operation.
-	ErrPermission = errors.New("permission denied")
+	ErrPermission error = errkind.NewSentinel[domain](errkind.PermissionDenied, "permission denied")
 )
 
-// Error is an error from a driver, annotated with the operation and the
-// driver's classification.
-type Error struct {
-	Op   string           // e.g. "send", "receive", "extend"
-	Code driver.ErrorCode // the driver's classification
-	Err  error            // the driver's raw error
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("broker: %s: %v", e.Op, e.Err)
-}
-
-// Unwrap returns the sentinel for Code (if any) and the raw error, so that
-// both errors.Is(err, ErrUnavailable) and errors.As(err, &rawType) work.
-func (e *Error) Unwrap() []error {
-	if s := sentinelFor(e.Code); s != nil {
-		return []error{s, e.Err}
-	}
-	return []error{e.Err}
-}
-
-func sentinelFor(c driver.ErrorCode) error {
-	switch c {
-	case driver.Unavailable:
-		return ErrUnavailable
-	case driver.LeaseLost:
-		return ErrLeaseLost
-	case driver.TooLarge:
-		return ErrTooLarge
-	case driver.NotFound:
-		return ErrNotFound
-	case driver.PermissionDenied:
-		return ErrPermission
-	}
-	return nil
-}
+// Error is an error from a driver (errkind.Error in the broker domain),
+// annotated with the operation ("send", "receive", "extend") and the
+// driver's classification. It matches the sentinel of its Code and unwraps
+// to the raw error, so errors.As(err, &rawType) works.
+type Error = errkind.Error[domain]
 
 // wrap turns a driver error into the portable form. A context error caused
 // by the caller's ctx is returned as ctx.Err() itself, so callers can compare

@@ -2,10 +2,12 @@ package broker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 
 	"github.com/mssqldump/mssqldump/broker/driver"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 	"github.com/mssqldump/mssqldump/internal/urlregistry"
 )
 
@@ -57,9 +59,11 @@ func OpenQueue(ctx context.Context, reg *Registry, rawURL string) (*Queue, error
 		if c, ok := o.(openErrorClassifier); ok {
 			code = c.ErrorCode(err)
 		}
-		if code == driver.InvalidArgument {
+		var inv *openurl.InvalidError
+		if code == driver.InvalidArgument || errors.As(err, &inv) {
 			// The URL or configuration is wrong, not the broker: a plain
-			// error (the CLI reports it as a usage error).
+			// error keeping the openurl.Invalid mark (the CLI reports it
+			// as a usage error), as blob.OpenBucket does.
 			return nil, fmt.Errorf("broker: open %s: %w", u.Redacted(), err)
 		}
 		return nil, &Error{Op: "open " + u.Redacted(), Code: code, Err: err}

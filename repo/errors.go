@@ -3,15 +3,28 @@ package repo
 import (
 	"errors"
 	"fmt"
+
+	"github.com/mssqldump/mssqldump/internal/errkind"
 )
 
+// domain makes repo's sentinels their own instances of the errkind model
+// that blob and broker share: each code-bearing sentinel stands for one
+// errkind.Code, so a caller can ask for the kind of a repository failure
+// the way it asks a bucket's.
+type domain struct{}
+
+func (domain) Name() string { return "repo" }
+
+// The sentinels with a code of their own (one per code) are errkind
+// sentinels; the lock and repository states have no portable code and stay
+// plain values.
 var (
 	// ErrNoRepository: the bucket holds no repository (no config object).
 	ErrNoRepository = errors.New("repo: no repository at this location")
 	// ErrSnapshotNotFound: no snapshot has the given id (or it was forgotten).
-	ErrSnapshotNotFound = errors.New("repo: snapshot not found")
+	ErrSnapshotNotFound error = errkind.NewSentinel[domain](errkind.NotFound, "repo: snapshot not found")
 	// ErrBadSnapshotID: the id is not a snapshot id, "latest" or a date.
-	ErrBadSnapshotID = errors.New("repo: invalid snapshot id")
+	ErrBadSnapshotID error = errkind.NewSentinel[domain](errkind.InvalidArgument, "repo: invalid snapshot id")
 	// ErrLocked: another backup or prune holds a lock that excludes this one.
 	ErrLocked = errors.New("repo: repository is locked")
 	// ErrLockLost: this operation's lock expired or was removed while it ran,
@@ -19,7 +32,7 @@ var (
 	ErrLockLost = errors.New("repo: lock lost")
 	// ErrIntegrity: stored data does not match its hash. The CLI maps it to
 	// the integrity exit code.
-	ErrIntegrity = errors.New("repo: integrity check failed")
+	ErrIntegrity error = errkind.NewSentinel[domain](errkind.Integrity, "repo: integrity check failed")
 )
 
 // IntegrityError names what failed verification. It matches ErrIntegrity.

@@ -15,43 +15,30 @@ import (
 	"context"
 	"io"
 	"time"
+
+	"github.com/mssqldump/mssqldump/internal/errkind"
 )
 
-// ErrorCode classifies an error returned by a driver.
-type ErrorCode int
+// ErrorCode classifies an error returned by a driver. It is the shared
+// errkind.Code, so blob and broker classify with one vocabulary.
+type ErrorCode = errkind.Code
 
+// The codes a blob driver uses.
 const (
 	// Unknown is any error without a more specific code.
-	Unknown ErrorCode = iota
+	Unknown = errkind.Unknown
 	// NotFound: the object does not exist.
-	NotFound
+	NotFound = errkind.NotFound
 	// Exists: a create-if-absent write found an object already there.
-	Exists
+	Exists = errkind.Exists
 	// Unavailable: the endpoint cannot be reached (connection refused, DNS,
 	// dial timeout, bucket or directory missing).
-	Unavailable
+	Unavailable = errkind.Unavailable
 	// PermissionDenied: the credentials do not allow the operation.
-	PermissionDenied
+	PermissionDenied = errkind.PermissionDenied
 	// NotImplemented: the backend does not support the operation.
-	NotImplemented
+	NotImplemented = errkind.NotImplemented
 )
-
-func (c ErrorCode) String() string {
-	switch c {
-	case NotFound:
-		return "not found"
-	case Exists:
-		return "already exists"
-	case Unavailable:
-		return "unavailable"
-	case PermissionDenied:
-		return "permission denied"
-	case NotImplemented:
-		return "not implemented"
-	default:
-		return "unknown"
-	}
-}
 
 // DefaultContentType is the content type of an object written without one.
 const DefaultContentType = "application/octet-stream"

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"fmt"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 	"strings"
 )
 
@@ -25,13 +26,13 @@ func MultipartOptions(prefix string, partSize int64, concurrency int) (int64, in
 		partSize = DefaultPartSize
 	}
 	if partSize < MinPartSize {
-		return 0, 0, fmt.Errorf("part size %d is below S3's minimum of %d bytes (5 MiB)", partSize, MinPartSize)
+		return 0, 0, openurl.Invalid(fmt.Errorf("part size %d is below S3's minimum of %d bytes (5 MiB)", partSize, MinPartSize))
 	}
 	if concurrency == 0 {
 		concurrency = DefaultConcurrency
 	}
 	if prefix != "" && (strings.HasPrefix(prefix, "/") || strings.Contains(prefix, "//")) {
-		return 0, 0, fmt.Errorf("prefix %q must not start with / or contain //", prefix)
+		return 0, 0, openurl.Invalid(fmt.Errorf("prefix %q must not start with / or contain //", prefix))
 	}
 	return partSize, concurrency, nil
 }

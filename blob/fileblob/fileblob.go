@@ -68,12 +68,27 @@ func (URLOpener) OpenBucketURL(ctx context.Context, u *url.URL) (driver.Bucket, 
 		return nil, fmt.Errorf("file URL: %w", err)
 	}
 	if u.Host != "" && u.Host != "localhost" {
-		return nil, fmt.Errorf("file URL: host %q not supported; use file:///absolute/path", u.Host)
+		return nil, openurl.Invalid(fmt.Errorf("file URL: host %q not supported; use file:///absolute/path", u.Host))
 	}
 	if u.Path == "" {
-		return nil, errors.New("file URL: missing directory path (want file:///absolute/path)")
+		return nil, openurl.Invalid(errors.New("file URL: missing directory path (want file:///absolute/path)"))
 	}
 	return OpenBucket(u.Path, &opts)
+}
+
+// ErrorCode classifies errors from OpenBucketURL. A missing directory is
+// Unavailable, not a usage error: the URL is well formed and names a store
+// that is not there, like an S3 bucket that does not exist (NoSuchBucket),
+// and the same directory vanishing after open is Unavailable too (see
+// Bucket.ErrorCode). Both binaries exit 6 for it.
+func (URLOpener) ErrorCode(err error) driver.ErrorCode {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return driver.Unavailable
+	case errors.Is(err, fs.ErrPermission):
+		return driver.PermissionDenied
+	}
+	return driver.Unknown
 }
 
 // Bucket is the fileblob driver.
@@ -100,9 +115,15 @@ func OpenBucket(dir string, opts *Options) (*Bucket, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("fileblob: %s is not a directory", abs)
+		return nil, openurl.Invalid(fmt.Errorf("fileblob: %s is not a directory", abs))
 	}
 	return &Bucket{dir: abs}, nil
+}
+
+// dirExists reports whether the bucket's directory is still there.
+func (b *Bucket) dirExists() bool {
+	fi, err := os.Stat(b.dir)
+	return err == nil && fi.IsDir()
 }
 
 // Dir returns the bucket's absolute directory.
@@ -135,6 +156,10 @@ func (b *Bucket) ErrorCode(err error) driver.ErrorCode {
 		return driver.Exists
 	case errors.Is(err, errNotImplemented):
 		return driver.NotImplemented
+	case errors.Is(err, fs.ErrNotExist) && !b.dirExists():
+		// The bucket's own directory is gone (an unmounted volume, a
+		// removed directory): the store is unavailable, as at open.
+		return driver.Unavailable
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EISDIR):
 		return driver.NotFound
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):

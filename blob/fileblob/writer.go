@@ -152,6 +152,14 @@ func (w *writer) writeSidecarTemp() (string, error) {
 func (b *Bucket) mkdirAllSynced(dir string) error {
 	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 		return nil
+	} else if dir == b.dir {
+		// Never recreate the bucket's own directory: if it vanished (an
+		// unmounted volume), writing into the mount point would hide the
+		// outage. The stat error classifies as Unavailable.
+		if err == nil {
+			err = &fs.PathError{Op: "mkdir", Path: dir, Err: syscall.ENOTDIR}
+		}
+		return err
 	}
 	if parent := filepath.Dir(dir); parent != dir && len(parent) >= len(b.dir) {
 		if err := b.mkdirAllSynced(parent); err != nil {

@@ -93,14 +93,14 @@ func (URLOpener) OpenBucketURL(ctx context.Context, u *url.URL) (driver.Bucket, 
 		return nil, fmt.Errorf("minio URL: %w", err)
 	}
 	if u.User != nil {
-		return nil, errors.New("minio URL: credentials in the URL are not accepted; set MINIO_ACCESS_KEY/MINIO_SECRET_KEY or the AWS variables")
+		return nil, openurl.Invalid(errors.New("minio URL: credentials in the URL are not accepted; set MINIO_ACCESS_KEY/MINIO_SECRET_KEY or the AWS variables"))
 	}
 	if u.Host == "" {
-		return nil, errors.New("minio URL: missing host (want minio://HOST:PORT/BUCKET)")
+		return nil, openurl.Invalid(errors.New("minio URL: missing host (want minio://HOST:PORT/BUCKET)"))
 	}
 	bucket := strings.Trim(u.Path, "/")
 	if bucket == "" || strings.Contains(bucket, "/") {
-		return nil, fmt.Errorf("minio URL: path %q must be exactly one bucket name; use ?prefix= for a key prefix", u.Path)
+		return nil, openurl.Invalid(fmt.Errorf("minio URL: path %q must be exactly one bucket name; use ?prefix= for a key prefix", u.Path))
 	}
 	return OpenBucket(u.Host, bucket, &opts)
 }
@@ -139,7 +139,8 @@ func OpenBucket(host, bucket string, opts *Options) (*Bucket, error) {
 		TrailingHeaders: true,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("minioblob: %w", err)
+		// minio.New only parses the endpoint: a bad host is the URL's fault.
+		return nil, openurl.Invalid(fmt.Errorf("minioblob: %w", err))
 	}
 	return &Bucket{client: client, name: bucket, opts: o}, nil
 }

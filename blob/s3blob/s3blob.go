@@ -100,10 +100,10 @@ func (URLOpener) OpenBucketURL(ctx context.Context, u *url.URL) (driver.Bucket, 
 		return nil, fmt.Errorf("s3 URL: %w", err)
 	}
 	if u.Host == "" {
-		return nil, errors.New("s3 URL: missing bucket name (want s3://BUCKET?...)")
+		return nil, openurl.Invalid(errors.New("s3 URL: missing bucket name (want s3://BUCKET?...)"))
 	}
 	if u.Path != "" && u.Path != "/" {
-		return nil, fmt.Errorf("s3 URL: unexpected path %q after the bucket; use ?prefix= for a key prefix", u.Path)
+		return nil, openurl.Invalid(fmt.Errorf("s3 URL: unexpected path %q after the bucket; use ?prefix= for a key prefix", u.Path))
 	}
 	return OpenBucket(ctx, u.Host, &opts)
 }
@@ -133,7 +133,9 @@ func OpenBucket(ctx context.Context, bucket string, opts *Options) (*Bucket, err
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("s3blob: load AWS configuration: %w", err)
+		// A bad profile, config file or credentials setting: the user's to
+		// fix (nothing has contacted S3 yet).
+		return nil, openurl.Invalid(fmt.Errorf("s3blob: load AWS configuration: %w", err))
 	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if opts.Endpoint != "" {
@@ -149,7 +151,7 @@ func OpenBucket(ctx context.Context, bucket string, opts *Options) (*Bucket, err
 		}
 	})
 	if client.Options().Region == "" {
-		return nil, errors.New("s3blob: no region: set ?region= or AWS_REGION")
+		return nil, openurl.Invalid(errors.New("s3blob: no region: set ?region= or AWS_REGION"))
 	}
 	return NewBucket(client, bucket, opts)
 }

@@ -16,49 +16,34 @@ package driver
 import (
 	"context"
 	"time"
+
+	"github.com/mssqldump/mssqldump/internal/errkind"
 )
 
-// ErrorCode classifies a driver error for the portable package.
-type ErrorCode int
+// ErrorCode classifies a driver error for the portable package. It is the
+// shared errkind.Code, so broker and blob classify with one vocabulary.
+type ErrorCode = errkind.Code
 
+// The codes a broker driver uses.
 const (
 	// Unknown is any error the driver cannot classify more precisely.
-	Unknown ErrorCode = iota
+	Unknown = errkind.Unknown
 	// Unavailable means the broker could not be reached (connection refused,
 	// DNS, timeout talking to the server, server shutting down).
-	Unavailable
+	Unavailable = errkind.Unavailable
 	// LeaseLost means the delivery is no longer held by this receiver: its
 	// lease expired and the message may have been redelivered to another.
-	LeaseLost
+	LeaseLost = errkind.LeaseLost
 	// TooLarge means the broker rejected a message as too large.
-	TooLarge
+	TooLarge = errkind.TooLarge
 	// NotFound means the queue, stream or inbox does not exist.
-	NotFound
+	NotFound = errkind.NotFound
 	// PermissionDenied means the credentials do not allow the operation.
-	PermissionDenied
+	PermissionDenied = errkind.PermissionDenied
 	// InvalidArgument means the request itself was malformed (bad address,
 	// bad configuration).
-	InvalidArgument
+	InvalidArgument = errkind.InvalidArgument
 )
-
-func (c ErrorCode) String() string {
-	switch c {
-	case Unavailable:
-		return "unavailable"
-	case LeaseLost:
-		return "lease lost"
-	case TooLarge:
-		return "too large"
-	case NotFound:
-		return "not found"
-	case PermissionDenied:
-		return "permission denied"
-	case InvalidArgument:
-		return "invalid argument"
-	default:
-		return "unknown"
-	}
-}
 
 // Message is a message to send. ID identifies the message for deduplication
 // and is returned unchanged by Delivery.ID.

@@ -115,7 +115,7 @@ func testExtendHolds(t *testing.T, e *env) {
 				return
 			case <-tick.C:
 				if err := d.Extend(ctxFor(t, 10*time.Second), Lease); err != nil {
-					errc <- fmt.Errorf("Extend: %w", err)
+					errc <- fmt.Errorf("extend: %w", err)
 					return
 				}
 			}
@@ -204,60 +204,70 @@ func testManyReceivers(t *testing.T, e *env) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var mu sync.Mutex
-	acked := map[string]int{}
-	var problems []string
+	tl := &tally{acked: map[string]int{}, messages: messages, done: cancel}
 	var wg sync.WaitGroup
 	for r, q := range qs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				d, err := q.Receive(ctx)
-				if err != nil {
-					if ctx.Err() == nil {
-						mu.Lock()
-						problems = append(problems, fmt.Sprintf("receiver %d: %v", r, err))
-						mu.Unlock()
-					}
-					return
-				}
-				if string(d.Body()) != d.ID() {
-					mu.Lock()
-					problems = append(problems, fmt.Sprintf("receiver %d: body %q for ID %q", r, d.Body(), d.ID()))
-					mu.Unlock()
-				}
-				if err := d.Ack(ctx); err != nil {
-					mu.Lock()
-					problems = append(problems, fmt.Sprintf("receiver %d: Ack %s: %v", r, d.ID(), err))
-					mu.Unlock()
-					return
-				}
-				mu.Lock()
-				acked[d.ID()]++
-				if len(acked) == messages {
-					cancel()
-				}
-				mu.Unlock()
-			}
-		}()
+		wg.Go(func() { tl.receiveAll(ctx, r, q) })
 	}
 	wg.Wait()
-	for _, p := range problems {
+	for _, p := range tl.problems {
 		t.Error(p)
 	}
 	for id := range want {
-		if n := acked[id]; n != 1 {
+		if n := tl.acked[id]; n != 1 {
 			t.Errorf("message %s acked %d times, want exactly once", id, n)
 		}
 	}
-	for id := range acked {
+	for id := range tl.acked {
 		if !want[id] {
 			t.Errorf("received unexpected message %s", id)
 		}
 	}
 	// Nothing may come back after all were acked.
 	expectNothing(t, "after all were acked", Lease+time.Second, e.q.Receive)
+}
+
+// tally counts the acks of concurrent receivers and collects their
+// problems; done is called once every message was acked.
+type tally struct {
+	mu       sync.Mutex
+	acked    map[string]int
+	problems []string
+	messages int
+	done     func()
+}
+
+func (tl *tally) problem(format string, args ...any) {
+	tl.mu.Lock()
+	tl.problems = append(tl.problems, fmt.Sprintf(format, args...))
+	tl.mu.Unlock()
+}
+
+// receiveAll receives and acks on q until ctx ends (every message acked,
+// or the test's deadline) or an error.
+func (tl *tally) receiveAll(ctx context.Context, r int, q *broker.Queue) {
+	for {
+		d, err := q.Receive(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				tl.problem("receiver %d: %v", r, err)
+			}
+			return
+		}
+		if string(d.Body()) != d.ID() {
+			tl.problem("receiver %d: body %q for ID %q", r, d.Body(), d.ID())
+		}
+		if err := d.Ack(ctx); err != nil {
+			tl.problem("receiver %d: Ack %s: %v", r, d.ID(), err)
+			return
+		}
+		tl.mu.Lock()
+		tl.acked[d.ID()]++
+		if len(tl.acked) == tl.messages {
+			tl.done()
+		}
+		tl.mu.Unlock()
+	}
 }
 
 func testTermToDLQ(t *testing.T, e *env) {

@@ -152,76 +152,15 @@ func (q *Queue) ensureStream(ctx context.Context, want jetstream.StreamConfig) (
 	return q.js.UpdateStream(ctx, want)
 }
 
+// setup finds (NoCreate) or creates the streams and consumers, reads the
+// consumer's effective settings and subscribes to its advisories.
 func (q *Queue) setup(ctx context.Context) error {
-	s, c := q.opts.Stream, q.opts.Consumer
-	var err error
+	find := q.createStreamsAndConsumers
 	if q.opts.NoCreate {
-		if q.jobs, err = q.js.Stream(ctx, s); err != nil {
-			return fmt.Errorf("stream %s: %w", s, err)
-		}
-		if q.dlq, err = q.js.Stream(ctx, q.dlqStreamName()); err != nil {
-			return fmt.Errorf("stream %s: %w", q.dlqStreamName(), err)
-		}
-		if q.replies, err = q.js.Stream(ctx, s+"_REPLY"); err != nil {
-			return fmt.Errorf("stream %s_REPLY: %w", s, err)
-		}
-		if q.cons, err = q.jobs.Consumer(ctx, c); err != nil {
-			return fmt.Errorf("consumer %s on %s: %w", c, s, err)
-		}
-		if q.dlqCons, err = q.dlq.Consumer(ctx, c+"_DLQ"); err != nil {
-			return fmt.Errorf("consumer %s_DLQ on %s: %w", c, q.dlqStreamName(), err)
-		}
-	} else {
-		if q.jobs, err = q.ensureStream(ctx, jetstream.StreamConfig{
-			Name:        s,
-			Description: "mssqldump jobs",
-			Subjects:    []string{q.jobSubject()},
-			Retention:   jetstream.WorkQueuePolicy,
-			Storage:     jetstream.FileStorage,
-			Duplicates:  DuplicateWindow,
-		}); err != nil {
-			return fmt.Errorf("create stream %s: %w", s, err)
-		}
-		if q.dlq, err = q.ensureStream(ctx, jetstream.StreamConfig{
-			Name:        q.dlqStreamName(),
-			Description: "mssqldump dead letters",
-			Subjects:    []string{q.dlqSubject()},
-			Retention:   jetstream.WorkQueuePolicy,
-			Storage:     jetstream.FileStorage,
-			Duplicates:  DuplicateWindow,
-		}); err != nil {
-			return fmt.Errorf("create stream %s: %w", q.dlqStreamName(), err)
-		}
-		if q.replies, err = q.ensureStream(ctx, jetstream.StreamConfig{
-			Name:        s + "_REPLY",
-			Description: "mssqldump reply inboxes",
-			Subjects:    []string{q.replyPrefix() + "*"},
-			Retention:   jetstream.LimitsPolicy,
-			Storage:     jetstream.FileStorage,
-			MaxAge:      q.opts.ReplyMaxAge,
-		}); err != nil {
-			return fmt.Errorf("create stream %s_REPLY: %w", s, err)
-		}
-		if q.cons, err = q.jobs.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
-			Durable:       c,
-			Description:   "mssqldump agents",
-			FilterSubject: q.jobSubject(),
-			AckPolicy:     jetstream.AckExplicitPolicy,
-			AckWait:       q.opts.Lease,
-			MaxDeliver:    q.opts.MaxDeliver,
-		}); err != nil {
-			return fmt.Errorf("create consumer %s on %s: %w", c, s, err)
-		}
-		if q.dlqCons, err = q.dlq.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
-			Durable:       c + "_DLQ",
-			Description:   "mssqldump dead-letter readers",
-			FilterSubject: q.dlqSubject(),
-			AckPolicy:     jetstream.AckExplicitPolicy,
-			AckWait:       q.opts.Lease,
-			MaxDeliver:    -1,
-		}); err != nil {
-			return fmt.Errorf("create consumer %s_DLQ on %s: %w", c, q.dlqStreamName(), err)
-		}
+		find = q.findStreamsAndConsumers
+	}
+	if err := find(ctx); err != nil {
+		return err
 	}
 	// The consumer's own settings win over the options: with NoCreate, or
 	// when another process configured it.
@@ -230,7 +169,102 @@ func (q *Queue) setup(ctx context.Context) error {
 	if q.lease <= 0 {
 		q.lease = 30 * time.Second // the server's default AckWait
 	}
+	return q.subscribeAdvisories(ctx)
+}
 
+// findStreamsAndConsumers looks up streams and consumers that must already
+// exist (NoCreate: another process or an operator made them).
+func (q *Queue) findStreamsAndConsumers(ctx context.Context) error {
+	s, c := q.opts.Stream, q.opts.Consumer
+	var err error
+	if q.jobs, err = q.js.Stream(ctx, s); err != nil {
+		return fmt.Errorf("stream %s: %w", s, err)
+	}
+	if q.dlq, err = q.js.Stream(ctx, q.dlqStreamName()); err != nil {
+		return fmt.Errorf("stream %s: %w", q.dlqStreamName(), err)
+	}
+	if q.replies, err = q.js.Stream(ctx, s+"_REPLY"); err != nil {
+		return fmt.Errorf("stream %s_REPLY: %w", s, err)
+	}
+	if q.cons, err = q.jobs.Consumer(ctx, c); err != nil {
+		return fmt.Errorf("consumer %s on %s: %w", c, s, err)
+	}
+	if q.dlqCons, err = q.dlq.Consumer(ctx, c+"_DLQ"); err != nil {
+		return fmt.Errorf("consumer %s_DLQ on %s: %w", c, q.dlqStreamName(), err)
+	}
+	return nil
+}
+
+// createStreamsAndConsumers creates (or updates to these settings) the job,
+// dead-letter and reply streams and the two durable consumers.
+func (q *Queue) createStreamsAndConsumers(ctx context.Context) error {
+	s := q.opts.Stream
+	var err error
+	if q.jobs, err = q.ensureStream(ctx, jetstream.StreamConfig{
+		Name:        s,
+		Description: "mssqldump jobs",
+		Subjects:    []string{q.jobSubject()},
+		Retention:   jetstream.WorkQueuePolicy,
+		Storage:     jetstream.FileStorage,
+		Duplicates:  DuplicateWindow,
+	}); err != nil {
+		return fmt.Errorf("create stream %s: %w", s, err)
+	}
+	if q.dlq, err = q.ensureStream(ctx, jetstream.StreamConfig{
+		Name:        q.dlqStreamName(),
+		Description: "mssqldump dead letters",
+		Subjects:    []string{q.dlqSubject()},
+		Retention:   jetstream.WorkQueuePolicy,
+		Storage:     jetstream.FileStorage,
+		Duplicates:  DuplicateWindow,
+	}); err != nil {
+		return fmt.Errorf("create stream %s: %w", q.dlqStreamName(), err)
+	}
+	if q.replies, err = q.ensureStream(ctx, jetstream.StreamConfig{
+		Name:        s + "_REPLY",
+		Description: "mssqldump reply inboxes",
+		Subjects:    []string{q.replyPrefix() + "*"},
+		Retention:   jetstream.LimitsPolicy,
+		Storage:     jetstream.FileStorage,
+		MaxAge:      q.opts.ReplyMaxAge,
+	}); err != nil {
+		return fmt.Errorf("create stream %s_REPLY: %w", s, err)
+	}
+	return q.createConsumers(ctx)
+}
+
+// createConsumers creates (or updates) the agents' durable consumer on the
+// job stream and the dead-letter readers' on the DLQ.
+func (q *Queue) createConsumers(ctx context.Context) error {
+	s, c := q.opts.Stream, q.opts.Consumer
+	var err error
+	if q.cons, err = q.jobs.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable:       c,
+		Description:   "mssqldump agents",
+		FilterSubject: q.jobSubject(),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       q.opts.Lease,
+		MaxDeliver:    q.opts.MaxDeliver,
+	}); err != nil {
+		return fmt.Errorf("create consumer %s on %s: %w", c, s, err)
+	}
+	if q.dlqCons, err = q.dlq.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable:       c + "_DLQ",
+		Description:   "mssqldump dead-letter readers",
+		FilterSubject: q.dlqSubject(),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       q.opts.Lease,
+		MaxDeliver:    -1,
+	}); err != nil {
+		return fmt.Errorf("create consumer %s_DLQ on %s: %w", c, q.dlqStreamName(), err)
+	}
+	return nil
+}
+
+// subscribeAdvisories listens for the consumer's max-deliveries and
+// terminated advisories (which move a job to the dead-letter queue).
+func (q *Queue) subscribeAdvisories(ctx context.Context) error {
+	s, c := q.opts.Stream, q.opts.Consumer
 	for _, kind := range []string{"MAX_DELIVERIES", "MSG_TERMINATED"} {
 		subj := fmt.Sprintf("$JS.EVENT.ADVISORY.CONSUMER.%s.%s.%s", kind, s, c)
 		sub, err := q.nc.Subscribe(subj, q.onAdvisory)

@@ -39,6 +39,11 @@ func (o *URLOpener) OpenQueueURL(ctx context.Context, u *url.URL) (driver.Queue,
 	}
 	creds := p.String("creds", os.Getenv("NATS_CREDS"))
 	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	// Check the names before dialing: a bad stream name is the URL's
+	// mistake whether or not a server answers.
+	if err := opts.setDefaults(); err != nil {
 		return nil, openurl.Invalid(err)
 	}
 	servers := serverURLs(u)

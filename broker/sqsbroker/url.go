@@ -101,7 +101,9 @@ func NewClient(ctx context.Context, region, endpoint string, wait time.Duration)
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("sqs: AWS configuration: %w", err)
+		// A bad profile, config file or credentials setting: the user's to
+		// fix (nothing has contacted SQS yet).
+		return nil, openurl.Invalid(fmt.Errorf("sqs: AWS configuration: %w", err))
 	}
 	if cfg.Region == "" {
 		return nil, openurl.Invalid(errors.New("sqs: no AWS region: use an sqs.<region>.amazonaws.com host, ?region=, or AWS_REGION"))

@@ -22,46 +22,27 @@ import (
 	"github.com/mssqldump/mssqldump/agent/protocol"
 	"github.com/mssqldump/mssqldump/agent/seal"
 	"github.com/mssqldump/mssqldump/agent/service"
-	"github.com/mssqldump/mssqldump/blob"
-	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/cmd/internal/drivers"
+	"github.com/mssqldump/mssqldump/cmd/internal/exitcode"
 )
 
 // serviceName is the Windows service name and the event log source.
 const serviceName = "mssqldump-agent"
 
-// Exit codes, the same numbers as the mssqldump CLI's.
-const (
-	exitOK          = 0
-	exitOther       = 1
-	exitUsage       = 2
-	exitUnavailable = 6
-)
-
+// exitHelp is the agent's own page of the exit-code table: the numbers are
+// exitcode's (one table for both binaries), the meanings the agent's.
 const exitHelp = `EXIT CODES:
    0    stopped cleanly (SIGTERM/SIGINT or service stop, after the drain)
    1    any other error
    2    usage or configuration error (bad flag, config file, key file, URL)
-   6    the broker or the blob store is unreachable at start`
+   6    the broker or the blob store is unreachable at start (a file://
+        directory that does not exist counts, like a missing bucket)`
 
 // version is set by the release build (-ldflags "-X main.version=...").
 var version = "dev"
 
-// usageError is a mistake in the command line, environment or config file.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
-
-// unavailableError is a broker or blob store that could not be reached.
-type unavailableError struct{ err error }
-
-func (e *unavailableError) Error() string { return e.err.Error() }
-func (e *unavailableError) Unwrap() error { return e.err }
+// usagef is a mistake in the command line, environment or config file.
+func usagef(format string, args ...any) error { return exitcode.Usagef(format, args...) }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
@@ -73,18 +54,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
+// exitCode is exitcode.For narrowed to the codes the agent documents. The
+// agent runs no job of its own, so a timeout or cancellation that reaches
+// here (one the agent did not turn into a clean stop) is any other error.
 func exitCode(err error) int {
-	var ue *usageError
-	var na *unavailableError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &ue):
-		return exitUsage
-	case errors.As(err, &na), errors.Is(err, broker.ErrUnavailable), errors.Is(err, blob.ErrUnavailable):
-		return exitUnavailable
+	switch c := exitcode.For(err); c {
+	case exitcode.OK, exitcode.Usage, exitcode.Unavailable:
+		return c
 	}
-	return exitOther
+	return exitcode.Other
 }
 
 // agentFlags are the run flags. They are built afresh for each command that
@@ -155,17 +133,17 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Action:                runCommand,
 		ExitErrHandler:        func(*cli.Context, error) {}, // run() reports and maps errors
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return &usageError{err}
+			return &exitcode.UsageError{Err: err}
 		},
 		Commands: []*cli.Command{
 			{
 				Name: "run", Usage: "process jobs (the default)", Flags: agentFlags(), Action: runCommand,
-				OnUsageError: func(c *cli.Context, err error, _ bool) error { return &usageError{err} },
+				OnUsageError: func(c *cli.Context, err error, _ bool) error { return &exitcode.UsageError{Err: err} },
 			},
 			{
 				Name: "config", Usage: "print the effective configuration (secrets hidden) and exit",
 				Flags: agentFlags(), Action: configCommand,
-				OnUsageError: func(c *cli.Context, err error, _ bool) error { return &usageError{err} },
+				OnUsageError: func(c *cli.Context, err error, _ bool) error { return &exitcode.UsageError{Err: err} },
 			},
 			{
 				Name:  "keygen",
@@ -433,7 +411,7 @@ func openError(what string, err error) error {
 	if drivers.IsConfigError(err) {
 		return usagef("%s URL: %v", what, err)
 	}
-	return &unavailableError{fmt.Errorf("%s unreachable: %w", what, err)}
+	return &exitcode.UnavailableError{Err: fmt.Errorf("%s unreachable: %w", what, err)}
 }
 
 func configCommand(c *cli.Context) error {

@@ -23,6 +23,7 @@ import (
 	"github.com/mssqldump/mssqldump/blob/fileblob"
 	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
+	"github.com/mssqldump/mssqldump/cmd/internal/exitcode"
 )
 
 // binary is the mssqldump-agent built once for these tests: they run the
@@ -100,13 +101,13 @@ func TestHelpListsEveryFlagWithItsVariableAndTheExitCodes(t *testing.T) {
 
 func TestMissingBrokerAndBlobIsAUsageErrorNamingBoth(t *testing.T) {
 	r := runAgent(t, nil)
-	if r.code != exitUsage || !strings.Contains(r.stderr, "--broker (MSSQLDUMP_BROKER)") || !strings.Contains(r.stderr, "--blob (MSSQLDUMP_BLOB)") {
+	if r.code != exitcode.Usage || !strings.Contains(r.stderr, "--broker (MSSQLDUMP_BROKER)") || !strings.Contains(r.stderr, "--blob (MSSQLDUMP_BLOB)") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 	if r.stdout != "" {
 		t.Fatalf("stdout %q", r.stdout)
 	}
-	if r := runAgent(t, nil, "--no-such-flag"); r.code != exitUsage {
+	if r := runAgent(t, nil, "--no-such-flag"); r.code != exitcode.Usage {
 		t.Fatalf("unknown flag: exit %d", r.code)
 	}
 }
@@ -141,7 +142,7 @@ func TestConfigFileWithAnUnknownKeyIsAUsageError(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "agent.conf")
 	os.WriteFile(file, []byte("broker=nats://x:4222\nblob=file:///x\nconcurency=3\n"), 0o600)
 	r := runAgent(t, nil, "config", "--config", file)
-	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown key "concurency"`) {
+	if r.code != exitcode.Usage || !strings.Contains(r.stderr, `unknown key "concurency"`) {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
@@ -172,7 +173,7 @@ func TestKeygenWritesAPrivateKeyFileOnceAndPrintsThePublicKey(t *testing.T) {
 	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
 		t.Fatalf("key file mode %v", fi.Mode().Perm())
 	}
-	if r := runAgent(t, nil, "keygen", "--out", file); r.code != exitUsage || !strings.Contains(r.stderr, "never overwritten") {
+	if r := runAgent(t, nil, "keygen", "--out", file); r.code != exitcode.Usage || !strings.Contains(r.stderr, "never overwritten") {
 		t.Fatalf("second keygen: exit %d %q", r.code, r.stderr)
 	}
 	if k2, _ := seal.LoadPrivateKeyFile(file); !k2.Public().Equal(pub) {
@@ -183,25 +184,63 @@ func TestKeygenWritesAPrivateKeyFileOnceAndPrintsThePublicKey(t *testing.T) {
 func TestUnreachableBrokerExitsSixNamingIt(t *testing.T) {
 	port := freePort(t)
 	r := runAgent(t, nil, "--broker", fmt.Sprintf("nats://127.0.0.1:%d", port), "--blob", "file://"+t.TempDir(), "--listen", "")
-	if r.code != exitUnavailable || !strings.Contains(r.stderr, fmt.Sprintf("127.0.0.1:%d", port)) {
+	if r.code != exitcode.Unavailable || !strings.Contains(r.stderr, fmt.Sprintf("127.0.0.1:%d", port)) {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestAMissingBlobDirectoryIsUnreachable(t *testing.T) {
+	srv, err := jetstreambroker.StartEmbedded(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	missing := filepath.Join(t.TempDir(), "missing")
+	r := runAgent(t, nil, "--broker", srv.URL(), "--blob", "file://"+missing, "--listen", "")
+	if r.code != exitcode.Unavailable || !strings.Contains(r.stderr, missing) {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestTheAgentExitsOnlyWithTheCodesItDocuments: exitcode.For is the one
+// switch, but a timeout or cancellation is not a job of the agent's own.
+func TestTheAgentExitsOnlyWithTheCodesItDocuments(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{nil, exitcode.OK},
+		{usagef("bad flag"), exitcode.Usage},
+		{&exitcode.UnavailableError{Err: context.DeadlineExceeded}, exitcode.Unavailable},
+		{fmt.Errorf("open: %w", context.DeadlineExceeded), exitcode.Other},
+		{context.Canceled, exitcode.Other},
+		{errors.New("boom"), exitcode.Other},
+	} {
+		if got := exitCode(tc.err); got != tc.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+	for _, c := range []int{exitcode.OK, exitcode.Other, exitcode.Usage, exitcode.Unavailable} {
+		if !strings.Contains(exitHelp, fmt.Sprintf("\n   %d ", c)) {
+			t.Errorf("the agent's help does not document exit code %d", c)
+		}
 	}
 }
 
 func TestBadURLsAreUsageErrorsNamingTheParameter(t *testing.T) {
 	r := runAgent(t, nil, "--broker", "nats://127.0.0.1:4222?no_such_param=1", "--blob", "file://"+t.TempDir())
-	if r.code != exitUsage || !strings.Contains(r.stderr, "no_such_param") {
+	if r.code != exitcode.Usage || !strings.Contains(r.stderr, "no_such_param") {
 		t.Fatalf("bad broker URL: exit %d, stderr %q", r.code, r.stderr)
 	}
 	r = runAgent(t, nil, "--broker", "kafka://127.0.0.1:9092", "--blob", "file://"+t.TempDir())
-	if r.code != exitUsage || !strings.Contains(r.stderr, "kafka") {
+	if r.code != exitcode.Usage || !strings.Contains(r.stderr, "kafka") {
 		t.Fatalf("unknown broker scheme: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
 
 func TestInstallOutsideWindowsPointsToSystemd(t *testing.T) {
 	r := runAgent(t, nil, "install", "--broker", "nats://x:4222", "--blob", "file:///x")
-	if r.code != exitOther || !strings.Contains(r.stderr, "systemd") {
+	if r.code != exitcode.Other || !strings.Contains(r.stderr, "systemd") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
@@ -509,7 +548,7 @@ func TestBadServerListsAndEncryptionAreUsageErrorsNamingThem(t *testing.T) {
 		{"MSSQLDUMP_ENCRYPT=maybe", "maybe"},
 	} {
 		r := runAgent(t, append(base, c.env), "config")
-		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) {
+		if r.code != exitcode.Usage || !strings.Contains(r.stderr, c.want) {
 			t.Errorf("%s: exit %d, stderr %q", c.env, r.code, r.stderr)
 		}
 	}

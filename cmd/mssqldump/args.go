@@ -36,24 +36,12 @@ func normalizeArgs(args []string, valueFlags, commands map[string]bool) []string
 			pos = append(pos, a)
 			continue
 		}
-		single := !strings.HasPrefix(a, "--")
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch {
-		case single && name == "p" && !hasValue:
-			flags = append(flags, "--password-prompt")
+		if pw := passwordArgs(a); pw != nil {
+			flags = append(flags, pw...)
 			continue
-		case single && strings.HasPrefix(name, "p") && !hasValue:
-			// -pSECRET, exactly as mysqldump reads it; like mysql, say
-			// that it shows in the process list.
-			flags = append(flags, "--password="+a[2:], "--password-on-command-line")
-			continue
-		case name == "password" && hasValue:
-			flags = append(flags, a, "--password-on-command-line")
-			continue
-		case name == "password" && !hasValue:
-			flags = append(flags, "--password-prompt")
-			continue
-		case name == "help" || name == "?":
+		}
+		if name == "help" || name == "?" {
 			help = true
 		}
 		flags = append(flags, a)
@@ -63,6 +51,33 @@ func normalizeArgs(args []string, valueFlags, commands map[string]bool) []string
 		}
 	}
 
+	return arrangeArgs(flags, pos, literal, help, commands)
+}
+
+// passwordArgs rewrites mysqldump's password forms (-p, -pSECRET,
+// --password, --password=SECRET) into the CLI's flags, or returns nil for
+// any other argument.
+func passwordArgs(a string) []string {
+	single := !strings.HasPrefix(a, "--")
+	name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+	switch {
+	case single && name == "p" && !hasValue:
+		return []string{"--password-prompt"}
+	case single && strings.HasPrefix(name, "p") && !hasValue:
+		// -pSECRET, exactly as mysqldump reads it; like mysql, say
+		// that it shows in the process list.
+		return []string{"--password=" + a[2:], "--password-on-command-line"}
+	case name == "password" && hasValue:
+		return []string{a, "--password-on-command-line"}
+	case name == "password" && !hasValue:
+		return []string{"--password-prompt"}
+	}
+	return nil
+}
+
+// arrangeArgs puts the sorted flags and positional arguments back together:
+// literal is the index in pos of the first argument after "--" (-1: none).
+func arrangeArgs(flags, pos []string, literal int, help bool, commands map[string]bool) []string {
 	switch {
 	case len(pos) > 0 && literal != 0 && commands[pos[0]]:
 		// A subcommand: root flags first (subcommands read them through

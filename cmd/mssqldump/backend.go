@@ -20,9 +20,9 @@ import (
 	"github.com/mssqldump/mssqldump/agent/seal"
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/broker"
-	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
 	"github.com/mssqldump/mssqldump/cmd/internal/client"
 	"github.com/mssqldump/mssqldump/cmd/internal/drivers"
+	"github.com/mssqldump/mssqldump/cmd/internal/embedded"
 )
 
 // backend is a broker queue and a blob bucket for the client: remote ones
@@ -143,13 +143,12 @@ func embeddedCompress(c *cli.Context, asked string) string {
 // JetStream server, an in-process agent with an ephemeral sealing key, and a
 // local blob directory, all under the job's directory. The client talks to
 // them over the same broker and blob APIs as to a remote fleet.
-func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log, agentLog *slog.Logger) (_ *backend, err error) {
-	jobID := req.JobID
+func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log, agentLog *slog.Logger) (*backend, error) {
 	src, err := embeddedSource(c.String("source"))
 	if err != nil {
 		return nil, err
 	}
-	dir, err := jobDir(c, jobID)
+	dir, err := jobDir(c, req.JobID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,65 +158,37 @@ func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log
 	}
 	// A second interrupt exits at once: take the job's state with it.
 	unregister := addCleanup(func() { _ = os.RemoveAll(dir) })
-	var cleanups []func()
-	cleanups = append(cleanups, unregister)
-	cleanup := func() {
-		for i := len(cleanups) - 1; i >= 0; i-- {
-			cleanups[i]()
-		}
-		cleanups = nil
+	stack := &embedded.Stack{Dir: dir, Lease: c.Duration("embedded-lease")}
+	stack.OnClose(func() error { unregister(); return nil })
+	err = stack.Start(ctx)
+	if err == nil {
+		err = startEmbeddedAgent(ctx, stack, src, req, log, agentLog)
 	}
-	defer func() {
-		if err != nil {
-			cleanup()
-			_ = os.RemoveAll(dir)
-		}
-	}()
-
-	natsDir := filepath.Join(dir, "nats")
-	// No TCP listener: the queue carries a sealed login and its reply
-	// address, and a loopback port would let any local user read or
-	// publish jobs. The agent and the client connect in-process.
-	srv, err := jetstreambroker.StartEmbeddedInProcess(ctx, natsDir)
 	if err != nil {
+		_ = stack.Close()
+		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
-	cleanups = append(cleanups, func() { srv.Shutdown(); _ = os.RemoveAll(natsDir) })
-	openQueue := func() (*broker.Queue, error) {
-		q, err := srv.OpenQueue(ctx, jetstreambroker.Options{Lease: c.Duration("embedded-lease")})
-		if err != nil {
-			return nil, err
-		}
-		return broker.NewQueue(q), nil
-	}
-	blobURL := "file://" + filepath.Join(dir, "blob")
-	if err := os.MkdirAll(filepath.Join(dir, "blob"), 0o700); err != nil {
-		return nil, err
-	}
+	return &backend{queue: stack.Queue, bucket: stack.Bucket, finish: func(delivered bool) {
+		finishEmbedded(stack, dir, req.JobID, delivered, log)
+	}}, nil
+}
 
-	agentQueue, err := openQueue()
-	if err != nil {
-		return nil, fmt.Errorf("embedded default: %w", err)
-	}
-	cleanups = append(cleanups, func() { _ = agentQueue.Close() })
-	agentBucket, err := drivers.OpenBucket(ctx, blobURL)
-	if err != nil {
-		return nil, fmt.Errorf("embedded default: %w", err)
-	}
-	cleanups = append(cleanups, func() { _ = agentBucket.Close() })
-
+// startEmbeddedAgent publishes an ephemeral sealing key and runs an agent on
+// the stack's queue and bucket until the stack closes.
+func startEmbeddedAgent(ctx context.Context, stack *embedded.Stack, src agent.Source, req *client.Request, log, agentLog *slog.Logger) error {
 	key, err := seal.GenerateKey()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// Publish the key before the agent starts, so the client never races
 	// the agent's own (create-if-absent) publication of the same key.
-	if err := agentBucket.WriteAll(ctx, protocol.FleetPublicKeyKey, []byte(key.Public().String()+"\n"),
+	if err := stack.Bucket.WriteAll(ctx, protocol.FleetPublicKeyKey, []byte(key.Public().String()+"\n"),
 		&blob.WriterOptions{IfNotExists: true, ContentType: "text/plain; charset=utf-8"}); err != nil {
-		return nil, fmt.Errorf("embedded default: publish sealing key: %w", err)
+		return fmt.Errorf("publish sealing key: %w", err)
 	}
 	a, err := agent.New(agent.Config{
-		Queue: agentQueue, Bucket: agentBucket, Source: src, Key: key,
+		Queue: stack.Queue, Bucket: stack.Bucket, Source: src, Key: key,
 		// A reference given on this command line names this user's own
 		// secret, read in this process: allow exactly it, for exactly the
 		// server on the same command line. The user's --encrypt is this
@@ -232,7 +203,7 @@ func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log
 		AllowRepos: nonEmpty(req.Repo),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("embedded default: %w", err)
+		return err
 	}
 	agentCtx, stopAgent := context.WithCancel(context.WithoutCancel(ctx))
 	agentDone := make(chan struct{})
@@ -242,33 +213,29 @@ func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log
 			log.Error("embedded agent stopped", "err", err)
 		}
 	}()
-	cleanups = append(cleanups, func() { stopAgent(); <-agentDone })
+	// Added last, so Close stops the agent before the queue and bucket it uses.
+	stack.OnClose(func() error { stopAgent(); <-agentDone; return nil })
+	return nil
+}
 
-	q, err := openQueue()
-	if err != nil {
-		return nil, fmt.Errorf("embedded default: %w", err)
+// finishEmbedded closes the stack and removes the job's directory, unless
+// the script is stored there but did not reach its output: then it stays
+// for 'mssqldump fetch JOBID'.
+func finishEmbedded(stack *embedded.Stack, dir, jobID string, delivered bool, log *slog.Logger) {
+	keep := false
+	if !delivered {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		keep, _ = stack.Bucket.Exists(ctx, protocol.ManifestKey(jobID))
+		cancel()
 	}
-	cleanups = append(cleanups, func() { _ = q.Close() })
-	bucket, err := drivers.OpenBucket(ctx, blobURL)
-	if err != nil {
-		return nil, fmt.Errorf("embedded default: %w", err)
+	if err := stack.Close(); err != nil {
+		log.Debug("embedded default: close", "err", err)
 	}
-	cleanups = append(cleanups, func() { _ = bucket.Close() })
-
-	return &backend{queue: q, bucket: bucket, finish: func(delivered bool) {
-		keep := false
-		if !delivered {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			keep, _ = bucket.Exists(ctx, protocol.ManifestKey(jobID))
-			cancel()
-		}
-		cleanup()
-		if keep {
-			log.Warn("the script is stored but was not delivered; write it with 'mssqldump fetch "+jobID+"'", "dir", dir)
-			return
-		}
-		_ = os.RemoveAll(dir)
-	}}, nil
+	if keep {
+		log.Warn("the script is stored but was not delivered; write it with 'mssqldump fetch "+jobID+"'", "dir", dir)
+		return
+	}
+	_ = os.RemoveAll(dir)
 }
 
 // openEmbeddedBucket opens a kept job directory for wait/fetch.

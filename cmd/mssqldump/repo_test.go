@@ -66,12 +66,20 @@ func TestCatOfACorruptedSnapshotExits5AndWritesNoFile(t *testing.T) {
 
 func TestRepositoryMistakesGiveTheirExitCodes(t *testing.T) {
 	url := "file://" + t.TempDir()
+	aFile := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(aFile, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		code int
 	}{
 		{[]string{"snapshots", "--repo", url}, 1}, // no repository yet
 		{[]string{"snapshots", "--repo", "nope://x"}, 2},
+		{[]string{"snapshots", "--repo", "file://" + aFile}, 2}, // not a directory: the URL is wrong
+		// A directory that is not there is a store that is not there, like
+		// a missing S3 bucket: unreachable, at open as at write.
+		{[]string{"snapshots", "--repo", url + "/missing"}, 6},
 		{[]string{"snapshots"}, 2},
 		{[]string{"forget", "--repo", url}, 2}, // no policy
 		{[]string{"backup", "--repo", "nope://x", "--source", "synthetic:1KiB", "Sales"}, 2},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -44,44 +45,17 @@ func (e *cliEnv) restore(c *cli.Context) error {
 	if l.CredentialsRef != "" {
 		return errUsage("restore connects from this machine: give -u/-p (or --dsn), not --credentials-ref")
 	}
-	var in *restoreInput
-	if c.String("repo") != "" {
-		if len(args) > 0 {
-			return errUsage("restore --repo reads the snapshot; it takes no FILE (got %q)", args[0])
-		}
-		repoIn, closeRepoIn, err := e.repoScript(c, l.Database)
-		if err != nil {
-			return err
-		}
-		in = &restoreInput{script: repoIn, closers: []func(){closeRepoIn}}
-	} else {
-		path := ""
-		if len(args) == 1 {
-			path = args[0]
-		}
-		if in, err = e.openRestoreInput(path); err != nil {
-			return err
-		}
+	in, err := e.restoreSource(c, args, l.Database)
+	if err != nil {
+		return err
 	}
 	defer in.Close()
-
-	connector, err := agent.NewConnector(l.Server, l.Database, l.User, l.Password,
-		map[string]string{"dial timeout": "15", "app name": "mssqldump restore"})
+	db, err := connectForRestore(ctx, l)
 	if err != nil {
-		return errUsage("invalid connection parameters for %s: %v", agent.ServerAddr(l.Server), err)
+		return err
 	}
-	db := sql.OpenDB(connector)
 	defer db.Close()
 	log := e.logger(c)
-	if err := db.PingContext(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if msg, ok := agent.TLSProblem(l.Server, err); ok {
-			return &exitcode.ServerError{Err: errors.New(msg)}
-		}
-		return &exitcode.ServerError{Err: fmt.Errorf("connect to SQL Server at %s, database %q: %w", agent.ServerAddr(l.Server), l.Database, err)}
-	}
 	prog := newProgress(e.stderr, !c.Bool("quiet"))
 	defer prog.finish()
 	st, err := sqlbatch.Restore(ctx, db, in.script, sqlbatch.RestoreOptions{
@@ -104,6 +78,49 @@ func (e *cliEnv) restore(c *cli.Context) error {
 		return archiveError(fmt.Errorf("restore into %q: %w", l.Database, err))
 	}
 	return nil
+}
+
+// restoreSource opens what restore runs: the snapshot of database in
+// --repo, or FILE (stdin when args is empty).
+func (e *cliEnv) restoreSource(c *cli.Context, args []string, database string) (*restoreInput, error) {
+	if c.String("repo") == "" {
+		path := ""
+		if len(args) == 1 {
+			path = args[0]
+		}
+		return e.openRestoreInput(path)
+	}
+	if len(args) > 0 {
+		return nil, errUsage("restore --repo reads the snapshot; it takes no FILE (got %q)", args[0])
+	}
+	repoIn, closeRepoIn, err := e.repoScript(c, database)
+	if err != nil {
+		return nil, err
+	}
+	return &restoreInput{script: repoIn, closers: []func(){closeRepoIn}}, nil
+}
+
+// connectForRestore opens and pings the restore target. A server that
+// refuses the login or the TLS handshake is a server-side failure (exit 3);
+// bad connection parameters are a usage error.
+func connectForRestore(ctx context.Context, l *login) (*sql.DB, error) {
+	connector, err := agent.NewConnector(l.Server, l.Database, l.User, l.Password,
+		map[string]string{"dial timeout": "15", "app name": "mssqldump restore"})
+	if err != nil {
+		return nil, errUsage("invalid connection parameters for %s: %v", agent.ServerAddr(l.Server), err)
+	}
+	db := sql.OpenDB(connector)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if msg, ok := agent.TLSProblem(l.Server, err); ok {
+			return nil, &exitcode.ServerError{Err: errors.New(msg)}
+		}
+		return nil, &exitcode.ServerError{Err: fmt.Errorf("connect to SQL Server at %s, database %q: %w", agent.ServerAddr(l.Server), l.Database, err)}
+	}
+	return db, nil
 }
 
 // where names the archive file and line of a failed batch when restoring a

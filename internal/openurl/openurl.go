@@ -4,6 +4,7 @@
 package openurl
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -121,8 +122,13 @@ func (p *Params) fail(err error) {
 }
 
 // Err reports a bad value, or the unknown parameters by name along with the
-// known ones.
+// known ones. The error is an *InvalidError: a query parameter is always the
+// user's to fix.
 func (p *Params) Err() error {
+	return Invalid(p.check())
+}
+
+func (p *Params) check() error {
 	if p.err != nil {
 		return p.err
 	}
@@ -153,10 +159,12 @@ type InvalidError struct{ Err error }
 func (e *InvalidError) Error() string { return e.Err.Error() }
 func (e *InvalidError) Unwrap() error { return e.Err }
 
-// Invalid wraps err as an InvalidError (nil stays nil).
+// Invalid wraps err as an InvalidError (nil stays nil, and an error already
+// marked is returned as it is).
 func Invalid(err error) error {
-	if err == nil {
-		return nil
+	var inv *InvalidError
+	if err == nil || errors.As(err, &inv) {
+		return err
 	}
 	return &InvalidError{Err: err}
 }

@@ -1,6 +1,8 @@
 package openurl
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -56,5 +58,27 @@ func TestBadValuesAreErrors(t *testing.T) {
 		if p.Err() == nil {
 			t.Errorf("%s: no error", raw)
 		}
+	}
+}
+
+func TestParameterErrorsCarryTheInvalidMark(t *testing.T) {
+	for _, raw := range []string{"x://h?typo=1", "x://h?n=zero", "x://h?n=1&n=2"} {
+		u, _ := url.Parse(raw)
+		p := New(u)
+		p.Int("n", 1)
+		var inv *InvalidError
+		if err := p.Err(); !errors.As(err, &inv) {
+			t.Errorf("%s: Err() = %v, want an *InvalidError", raw, err)
+		}
+	}
+}
+
+func TestInvalidMarksOnce(t *testing.T) {
+	if Invalid(nil) != nil {
+		t.Error("Invalid(nil) is not nil")
+	}
+	once := Invalid(errors.New("bad"))
+	if twice := Invalid(fmt.Errorf("ctx: %w", once)); errors.Unwrap(twice) != once {
+		t.Errorf("Invalid wrapped a marked error again: %#v", twice)
 	}
 }

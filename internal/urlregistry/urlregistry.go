@@ -8,6 +8,7 @@ package urlregistry
 import (
 	"errors"
 	"fmt"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 	"net/url"
 	"slices"
 	"strings"
@@ -68,17 +69,17 @@ func (r *Registry[O]) Lookup(rawURL string) (*url.URL, O, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, zero, fmt.Errorf("%s: invalid %s URL: %v", r.pkg, r.noun, err)
+		return nil, zero, openurl.Invalid(fmt.Errorf("%s: invalid %s URL: %v", r.pkg, r.noun, err))
 	}
 	known := strings.Join(r.Schemes(), ", ")
 	if u.Scheme == "" {
-		return nil, zero, fmt.Errorf("%s: %s URL %q has no scheme (want one of %s)", r.pkg, r.noun, u.Redacted(), known)
+		return nil, zero, openurl.Invalid(fmt.Errorf("%s: %s URL %q has no scheme (want one of %s)", r.pkg, r.noun, u.Redacted(), known))
 	}
 	r.mu.RLock()
 	o, ok := r.openers[strings.ToLower(u.Scheme)]
 	r.mu.RUnlock()
 	if !ok {
-		return nil, zero, fmt.Errorf("%s: unknown %s URL scheme %q in %q (want one of %s)", r.pkg, r.noun, u.Scheme, u.Redacted(), known)
+		return nil, zero, openurl.Invalid(fmt.Errorf("%s: unknown %s URL scheme %q in %q (want one of %s)", r.pkg, r.noun, u.Scheme, u.Redacted(), known))
 	}
 	return u, o, nil
 }

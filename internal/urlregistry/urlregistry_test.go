@@ -1,8 +1,11 @@
 package urlregistry
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 func TestLookupFindsTheOpenerOfTheSchemeCaseInsensitively(t *testing.T) {
@@ -44,4 +47,16 @@ func TestRegisteringASchemeTwicePanics(t *testing.T) {
 		}
 	}()
 	r.Register("FOO", 2)
+}
+
+func TestLookupErrorsAreMarkedInvalid(t *testing.T) {
+	r := New[int]("thing", "widget")
+	r.Register("foo", 1)
+	for _, raw := range []string{"nope://host", "//host/x", "foo://host/%zz"} {
+		_, _, err := r.Lookup(raw)
+		var inv *openurl.InvalidError
+		if !errors.As(err, &inv) {
+			t.Errorf("Lookup(%q) = %v, want an openurl.InvalidError", raw, err)
+		}
+	}
 }

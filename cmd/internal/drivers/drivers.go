@@ -1,7 +1,9 @@
 // Package drivers is the one place that imports concrete broker and blob
 // drivers. Both binaries (mssqldump and mssqldump-agent) open their URLs
 // through it, so each binary links exactly these drivers and nothing
-// registers itself at init time (restic's internal/backend/all shape).
+// registers itself at init time (restic's internal/backend/all shape). The
+// one exception is cmd/internal/embedded, which starts JetStream's
+// in-process server for the embedded default (a server, not a URL opener).
 package drivers
 
 import (
@@ -16,6 +18,7 @@ import (
 	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
 	"github.com/mssqldump/mssqldump/broker/sqsbroker"
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // Brokers returns a registry of every broker driver:
@@ -66,16 +69,13 @@ func OpenBucket(ctx context.Context, url string) (*blob.Bucket, error) {
 
 // IsConfigError reports whether an error from OpenQueue or OpenBucket is
 // the URL's or the configuration's fault (unknown scheme or parameter, bad
-// value) rather than the endpoint's: both binaries report such errors as
-// usage errors (exit 2), and the others as unreachable (exit 6). Drivers
-// wrap endpoint failures in the portable *broker.Error / *blob.Error.
+// value, a credentials file that is not there) rather than the endpoint's.
+// It tests for the positive mark every opener puts on such mistakes
+// (openurl.Invalid): both binaries report them as usage errors (exit 2),
+// and every other open error as unreachable (exit 6).
 func IsConfigError(err error) bool {
-	var be *blob.Error
-	var qe *broker.Error
-	return err != nil &&
-		!errors.Is(err, broker.ErrUnavailable) && !errors.Is(err, blob.ErrUnavailable) &&
-		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
-		!errors.As(err, &be) && !errors.As(err, &qe)
+	var inv *openurl.InvalidError
+	return errors.As(err, &inv)
 }
 
 func withOpenTimeout(ctx context.Context) (context.Context, context.CancelFunc) {

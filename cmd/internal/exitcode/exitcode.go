@@ -44,8 +44,9 @@ const Help = `EXIT CODES:
         (nothing is written to --result-file), or a zip given to restore
         is damaged (a file restore-order.txt names is missing or fails
         its checksum)
-   6    broker or blob store unreachable, or no agent fleet key published
-        (needed to seal -u/-p for remote agents)
+   6    broker or blob store unreachable (a file:// directory that does not
+        exist counts, like a missing bucket), or no agent fleet key
+        published (needed to seal -u/-p for remote agents)
    130  interrupted (Ctrl-C); the remote job is canceled`
 
 // UsageError marks an error the user can fix by changing the command line.
@@ -60,6 +61,13 @@ type ServerError struct{ Err error }
 
 func (e *ServerError) Error() string { return e.Err.Error() }
 func (e *ServerError) Unwrap() error { return e.Err }
+
+// UnavailableError marks a broker or blob store that could not be reached,
+// whatever the underlying error (an open that timed out included): exit 6.
+type UnavailableError struct{ Err error }
+
+func (e *UnavailableError) Error() string { return e.Err.Error() }
+func (e *UnavailableError) Unwrap() error { return e.Err }
 
 // IntegrityError is input that is damaged rather than wrong: a zip given
 // to restore whose restore-order.txt names a missing file, or whose file
@@ -80,11 +88,14 @@ func For(err error) int {
 	var job *client.JobError
 	var server *ServerError
 	var integrity *IntegrityError
+	var unavailable *UnavailableError
 	switch {
 	case err == nil:
 		return OK
 	case errors.As(err, &usage), errors.Is(err, protocol.ErrInvalid), errors.Is(err, repo.ErrBadSnapshotID):
 		return Usage
+	case errors.As(err, &unavailable):
+		return Unavailable
 	case errors.Is(err, client.ErrInterrupted):
 		return Interrupted
 	case errors.As(err, &server):

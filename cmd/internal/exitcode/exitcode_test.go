@@ -40,6 +40,7 @@ func TestEveryErrorKindHasItsDocumentedCode(t *testing.T) {
 		{"blob unavailable", wrap(blob.ErrUnavailable), 6},
 		{"agent storage failure", wrap(&client.JobError{Status: protocol.StatusFailed, Code: protocol.ErrCodeStorage}), 6},
 		{"no fleet key", wrap(client.ErrNoFleetKey), 6},
+		{"open timed out, marked unreachable", &UnavailableError{Err: wrap(context.DeadlineExceeded)}, 6},
 		{"internal", wrap(&client.JobError{Status: protocol.StatusFailed, Code: protocol.ErrCodeInternal}), 1},
 		{"interrupted", wrap(client.ErrInterrupted), 130},
 		{"canceled reply", wrap(&client.JobError{Status: protocol.StatusCanceled, Code: "canceled"}), 130},
