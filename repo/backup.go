@@ -32,6 +32,9 @@ type BackupInfo struct {
 	// Time is the snapshot's time (default: now).
 	Time    time.Time
 	Options json.RawMessage
+	// Job is the id of the backup job, if any: a second commit for the same
+	// job returns the first one's snapshot instead of making another.
+	Job string
 }
 
 // Backup receives one dump script through Write and stores it as a new
@@ -351,7 +354,7 @@ func (b *Backup) Commit() (*Snapshot, error) {
 		return nil, err
 	}
 	s := &Snapshot{
-		V: formatVersion, ID: b.lock.ID, Database: b.info.Database, Server: b.info.Server, Time: b.info.Time,
+		V: formatVersion, ID: b.lock.ID, Database: b.info.Database, Server: b.info.Server, Time: b.info.Time, Job: b.info.Job,
 		Options: b.info.Options, Parent: b.lock.Parent, ScriptSHA256: hex.EncodeToString(b.script.Sum(nil)),
 		ScriptSize: b.size, Parts: len(b.idx.Parts), NewParts: b.newParts, Index: indexKey(b.lock.ID),
 	}
@@ -367,10 +370,17 @@ func (b *Backup) Commit() (*Snapshot, error) {
 		return nil, err
 	}
 	b.keeper.halt()
+	var earlier string
 	_, err = b.r.updateCatalog(b.ctx, func(c *catalog) error {
 		i, ok := c.lock(b.lock.ID)
 		if !ok || !b.r.live(c.Locks[i]) {
 			return fmt.Errorf("%w: backup %s ran past its lock; nothing committed", ErrLockLost, b.lock.ID)
+		}
+		if earlier = c.snapshotOfJob(b.info.Job); earlier != "" {
+			// The job's snapshot is committed already: this attempt is
+			// an interrupted backup, which the next prune removes.
+			c.Locks[i].Expires = b.r.opts.Now().UTC()
+			return nil
 		}
 		c.Locks = append(c.Locks[:i], c.Locks[i+1:]...)
 		c.Snapshots = append(c.Snapshots, s.summary())
@@ -381,6 +391,9 @@ func (b *Backup) Commit() (*Snapshot, error) {
 	}
 	b.done = true
 	putCodec(b.codec)
+	if earlier != "" {
+		return b.r.Snapshot(b.ctx, earlier)
+	}
 	// The intents were only needed while the snapshot was uncommitted.
 	for i := 1; i <= b.intents; i++ {
 		_ = b.r.b.Delete(b.ctx, intentKey(b.lock.ID, i))

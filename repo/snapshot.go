@@ -20,6 +20,9 @@ type Snapshot struct {
 	Database string    `json:"database"`
 	Server   string    `json:"server,omitempty"`
 	Time     time.Time `json:"time"`
+	// Job is the id of the backup job that made the snapshot (empty for a
+	// backup made outside the fleet): one job makes one snapshot.
+	Job string `json:"job,omitempty"`
 	// Options are the dump options, opaque to the repository (the caller's
 	// JSON), so that a restore or a later backup knows what was scripted.
 	Options json.RawMessage `json:"options,omitempty"`
@@ -45,10 +48,11 @@ type Summary struct {
 	Time       time.Time `json:"time"`
 	ScriptSize int64     `json:"script_size"`
 	BytesAdded int64     `json:"bytes_added"`
+	Job        string    `json:"job,omitempty"`
 }
 
 func (s *Snapshot) summary() Summary {
-	return Summary{ID: s.ID, Database: s.Database, Server: s.Server, Time: s.Time, ScriptSize: s.ScriptSize, BytesAdded: s.BytesAdded}
+	return Summary{ID: s.ID, Database: s.Database, Server: s.Server, Time: s.Time, ScriptSize: s.ScriptSize, BytesAdded: s.BytesAdded, Job: s.Job}
 }
 
 // index is the ordered part list of one snapshot plus every stored object
