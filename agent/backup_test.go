@@ -11,8 +11,8 @@ import (
 	"github.com/mssqldump/mssqldump/agent"
 	"github.com/mssqldump/mssqldump/agent/protocol"
 	"github.com/mssqldump/mssqldump/blob"
-	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/blob/fileblob"
+	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/repo"
 )
 
