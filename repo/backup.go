@@ -60,6 +60,8 @@ type Backup struct {
 	script hash.Hash
 	size   int64
 
+	carried bool // carryFormat1 ran
+
 	pending      []pendingObject
 	pendingBytes int
 	intents      int
@@ -90,7 +92,10 @@ func (r *Repository) NewBackup(ctx context.Context, info BackupInfo) (*Backup, e
 	b := &Backup{
 		r: r, ctx: ctx, info: info, lock: lock,
 		names: namer{}, own: map[string]string{}, codec: getCodec(), script: sha256.New(),
-		idx: index{Objects: map[string]objectInfo{}}, lastPos: -1,
+		idx: index{V: formatVersion, Objects: map[string]objectInfo{}}, lastPos: -1,
+	}
+	if r.opts.format1 {
+		b.idx.V = 0
 	}
 	b.keeper = r.keepLock(ctx, lock.ID)
 	if lock.Parent != "" {
@@ -177,7 +182,10 @@ func (b *Backup) part(plain []byte) error {
 	return nil
 }
 
-// adopt copies a parent object and its bases into this index.
+// adopt copies a parent object into this index, and the chain of a
+// format-1 delta (which has no header naming its bases). A format-2 delta
+// whose chain reaches format-1 deltas brings the parent's format-1 entries
+// along (carryFormat1).
 func (b *Backup) adopt(key string) {
 	if _, ok := b.idx.Objects[key]; ok {
 		return
@@ -186,6 +194,25 @@ func (b *Backup) adopt(key string) {
 	b.idx.Objects[key] = info
 	for _, k := range info.Bases {
 		b.adopt(k)
+	}
+	if info.Format1Below {
+		b.carryFormat1()
+	}
+}
+
+// carryFormat1 copies every format-1 delta the parent's index describes
+// (with its chain), once: what a format-2 chain reaches below its headers is
+// described only there. Chains are cut at MaxDepth, so this stops within
+// MaxDepth backups of a repository's upgrade.
+func (b *Backup) carryFormat1() {
+	if b.carried {
+		return
+	}
+	b.carried = true
+	for k, info := range b.pidx.Objects {
+		if len(info.Bases) > 0 {
+			b.adopt(k)
+		}
 	}
 }
 
@@ -293,7 +320,11 @@ func (b *Backup) encode(name, h string, plain []byte) (string, objectInfo, []byt
 		}
 		dict = append(dict, p...)
 	}
-	delta, err := b.codec.compress(nil, plain, dict)
+	var header []byte
+	if !b.r.opts.format1 {
+		header = appendHeader(nil, deltaHeader{Bases: keys, Depth: depth})
+	}
+	delta, err := b.codec.compress(header, plain, dict)
 	if err != nil {
 		return "", objectInfo{}, nil, err
 	}
@@ -303,10 +334,18 @@ func (b *Backup) encode(name, h string, plain []byte) (string, objectInfo, []byt
 			return k, info, z, err
 		}
 	}
-	for _, k := range keys {
-		b.adopt(k)
+	info := objectInfo{Hash: h, Depth: depth, Stored: int64(len(delta))}
+	if header == nil {
+		info.Bases = keys
 	}
-	return objectKey(h, keys), objectInfo{Hash: h, Bases: keys, Depth: depth, Stored: int64(len(delta))}, delta, nil
+	for _, k := range keys {
+		// A format-1 base has no header: its chain goes in the index.
+		if o := b.pidx.Objects[k]; header == nil || len(o.Bases) > 0 || o.Format1Below {
+			info.Format1Below = header != nil
+			b.adopt(k)
+		}
+	}
+	return objectKey(h, keys), info, delta, nil
 }
 
 func intentKey(id string, seq int) string { return fmt.Sprintf("intents/%s/%06d.json", id, seq) }

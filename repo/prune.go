@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
+	"math"
 	"slices"
 
 	"github.com/mssqldump/mssqldump/blob"
@@ -45,22 +47,26 @@ func (r *Repository) Prune(ctx context.Context) (PruneStats, error) {
 	if err != nil {
 		return st, err
 	}
-	g, err := r.garbage(ctx, c, &st)
+	g, err := r.garbage(ctx, c, live, &st)
 	if err != nil {
 		return st, err
 	}
-	var sweep []string
+	// Bases before the deltas built on them: a prune that stops halfway
+	// leaves deltas whose chains the next one can still follow to what is
+	// left of them.
+	levels := map[int][]string{}
 	for key, size := range g.candidates {
-		if !live[key] {
-			sweep = append(sweep, key)
-			st.BytesFreed += max(size, 0)
+		d := g.depth[key]
+		levels[d] = append(levels[d], key)
+		st.BytesFreed += max(size, 0)
+	}
+	for _, d := range slices.Sorted(maps.Keys(levels)) {
+		slices.Sort(levels[d])
+		if err := r.deleteAll(ctx, k, levels[d]); err != nil {
+			return st, err
 		}
+		st.ObjectsDeleted += len(levels[d])
 	}
-	slices.Sort(sweep)
-	if err := r.deleteAll(ctx, k, sweep); err != nil {
-		return st, err
-	}
-	st.ObjectsDeleted = len(sweep)
 	if err := r.deleteAll(ctx, k, g.doomed); err != nil {
 		return st, err
 	}
@@ -68,37 +74,57 @@ func (r *Repository) Prune(ctx context.Context) (PruneStats, error) {
 	return st, r.finishPrune(ctx, lock.ID, g)
 }
 
-// markLive returns every object a kept snapshot needs. An unreadable kept
-// index stops the prune: without it nothing can be known to be garbage.
-func (r *Repository) markLive(ctx context.Context, c *catalog) (map[string]bool, error) {
-	live := map[string]bool{}
+// markLive returns a walker that has reached every object a kept snapshot
+// needs. An unreadable kept index or a missing object stops the prune:
+// without them nothing can be known to be garbage.
+func (r *Repository) markLive(ctx context.Context, c *catalog) (*chainWalker, error) {
+	w := newChainWalker(r)
 	for _, s := range c.Snapshots {
 		idx, err := r.loadSnapshotIndex(ctx, s.ID)
 		if err != nil {
 			return nil, err
 		}
-		for key := range idx.Objects {
-			live[key] = true
+		w.learn(idx)
+		_, missing, err := w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
+		if err != nil {
+			return nil, err
+		}
+		if len(missing) > 0 {
+			return nil, &IntegrityError{Snapshot: s.ID, Key: missing[0], Problem: "object missing (run check)"}
 		}
 	}
-	return live, nil
+	return w, nil
 }
 
 // pruneGarbage is what forgotten snapshots and interrupted backups left.
 type pruneGarbage struct {
 	candidates map[string]int64 // object key -> stored size (-1: unknown)
+	depth      map[string]int   // object key -> chain depth (deletion order)
 	doomed     []string         // manifest, index and intent keys to delete after the objects
 	crashed    []string         // lock ids of interrupted backups
 }
 
-// garbage collects the candidates: what forgotten snapshots and interrupted
-// backups wrote.
-func (r *Repository) garbage(ctx context.Context, c *catalog, st *PruneStats) (*pruneGarbage, error) {
-	g := &pruneGarbage{candidates: map[string]int64{}}
+// garbage collects what forgotten snapshots and interrupted backups wrote
+// that no kept snapshot needs: the objects their indexes list and the
+// chains behind them, down to where a live object begins.
+func (r *Repository) garbage(ctx context.Context, c *catalog, live *chainWalker, st *PruneStats) (*pruneGarbage, error) {
+	g := &pruneGarbage{candidates: map[string]int64{}, depth: map[string]int{}}
+	w := newChainWalker(r)
+	maps.Copy(w.known, live.known)
+	maps.Copy(w.reached, live.reached)
 	for _, id := range c.Forgotten {
 		if idx, err := r.loadSnapshotIndex(ctx, id); err == nil {
-			for key, info := range idx.Objects {
-				g.candidates[key] = info.Stored
+			w.learn(idx)
+			fresh, _, err := w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
+			if err != nil {
+				return nil, err
+			}
+			for _, key := range fresh {
+				g.candidates[key] = w.known[key].Stored
+				if _, ok := w.known[key]; !ok {
+					g.candidates[key] = -1
+				}
+				g.depth[key] = w.reached[key]
 			}
 		} else if !errors.Is(err, ErrSnapshotNotFound) && !errors.Is(err, ErrIntegrity) {
 			return nil, err
@@ -115,8 +141,12 @@ func (r *Repository) garbage(ctx context.Context, c *catalog, st *PruneStats) (*
 			return nil, err
 		}
 		for _, key := range keys {
+			if _, ok := live.reached[key]; ok {
+				continue
+			}
 			if _, ok := g.candidates[key]; !ok {
-				g.candidates[key] = -1 // size unknown without a Stat
+				g.candidates[key] = -1     // size unknown without a Stat
+				g.depth[key] = math.MaxInt // a new object: no other builds on it
 			}
 		}
 		g.doomed = append(g.doomed, intents...)
