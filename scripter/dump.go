@@ -157,6 +157,9 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 		s = newZipSink(cw)
 	} else {
 		s = newSQLSink(cw)
+		if opts.Layout != nil {
+			s = newLayoutSink(s, opts.Layout)
+		}
 	}
 	st := &Stats{Rows: map[string]int64{}}
 	progress := Progress{}
