@@ -75,7 +75,8 @@ func (r *run) backupInto(jobCtx, workCtx context.Context, rp *repo.Repository, u
 		return nil, nil, err
 	}
 	prog := a.startProgress(workCtx, r, p)
-	req := &DumpRequest{Job: job, User: user, Password: password, Progress: prog.update}
+	layout := &scripter.Layout{}
+	req := &DumpRequest{Job: job, User: user, Password: password, Progress: prog.update, Layout: layout}
 	stats, err := a.cfg.Source.Dump(jobCtx, req, p)
 	if err == nil {
 		err = p.Close()
@@ -88,6 +89,7 @@ func (r *run) backupInto(jobCtx, workCtx context.Context, rp *repo.Repository, u
 	}
 	var snap *repo.Snapshot
 	if err == nil {
+		setLayout(bk, layout)
 		snap, err = bk.Commit()
 	}
 	if err != nil {
@@ -98,6 +100,17 @@ func (r *run) backupInto(jobCtx, workCtx context.Context, rp *repo.Repository, u
 		return nil, nil, errors.New("repository snapshot does not match the script dumped (SHA-256)")
 	}
 	return snap, stats, nil
+}
+
+// setLayout stores the script's layout with the snapshot, when the source
+// recorded one.
+func setLayout(bk *repo.Backup, l *scripter.Layout) {
+	if l.Header == 0 && len(l.Entries) == 0 {
+		return
+	}
+	if raw, err := json.Marshal(l); err == nil {
+		bk.SetLayout(raw)
+	}
 }
 
 // backupManifest is the job manifest that records snapshot snap.

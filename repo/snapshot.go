@@ -67,6 +67,8 @@ type index struct {
 	V       int                   `json:"v,omitempty"`
 	Parts   []partRef             `json:"parts"`
 	Objects map[string]objectInfo `json:"objects"`
+	// Layout is the script's layout (SetLayout), when the backup recorded it.
+	Layout json.RawMessage `json:"layout,omitempty"`
 }
 
 type partRef struct {
