@@ -322,7 +322,10 @@ func (b *Backup) encode(name, h string, plain []byte) (string, objectInfo, []byt
 	}
 	var header []byte
 	if !b.r.opts.format1 {
-		header = appendHeader(nil, deltaHeader{Bases: keys, Depth: depth})
+		var err error
+		if header, err = appendHeader(nil, deltaHeader{Bases: keys, Depth: depth}); err != nil {
+			return "", objectInfo{}, nil, err
+		}
 	}
 	delta, err := b.codec.compress(header, plain, dict)
 	if err != nil {

@@ -3,8 +3,9 @@ package repo
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -12,7 +13,8 @@ import (
 
 // Self-describing deltas (format 2). A delta object begins with a zstd
 // skippable frame holding its header (the keys of its bases and its depth),
-// followed by the zstd frame compressed against those bases. The index then
+// followed by the zstd frame compressed against those bases (appendHeader
+// gives the header's bytes). The index then
 // names only each part's own object; the chain behind it is read from the
 // objects themselves, so an index no longer grows with chain depth (in
 // format 1 it listed every part's whole chain, which at depth 30 was about
@@ -25,19 +27,46 @@ import (
 const skippableMagic = 0x184D2A5E
 
 // maxHeader bounds a header: a few keys.
-const maxHeader = 4 << 10
+const maxHeader = 1 << 10
 
 type deltaHeader struct {
-	Bases []string `json:"b"`
-	Depth int      `json:"d"`
+	Bases []string
+	Depth int
 }
 
+// The header is binary, because every delta carries one (a day's new
+// objects are mostly deltas of a few KiB): uvarint depth, uvarint count,
+// then per base a kind byte (0 full, 1 delta), the 32 bytes of its content
+// hash and, for a delta, the 8 bytes of its bases' hash (objectKey).
+const (
+	baseFull  = 0
+	baseDelta = 1
+)
+
 // appendHeader appends h as a skippable frame to dst.
-func appendHeader(dst []byte, h deltaHeader) []byte {
-	p, _ := json.Marshal(h)
+func appendHeader(dst []byte, h deltaHeader) ([]byte, error) {
+	p := binary.AppendUvarint(nil, uint64(h.Depth))
+	p = binary.AppendUvarint(p, uint64(len(h.Bases)))
+	for _, k := range h.Bases {
+		hash := hashOfKey(k)
+		hb, err := hex.DecodeString(hash)
+		if err != nil || len(hb) != 32 || !strings.HasPrefix(k, objectKey(hash, nil)) {
+			return nil, fmt.Errorf("repo: %q is not an object key", k)
+		}
+		full := objectKey(hash, nil)
+		if k == full {
+			p = append(append(p, baseFull), hb...)
+			continue
+		}
+		rb, err := hex.DecodeString(strings.TrimPrefix(k, full+"-"))
+		if err != nil || len(rb) != 8 || len(k) != len(full)+17 {
+			return nil, fmt.Errorf("repo: %q is not an object key", k)
+		}
+		p = append(append(append(p, baseDelta), hb...), rb...)
+	}
 	dst = binary.LittleEndian.AppendUint32(dst, skippableMagic)
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(p)))
-	return append(dst, p...)
+	return append(dst, p...), nil
 }
 
 // splitHeader returns the header stored objects begin with (nil for an
@@ -50,11 +79,46 @@ func splitHeader(stored []byte) (*deltaHeader, []byte, error) {
 	if n > maxHeader || int(n) > len(stored)-8 {
 		return nil, nil, errors.New("delta header is truncated")
 	}
-	var h deltaHeader
-	if err := json.Unmarshal(stored[8:8+n], &h); err != nil || len(h.Bases) == 0 {
-		return nil, nil, errors.New("unreadable delta header")
+	h, err := parseHeader(stored[8 : 8+n])
+	if err != nil {
+		return nil, nil, err
 	}
-	return &h, stored[8+n:], nil
+	return h, stored[8+n:], nil
+}
+
+func parseHeader(p []byte) (*deltaHeader, error) {
+	bad := errors.New("unreadable delta header")
+	depth, n := binary.Uvarint(p)
+	if n <= 0 || depth > 1<<20 {
+		return nil, bad
+	}
+	p = p[n:]
+	count, n := binary.Uvarint(p)
+	if n <= 0 || count == 0 || count > 16 {
+		return nil, bad
+	}
+	p = p[n:]
+	h := &deltaHeader{Depth: int(depth)}
+	for range count {
+		if len(p) < 33 || p[0] > baseDelta {
+			return nil, bad
+		}
+		key := objectKey(hex.EncodeToString(p[1:33]), nil)
+		if p[0] == baseDelta {
+			if len(p) < 41 {
+				return nil, bad
+			}
+			key += "-" + hex.EncodeToString(p[33:41])
+			p = p[41:]
+		} else {
+			p = p[33:]
+		}
+		h.Bases = append(h.Bases, key)
+	}
+	if len(p) != 0 {
+		return nil, bad
+	}
+	return h, nil
 }
 
 // readHeader reads only the header of the object at key; nil when it has

@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"encoding/binary"
 	"io/fs"
 	"maps"
 	"path/filepath"
@@ -144,5 +145,37 @@ func TestAnIndexListsOnlyThePartsObjects(t *testing.T) {
 			t.Errorf("day 5: deepest chain %d; want deltas of deltas", deepest)
 		}
 		assertCatIdentical(t, r, s.ID, script)
+	}
+}
+
+func TestADeltaHeaderRoundTripsAndRefusesWhatIsNotOne(t *testing.T) {
+	full := objectKey(hashOf([]byte("a")), nil)
+	delta := objectKey(hashOf([]byte("b")), []string{full})
+	h := deltaHeader{Bases: []string{delta, full}, Depth: 7}
+	p, err := appendHeader([]byte(nil), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) > 8+2+41+33 {
+		t.Errorf("header of two bases is %d bytes", len(p))
+	}
+	got, rest, err := splitHeader(append(p, 1, 2, 3))
+	if err != nil || !slices.Equal(got.Bases, h.Bases) || got.Depth != 7 || len(rest) != 3 {
+		t.Fatalf("round trip: %+v, rest %v, %v", got, rest, err)
+	}
+	for _, k := range []string{"", "data/xx/zz", full + "-12", "snapshots/x.json"} {
+		if _, err := appendHeader(nil, deltaHeader{Bases: []string{k}}); err == nil {
+			t.Errorf("appendHeader took %q for an object key", k)
+		}
+	}
+	for cut := 9; cut < len(p); cut++ {
+		q := slices.Clone(p[:cut])
+		binary.LittleEndian.PutUint32(q[4:], uint32(cut-8))
+		if _, _, err := splitHeader(q); err == nil {
+			t.Errorf("a header cut to %d bytes parsed", cut)
+		}
+	}
+	if h, rest, err := splitHeader([]byte{0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0, 0}); h != nil || len(rest) != 9 || err != nil {
+		t.Errorf("a zstd frame (format 1) read as having a header: %v %v", h, err)
 	}
 }
