@@ -12,6 +12,7 @@ import (
 	"github.com/mssqldump/mssqldump/agent/protocol"
 	"github.com/mssqldump/mssqldump/blob"
 	"github.com/mssqldump/mssqldump/blob/fileblob"
+	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/repo"
 )
 
@@ -101,5 +102,57 @@ func TestBackupJobNamingARepositoryOutsideTheAgentsListIsRefused(t *testing.T) {
 	case url := <-opened:
 		t.Fatalf("the agent opened %s for a refused job", url)
 	default:
+	}
+}
+
+// The agent died after committing the snapshot and before recording the
+// job's manifest; the broker redelivers the job. The redelivered attempt
+// answers with the committed snapshot instead of making a second one.
+func TestARedeliveredBackupJobAnswersWithTheCommittedSnapshot(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	const size = 1<<20 + 77
+	dir := t.TempDir()
+	openRepo := func(context.Context, string) (*blob.Bucket, error) {
+		d, err := fileblob.OpenBucket(dir, nil)
+		if err != nil {
+			return nil, err
+		}
+		return blob.NewBucket(d), nil
+	}
+	e.start(agent.Config{Source: agent.NewSyntheticSource(size), OpenRepoBucket: openRepo, AllowRepos: []string{"file://" + dir}})
+	q := e.queue()
+	job := newJob(t)
+	job.Repo = "file://" + dir
+	inbox := submit(t, q, job)
+	rep, _ := waitFinal(t, inbox, 30*time.Second)
+	if rep.Status != protocol.StatusOK || rep.Result == nil || rep.Result.Snapshot == nil {
+		t.Fatalf("reply %+v, error %+v", rep, rep.Error)
+	}
+	first := rep.Result.Snapshot.ID
+	// The crash: the snapshot is committed, the job's manifest is not.
+	if err := e.bucket.Delete(t.Context(), protocol.ManifestKey(job.ID)); err != nil {
+		t.Fatal(err)
+	}
+	// A redelivery arrives under a new message id (JetStream deduplicates
+	// a re-sent one).
+	body, _ := protocol.Encode(job)
+	if err := q.Send(t.Context(), &broker.Message{ID: job.ID + "-again", Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = waitFinal(t, inbox, 30*time.Second)
+	if rep.Status != protocol.StatusOK || rep.Result == nil || rep.Result.Snapshot == nil {
+		t.Fatalf("redelivered: reply %+v, error %+v", rep, rep.Error)
+	}
+	if rep.Result.Snapshot.ID != first || rep.Result.SHA256 != syntheticDigest(t, size) {
+		t.Fatalf("redelivered job answered snapshot %s (sha %s), want %s", rep.Result.Snapshot.ID, rep.Result.SHA256, first)
+	}
+	b, _ := openRepo(t.Context(), "")
+	defer b.Close()
+	r, err := repo.Open(t.Context(), b, repo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := r.Snapshots(t.Context(), ""); err != nil || len(list) != 1 {
+		t.Fatalf("%d snapshots (%v) after a redelivered job, want 1", len(list), err)
 	}
 }

@@ -31,6 +31,10 @@ type DumpRequest struct {
 	// Progress, when set, receives running counts; the agent forwards them
 	// to the job's reply inbox, rate-limited.
 	Progress func(scripter.Progress)
+	// Layout, when set, receives the sql script's layout (a backup stores
+	// it, so that cat --format zip can rebuild the zip); a source that
+	// cannot record it leaves it empty.
+	Layout *scripter.Layout
 }
 
 // String never shows the password, so a request logged by mistake leaks

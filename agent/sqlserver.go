@@ -51,6 +51,7 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 	}
 	opts := job.Options.Scripter()
 	opts.Progress = req.Progress
+	opts.Layout = req.Layout
 	stats, err := scriptDatabase(ctx, db, w, opts)
 	if err != nil {
 		return nil, classifySQLError(ctx, job, err, req.Password)

@@ -32,6 +32,9 @@ type BackupInfo struct {
 	// Time is the snapshot's time (default: now).
 	Time    time.Time
 	Options json.RawMessage
+	// Job is the id of the backup job, if any: a second commit for the same
+	// job returns the first one's snapshot instead of making another.
+	Job string
 }
 
 // Backup receives one dump script through Write and stores it as a new
@@ -56,6 +59,8 @@ type Backup struct {
 	codec  *codec
 	script hash.Hash
 	size   int64
+
+	carried bool // carryFormat1 ran
 
 	pending      []pendingObject
 	pendingBytes int
@@ -87,7 +92,10 @@ func (r *Repository) NewBackup(ctx context.Context, info BackupInfo) (*Backup, e
 	b := &Backup{
 		r: r, ctx: ctx, info: info, lock: lock,
 		names: namer{}, own: map[string]string{}, codec: getCodec(), script: sha256.New(),
-		idx: index{Objects: map[string]objectInfo{}}, lastPos: -1,
+		idx: index{V: formatVersion, Objects: map[string]objectInfo{}}, lastPos: -1,
+	}
+	if r.opts.format1 {
+		b.idx.V = 0
 	}
 	b.keeper = r.keepLock(ctx, lock.ID)
 	if lock.Parent != "" {
@@ -174,7 +182,10 @@ func (b *Backup) part(plain []byte) error {
 	return nil
 }
 
-// adopt copies a parent object and its bases into this index.
+// adopt copies a parent object into this index, and the chain of a
+// format-1 delta (which has no header naming its bases). A format-2 delta
+// whose chain reaches format-1 deltas brings the parent's format-1 entries
+// along (carryFormat1).
 func (b *Backup) adopt(key string) {
 	if _, ok := b.idx.Objects[key]; ok {
 		return
@@ -183,6 +194,25 @@ func (b *Backup) adopt(key string) {
 	b.idx.Objects[key] = info
 	for _, k := range info.Bases {
 		b.adopt(k)
+	}
+	if info.Format1Below {
+		b.carryFormat1()
+	}
+}
+
+// carryFormat1 copies every format-1 delta the parent's index describes
+// (with its chain), once: what a format-2 chain reaches below its headers is
+// described only there. Chains are cut at MaxDepth, so this stops within
+// MaxDepth backups of a repository's upgrade.
+func (b *Backup) carryFormat1() {
+	if b.carried {
+		return
+	}
+	b.carried = true
+	for k, info := range b.pidx.Objects {
+		if len(info.Bases) > 0 {
+			b.adopt(k)
+		}
 	}
 }
 
@@ -290,7 +320,14 @@ func (b *Backup) encode(name, h string, plain []byte) (string, objectInfo, []byt
 		}
 		dict = append(dict, p...)
 	}
-	delta, err := b.codec.compress(nil, plain, dict)
+	var header []byte
+	if !b.r.opts.format1 {
+		var err error
+		if header, err = appendHeader(nil, deltaHeader{Bases: keys, Depth: depth}); err != nil {
+			return "", objectInfo{}, nil, err
+		}
+	}
+	delta, err := b.codec.compress(header, plain, dict)
 	if err != nil {
 		return "", objectInfo{}, nil, err
 	}
@@ -300,10 +337,18 @@ func (b *Backup) encode(name, h string, plain []byte) (string, objectInfo, []byt
 			return k, info, z, err
 		}
 	}
-	for _, k := range keys {
-		b.adopt(k)
+	info := objectInfo{Hash: h, Depth: depth, Stored: int64(len(delta))}
+	if header == nil {
+		info.Bases = keys
 	}
-	return objectKey(h, keys), objectInfo{Hash: h, Bases: keys, Depth: depth, Stored: int64(len(delta))}, delta, nil
+	for _, k := range keys {
+		// A format-1 base has no header: its chain goes in the index.
+		if o := b.pidx.Objects[k]; header == nil || len(o.Bases) > 0 || o.Format1Below {
+			info.Format1Below = header != nil
+			b.adopt(k)
+		}
+	}
+	return objectKey(h, keys), info, delta, nil
 }
 
 func intentKey(id string, seq int) string { return fmt.Sprintf("intents/%s/%06d.json", id, seq) }
@@ -351,7 +396,7 @@ func (b *Backup) Commit() (*Snapshot, error) {
 		return nil, err
 	}
 	s := &Snapshot{
-		V: formatVersion, ID: b.lock.ID, Database: b.info.Database, Server: b.info.Server, Time: b.info.Time,
+		V: formatVersion, ID: b.lock.ID, Database: b.info.Database, Server: b.info.Server, Time: b.info.Time, Job: b.info.Job,
 		Options: b.info.Options, Parent: b.lock.Parent, ScriptSHA256: hex.EncodeToString(b.script.Sum(nil)),
 		ScriptSize: b.size, Parts: len(b.idx.Parts), NewParts: b.newParts, Index: indexKey(b.lock.ID),
 	}
@@ -367,10 +412,17 @@ func (b *Backup) Commit() (*Snapshot, error) {
 		return nil, err
 	}
 	b.keeper.halt()
+	var earlier string
 	_, err = b.r.updateCatalog(b.ctx, func(c *catalog) error {
 		i, ok := c.lock(b.lock.ID)
 		if !ok || !b.r.live(c.Locks[i]) {
 			return fmt.Errorf("%w: backup %s ran past its lock; nothing committed", ErrLockLost, b.lock.ID)
+		}
+		if earlier = c.snapshotOfJob(b.info.Job); earlier != "" {
+			// The job's snapshot is committed already: this attempt is
+			// an interrupted backup, which the next prune removes.
+			c.Locks[i].Expires = b.r.opts.Now().UTC()
+			return nil
 		}
 		c.Locks = append(c.Locks[:i], c.Locks[i+1:]...)
 		c.Snapshots = append(c.Snapshots, s.summary())
@@ -381,6 +433,9 @@ func (b *Backup) Commit() (*Snapshot, error) {
 	}
 	b.done = true
 	putCodec(b.codec)
+	if earlier != "" {
+		return b.r.Snapshot(b.ctx, earlier)
+	}
 	// The intents were only needed while the snapshot was uncommitted.
 	for i := 1; i <= b.intents; i++ {
 		_ = b.r.b.Delete(b.ctx, intentKey(b.lock.ID, i))

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -100,6 +101,26 @@ func BenchmarkDailyBackup(b *testing.B) {
 		b.ReportMetric(float64(last.BytesAdded)/float64(added), "added/restic-added")
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "backup-peak-heap-MiB")
+	if hwm, ok := peakRSS(); ok {
+		b.ReportMetric(float64(hwm)/(1<<20), "process-peak-rss-MiB")
+	}
+}
+
+// peakRSS is the process's peak resident set (VmHWM, Linux): an upper
+// bound of the backups', since the process also generated every day's
+// script and made the plain dump.
+func peakRSS() (int64, bool) {
+	p, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(p), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err == nil
+		}
+	}
+	return 0, false
 }
 
 func envInt(name string, def int) int {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 )
 
 // Problem is one thing check found wrong.
@@ -48,7 +50,7 @@ func (r *Repository) Check(ctx context.Context, readData bool) (*CheckReport, er
 			rep.Interrupted++
 		}
 	}
-	seen := map[string]bool{}
+	w := newChainWalker(r)
 	note := func(id string, err error) error {
 		var ie *IntegrityError
 		if errors.As(err, &ie) {
@@ -62,42 +64,55 @@ func (r *Repository) Check(ctx context.Context, readData bool) (*CheckReport, er
 		return err
 	}
 	for _, s := range c.Snapshots {
+		var err error
 		if readData {
-			if _, err := r.Cat(ctx, s.ID, io.Discard); err != nil {
-				if err := note(s.ID, err); err != nil {
-					return rep, err
-				}
-			}
-			continue
+			_, err = r.Cat(ctx, s.ID, io.Discard)
+		} else {
+			err = r.checkObjects(ctx, w, s.ID, rep)
 		}
-		idx, err := r.loadSnapshotIndex(ctx, s.ID)
-		if err != nil {
-			if err := note(s.ID, err); err != nil {
-				return rep, err
-			}
-			continue
-		}
-		for key, info := range idx.Objects {
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			a, err := r.b.Stat(ctx, key)
-			switch {
-			case err != nil && isNotFound(err):
-				rep.Problems = append(rep.Problems, Problem{Snapshot: s.ID, Key: key, What: "object missing"})
-			case err != nil:
-				return rep, err
-			case a.Size != info.Stored:
-				rep.Problems = append(rep.Problems, Problem{Snapshot: s.ID, Key: key,
-					What: fmt.Sprintf("object is %d bytes, the index says %d", a.Size, info.Stored)})
-			}
+		if err := note(s.ID, err); err != nil {
+			return rep, err
 		}
 	}
+	seen := w.reached
 	rep.Objects = len(seen)
 	if len(rep.Problems) > 0 {
 		p := rep.Problems[0]
 		return rep, &IntegrityError{Snapshot: p.Snapshot, Key: p.Key, Problem: fmt.Sprintf("%s (%d problem(s) in all)", p.What, len(rep.Problems))}
 	}
 	return rep, nil
+}
+
+// checkObjects stats every object snapshot id needs that w has not reached
+// yet: each part's object and the chain of bases behind it.
+func (r *Repository) checkObjects(ctx context.Context, w *chainWalker, id string, rep *CheckReport) error {
+	idx, err := r.loadSnapshotIndex(ctx, id)
+	if err != nil {
+		return err
+	}
+	w.learn(idx)
+	fresh, missing, err := w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
+	if err != nil {
+		return err
+	}
+	for _, key := range missing {
+		rep.Problems = append(rep.Problems, Problem{Snapshot: id, Key: key, What: "object missing"})
+	}
+	slices.Sort(fresh)
+	for _, key := range fresh {
+		if slices.Contains(missing, key) {
+			continue
+		}
+		a, err := r.b.Stat(ctx, key)
+		switch {
+		case err != nil && isNotFound(err):
+			rep.Problems = append(rep.Problems, Problem{Snapshot: id, Key: key, What: "object missing"})
+		case err != nil:
+			return err
+		case w.known[key].Stored != 0 && a.Size != w.known[key].Stored:
+			rep.Problems = append(rep.Problems, Problem{Snapshot: id, Key: key,
+				What: fmt.Sprintf("object is %d bytes, the index says %d", a.Size, w.known[key].Stored)})
+		}
+	}
+	return nil
 }

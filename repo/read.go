@@ -65,17 +65,6 @@ func (r *Repository) readObject(ctx context.Context, c *codec, objects map[strin
 
 func (r *Repository) decodeObject(ctx context.Context, c *codec, objects map[string]objectInfo, key string, verify, verifyBases bool) ([]byte, error) {
 	info, ok := objects[key]
-	if !ok {
-		return nil, &IntegrityError{Key: key, Problem: "object not in the snapshot's index"}
-	}
-	var base []byte
-	for _, k := range info.Bases {
-		b, err := r.decodeObject(ctx, c, objects, k, verifyBases, verifyBases)
-		if err != nil {
-			return nil, err
-		}
-		base = append(base, b...)
-	}
 	stored, err := r.b.ReadAll(ctx, key)
 	if errors.Is(err, blob.ErrNotFound) {
 		return nil, &IntegrityError{Key: key, Problem: "object missing"}
@@ -83,11 +72,30 @@ func (r *Repository) decodeObject(ctx context.Context, c *codec, objects map[str
 	if err != nil {
 		return nil, err
 	}
-	plain, err := c.decompress(nil, stored, base)
+	hdr, frame, err := splitHeader(stored)
+	if err != nil {
+		return nil, &IntegrityError{Key: key, Problem: err.Error()}
+	}
+	bases := info.Bases
+	switch {
+	case hdr != nil:
+		bases = hdr.Bases
+	case !ok && isDeltaKey(key):
+		return nil, &IntegrityError{Key: key, Problem: "a format-1 delta not in the snapshot's index"}
+	}
+	var base []byte
+	for _, k := range bases {
+		b, err := r.decodeObject(ctx, c, objects, k, verifyBases, verifyBases)
+		if err != nil {
+			return nil, err
+		}
+		base = append(base, b...)
+	}
+	plain, err := c.decompress(nil, frame, base)
 	if err != nil {
 		return nil, &IntegrityError{Key: key, Problem: "undecodable: " + err.Error()}
 	}
-	if verify && hashOf(plain) != info.Hash {
+	if verify && hashOf(plain) != hashOfKey(key) {
 		return nil, &IntegrityError{Key: key, Problem: "content does not match its SHA-256"}
 	}
 	return plain, nil

@@ -26,6 +26,9 @@ type Options struct {
 	LockWait time.Duration
 	// Now is the clock (default time.Now), for tests of expiry and policy.
 	Now func() time.Time
+	// format1: write deltas as format 1 did (no header; the chain in the
+	// index), for the tests that prove such repositories stay readable.
+	format1 bool
 }
 
 func (o Options) withDefaults() Options {

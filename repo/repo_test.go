@@ -452,8 +452,11 @@ func TestADamagedBaseIsNamedNotTheDeltaBuiltOnIt(t *testing.T) {
 	}
 	var base string
 	for _, p := range idx.Parts {
-		if o := idx.Objects[p.Object]; len(o.Bases) > 0 {
-			base = o.Bases[0]
+		// A format-2 delta names its bases in its header.
+		if h, err := r.readHeader(ctxFor(t), p.Object); err != nil {
+			t.Fatal(err)
+		} else if h != nil {
+			base = h.Bases[0]
 			break
 		}
 	}

@@ -9,8 +9,11 @@ import (
 )
 
 // formatVersion is the repository format written into config and every
-// manifest; readers refuse newer ones instead of misreading them.
-const formatVersion = 1
+// manifest; readers refuse newer ones instead of misreading them. Format 2
+// (chain.go): delta objects name their bases in a header, and an index
+// lists only each part's own object. Format-1 repositories stay readable,
+// and a backup into one writes format 2 from then on.
+const formatVersion = 2
 
 // Snapshot is the manifest of one backup: small, and enough to list,
 // choose and verify it. The part list lives in the index object.
@@ -20,6 +23,9 @@ type Snapshot struct {
 	Database string    `json:"database"`
 	Server   string    `json:"server,omitempty"`
 	Time     time.Time `json:"time"`
+	// Job is the id of the backup job that made the snapshot (empty for a
+	// backup made outside the fleet): one job makes one snapshot.
+	Job string `json:"job,omitempty"`
 	// Options are the dump options, opaque to the repository (the caller's
 	// JSON), so that a restore or a later backup knows what was scripted.
 	Options json.RawMessage `json:"options,omitempty"`
@@ -45,18 +51,24 @@ type Summary struct {
 	Time       time.Time `json:"time"`
 	ScriptSize int64     `json:"script_size"`
 	BytesAdded int64     `json:"bytes_added"`
+	Job        string    `json:"job,omitempty"`
 }
 
 func (s *Snapshot) summary() Summary {
-	return Summary{ID: s.ID, Database: s.Database, Server: s.Server, Time: s.Time, ScriptSize: s.ScriptSize, BytesAdded: s.BytesAdded}
+	return Summary{ID: s.ID, Database: s.Database, Server: s.Server, Time: s.Time, ScriptSize: s.ScriptSize, BytesAdded: s.BytesAdded, Job: s.Job}
 }
 
-// index is the ordered part list of one snapshot plus every stored object
-// needed to rebuild it (each part's object and its chain of bases), so that
-// prune marks what a snapshot needs from its own index alone.
+// index is the ordered part list of one snapshot plus the stored object of
+// each part. Format 1 listed every object needed to rebuild the snapshot
+// (each part's object and its chain of bases); format 2 lists the chains
+// only of format-1 deltas it reuses, and a format-2 delta names its bases
+// in its own header (chain.go).
 type index struct {
+	V       int                   `json:"v,omitempty"`
 	Parts   []partRef             `json:"parts"`
 	Objects map[string]objectInfo `json:"objects"`
+	// Layout is the script's layout (SetLayout), when the backup recorded it.
+	Layout json.RawMessage `json:"layout,omitempty"`
 }
 
 type partRef struct {
@@ -72,14 +84,18 @@ type objectInfo struct {
 	// unchanged day adds.
 	Hash string `json:"-"`
 	// Bases are the keys of the objects whose decoded bytes, concatenated,
-	// are the dictionary of a delta (usually one parent part; two when the
-	// part's batches were regrouped). Empty for a full object.
+	// are the dictionary of a format-1 delta (usually one parent part; two
+	// when the part's batches were regrouped). Empty for a full object and
+	// for a format-2 delta, whose header names them.
 	Bases []string `json:"b,omitempty"`
 	// Depth is how many other objects must be decoded to decode this one:
 	// 0 for a full object, the sum of (base depth + 1) for a delta. It is
 	// what Options.MaxDepth caps.
 	Depth  int   `json:"d"`
 	Stored int64 `json:"z"` // stored (compressed) size
+	// Format1Below: a format-2 delta whose chain reaches a format-1 delta;
+	// an index listing it also describes the format-1 deltas (carryFormat1).
+	Format1Below bool `json:"f1,omitempty"`
 }
 
 // newID returns a random 16-hex-digit snapshot id.

@@ -25,6 +25,9 @@ func newDumpRun(w io.Writer, opts *Options) *dumpRun {
 		d.s = newZipSink(d.cw)
 	} else {
 		d.s = newSQLSink(d.cw)
+		if opts.Layout != nil {
+			d.s = newLayoutSink(d.s, opts.Layout)
+		}
 	}
 	return d
 }

@@ -68,6 +68,9 @@ type Options struct {
 	// Progress, when set, is called as objects and rows are scripted. It never
 	// travels in the envelope.
 	Progress func(Progress) `json:"-"`
+	// Layout, when set, receives the layout of a sql-format script (see
+	// ZipFromScript).
+	Layout *Layout `json:"-"`
 }
 
 // Progress is a running count reported while Dump works.

@@ -52,7 +52,7 @@ func (e *cliEnv) repoCommands() []*cli.Command {
 	return []*cli.Command{
 		cmd("backup", "DATABASE", "dump DATABASE into the backup repository (--repo) as a new snapshot; prints its id", e.backup),
 		cmd("snapshots", "[DATABASE]", "list the snapshots in the repository", e.snapshots),
-		cmd("cat", "[latest|ID] [DATABASE]", "write a snapshot's script, byte-identical to the dump it was, verified", e.cat),
+		cmd("cat", "[latest|ID] [DATABASE]", "write a snapshot's script (--format zip: the zip), byte-identical to the dump it was, verified", e.cat),
 		cmd("forget", "[DATABASE]", "remove the snapshots the --keep-* policy does not keep (data stays until prune)", e.forget),
 		cmd("prune", "", "delete the data no kept snapshot needs", e.prune),
 		cmd("check", "", "verify that every snapshot can be rebuilt (--read-data: rebuild and hash them)", e.check),
@@ -96,7 +96,7 @@ func (e *cliEnv) backup(c *cli.Context) error {
 		return err
 	}
 	if req.Options.Format != "" && req.Options.Format != "sql" {
-		return errUsage("backup stores the sql format; 'mssqldump cat --format zip' is not available yet")
+		return errUsage("backup stores the sql format; 'mssqldump cat --format zip' makes the zip")
 	}
 	// The agent opens the URL; opening it here too turns a mistyped or
 	// unreachable repository into exit 2 or 6 before any job is sent.
@@ -215,8 +215,9 @@ func parseAsOf(s string) (time.Time, error) {
 // when every part and the whole script verified (else exit 5, no FILE).
 func (e *cliEnv) cat(c *cli.Context) error {
 	ctx := c.Context
-	if f := c.String("format"); f != "" && f != "sql" {
-		return errUsage("cat writes the sql format; --format zip is not available yet")
+	format := c.String("format")
+	if format != "" && format != "sql" && format != "zip" {
+		return errUsage("cat --format %q: want sql or zip", format)
 	}
 	r, done, err := openRepo(ctx, c)
 	if err != nil {
@@ -232,7 +233,12 @@ func (e *cliEnv) cat(c *cli.Context) error {
 		return err
 	}
 	defer removeCleanup()
-	if _, err := r.Cat(ctx, s.ID, out); err != nil {
+	if format == "zip" {
+		err = catZip(ctx, r, s.ID, out)
+	} else {
+		_, err = r.Cat(ctx, s.ID, out)
+	}
+	if err != nil {
 		out.Abort()
 		return err
 	}
