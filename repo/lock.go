@@ -87,18 +87,6 @@ func (r *Repository) refreshLock(ctx context.Context, id string) error {
 	return err
 }
 
-func (r *Repository) unlock(ctx context.Context, id string) error {
-	_, err := r.updateCatalog(ctx, func(c *catalog) error {
-		i, ok := c.lock(id)
-		if !ok {
-			return errNoChange
-		}
-		c.Locks = append(c.Locks[:i], c.Locks[i+1:]...)
-		return nil
-	})
-	return err
-}
-
 // keeper refreshes a lock in the background until stopped, and remembers
 // whether the lock was lost so that the holder does not commit after it.
 type keeper struct {
