@@ -8,67 +8,171 @@ import (
 	"strings"
 )
 
+// Scope says which catalog families a dump reads: ReadScope reads only
+// those its script can contain (ReadScope, ReadRowsScope).
+type Scope struct {
+	// Permissions reads principals, role members and permissions (opt-in,
+	// like SSMS).
+	Permissions bool
+	// DataOnly reads what a data-only script (--no-create-info) uses: the
+	// objects, schemas, types and XML schema collections (column types),
+	// the tables with their columns, indexes and index columns (the
+	// clustered key the rows are read in), and the foreign keys, CHECK
+	// constraints and triggers (the switches around the rows). Sequences,
+	// trigger orders, extended properties and permissions are not read.
+	// Synonyms, modules and expression dependencies can change only the
+	// order of the tables, and only when a table's default, computed
+	// column or CHECK constraint names a schema-qualified object (a call to
+	// a function); they are read then, so the script stays byte for byte
+	// that of the full catalog.
+	DataOnly bool
+}
+
 // ReadRows runs every catalog query inside q (the dump's snapshot
 // transaction) and returns the raw rows. permissions selects principals,
-// role members and permissions (opt-in, like SSMS). A step whose catalog
-// views this engine lacks (Server.Lacks) is skipped with a warning; one
-// that every dump needs fails with an error naming the view.
+// role members and permissions (opt-in, like SSMS).
 func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Rows, error) {
+	return ReadRowsScope(ctx, q, s, Scope{Permissions: permissions})
+}
+
+// ReadRowsScope runs the catalog queries scope needs inside q. A step whose
+// catalog views this engine lacks (Server.Lacks) is skipped with a
+// warning; one that every dump needs fails with an error naming the view.
+func ReadRowsScope(ctx context.Context, q Querier, s *Server, scope Scope) (*Rows, error) {
 	r := &Rows{Server: s}
-	steps := []readStep{
-		{"user objects", []string{"all_objects"}, true, func() (e error) { r.Objects, e = readObjects(ctx, q); return }},
-		{"schemas", []string{"schemas", "database_principals"}, true, func() (e error) { r.Schemas, e = readSchemas(ctx, q); return }},
-		{"types", []string{"types"}, true, func() (e error) { r.Types, e = readTypes(ctx, q, s); return }},
-		{"XML schema collections", []string{"xml_schema_collections"}, false, func() (e error) { r.XMLSchemas, e = readXMLSchemas(ctx, q, s); return }},
-		{"sequences", []string{"sequences"}, false, func() (e error) { r.Sequences, e = readSequences(ctx, q, s); return }},
-		{"synonyms", []string{"synonyms"}, false, func() (e error) { r.Synonyms, e = readSynonyms(ctx, q); return }},
-		{"tables", []string{"tables", "indexes", "data_spaces", "partitions"}, true, func() (e error) { r.Tables, e = readTables(ctx, q, s); return }},
-		{"columns", []string{"columns", "all_objects", "identity_columns", "computed_columns", "default_constraints"}, true,
-			func() (e error) { r.Columns, e = readColumns(ctx, q, s); return }},
-		{"indexes", []string{"indexes", "all_objects", "data_spaces", "key_constraints", "stats", "partitions"}, false,
-			func() (e error) { r.Indexes, e = readIndexes(ctx, q, s); return }},
-		{"index columns", []string{"index_columns", "columns", "all_objects"}, false, func() (e error) { r.IndexColumns, e = readIndexColumns(ctx, q); return }},
-		{"foreign keys", []string{"foreign_keys", "objects"}, false, func() (e error) { r.ForeignKeys, e = readForeignKeys(ctx, q); return }},
-		{"foreign key columns", []string{"foreign_key_columns", "columns"}, false, func() (e error) { r.FKColumns, e = readFKColumns(ctx, q); return }},
-		{"check constraints", []string{"check_constraints", "columns"}, false, func() (e error) { r.Checks, e = readChecks(ctx, q); return }},
-		{"views, routines, defaults and rules", []string{"objects", "sql_modules"}, false, func() (e error) { r.Modules, e = readModules(ctx, q, s); return }},
-		{"triggers", []string{"triggers", "sql_modules"}, false, func() (e error) { r.Triggers, e = readTriggers(ctx, q); return }},
-		{"trigger orders", []string{"trigger_events"}, false, func() (e error) { r.TriggerOrder, e = readTriggerEvents(ctx, q); return }},
-		{"extended properties", []string{"extended_properties", "types", "indexes"}, false, func() (e error) { r.ExtProps, e = readExtProps(ctx, q, s); return }},
-		{"dependencies", []string{"sql_expression_dependencies"}, false, func() (e error) { r.Dependencies, e = readDependencies(ctx, q); return }},
-	}
-	if permissions {
-		steps = append(steps,
-			readStep{"principals", []string{"database_principals"}, false, func() (e error) { r.Principals, e = readPrincipals(ctx, q, s); return }},
-			readStep{"role memberships", []string{"database_role_members", "database_principals"}, false,
-				func() (e error) { r.RoleMembers, e = readRoleMembers(ctx, q); return }},
-			readStep{"permissions", []string{"database_permissions", "database_principals", "all_objects"}, false,
-				func() (e error) { r.Permissions, e = readPermissions(ctx, q); return }},
-		)
-	}
-	for _, step := range steps {
-		if missing := s.missingViews(step.views...); len(missing) > 0 {
-			if step.essential {
-				return nil, fmt.Errorf("catalog: this engine has no %s, which every dump needs (to read %s)", strings.Join(missing, ", "), step.what)
+	var deferred []readStep
+	for _, step := range readSteps(ctx, q, s, r, scope.Permissions && !scope.DataOnly) {
+		if scope.DataOnly && step.use != forData {
+			if step.use == forOrder {
+				deferred = append(deferred, step)
 			}
-			r.Warnings = append(r.Warnings, Warning{Code: WarnEngineLacks, Object: strings.Join(missing, ", "),
-				Message: fmt.Sprintf("this engine has no %s: %s are not in the script", strings.Join(missing, ", "), step.what)})
 			continue
 		}
-		if err := step.read(); err != nil {
+		if err := r.run(s, step); err != nil {
 			return nil, err
+		}
+	}
+	if len(deferred) > 0 && namesQualifiedObjects(r) {
+		for _, step := range deferred {
+			if err := r.run(s, step); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return r, nil
 }
 
+// run reads one step, or warns that the engine lacks its views.
+func (r *Rows) run(s *Server, step readStep) error {
+	if missing := s.missingViews(step.views...); len(missing) > 0 {
+		if step.essential {
+			return fmt.Errorf("catalog: this engine has no %s, which every dump needs (to read %s)", strings.Join(missing, ", "), step.what)
+		}
+		r.Warnings = append(r.Warnings, Warning{Code: WarnEngineLacks, Object: strings.Join(missing, ", "),
+			Message: fmt.Sprintf("this engine has no %s: %s are not in the script", strings.Join(missing, ", "), step.what)})
+		return nil
+	}
+	return step.read()
+}
+
+// readSteps lists the catalog queries in the order they run.
+func readSteps(ctx context.Context, q Querier, s *Server, r *Rows, permissions bool) []readStep {
+	steps := []readStep{
+		{"user objects", []string{"all_objects"}, true, forData, func() (e error) { r.Objects, e = readObjects(ctx, q); return }},
+		{"schemas", []string{"schemas", "database_principals"}, true, forData, func() (e error) { r.Schemas, e = readSchemas(ctx, q); return }},
+		{"types", []string{"types"}, true, forData, func() (e error) { r.Types, e = readTypes(ctx, q, s); return }},
+		{"XML schema collections", []string{"xml_schema_collections"}, false, forData, func() (e error) { r.XMLSchemas, e = readXMLSchemas(ctx, q, s); return }},
+		{"sequences", []string{"sequences"}, false, forDDL, func() (e error) { r.Sequences, e = readSequences(ctx, q, s); return }},
+		{"synonyms", []string{"synonyms"}, false, forOrder, func() (e error) { r.Synonyms, e = readSynonyms(ctx, q); return }},
+		{"tables", []string{"tables", "indexes", "data_spaces", "partitions"}, true, forData, func() (e error) { r.Tables, e = readTables(ctx, q, s); return }},
+		{"columns", []string{"columns", "all_objects", "identity_columns", "computed_columns", "default_constraints"}, true, forData,
+			func() (e error) { r.Columns, e = readColumns(ctx, q, s); return }},
+		{"indexes", []string{"indexes", "all_objects", "data_spaces", "key_constraints", "stats", "partitions"}, false, forData,
+			func() (e error) { r.Indexes, e = readIndexes(ctx, q, s); return }},
+		{"index columns", []string{"index_columns", "columns", "all_objects"}, false, forData, func() (e error) { r.IndexColumns, e = readIndexColumns(ctx, q); return }},
+		{"foreign keys", []string{"foreign_keys", "objects"}, false, forData, func() (e error) { r.ForeignKeys, e = readForeignKeys(ctx, q); return }},
+		{"foreign key columns", []string{"foreign_key_columns", "columns"}, false, forData, func() (e error) { r.FKColumns, e = readFKColumns(ctx, q); return }},
+		{"check constraints", []string{"check_constraints", "columns"}, false, forData, func() (e error) { r.Checks, e = readChecks(ctx, q); return }},
+		{"views, routines, defaults and rules", []string{"objects", "sql_modules"}, false, forOrder, func() (e error) { r.Modules, e = readModules(ctx, q, s); return }},
+		{"triggers", []string{"triggers", "sql_modules"}, false, forData, func() (e error) { r.Triggers, e = readTriggers(ctx, q); return }},
+		{"trigger orders", []string{"trigger_events"}, false, forDDL, func() (e error) { r.TriggerOrder, e = readTriggerEvents(ctx, q); return }},
+		{"extended properties", []string{"extended_properties", "types", "indexes"}, false, forDDL, func() (e error) { r.ExtProps, e = readExtProps(ctx, q, s); return }},
+		{"dependencies", []string{"sql_expression_dependencies"}, false, forOrder, func() (e error) { r.Dependencies, e = readDependencies(ctx, q); return }},
+	}
+	if permissions {
+		steps = append(steps,
+			readStep{"principals", []string{"database_principals"}, false, forDDL, func() (e error) { r.Principals, e = readPrincipals(ctx, q, s); return }},
+			readStep{"role memberships", []string{"database_role_members", "database_principals"}, false, forDDL,
+				func() (e error) { r.RoleMembers, e = readRoleMembers(ctx, q); return }},
+			readStep{"permissions", []string{"database_permissions", "database_principals", "all_objects"}, false, forDDL,
+				func() (e error) { r.Permissions, e = readPermissions(ctx, q); return }},
+		)
+	}
+	return steps
+}
+
 // readStep is one catalog query: what it reads (for messages), the sys
-// views it needs, and whether a dump is possible without it.
+// views it needs, whether a dump is possible without it, and what uses it.
 type readStep struct {
 	what      string
 	views     []string
 	essential bool
+	use       stepUse
 	read      func() error
+}
+
+// stepUse says what part of a script a step's rows serve.
+type stepUse int
+
+const (
+	// forDDL: only the DDL (not read for a data-only script).
+	forDDL stepUse = iota
+	// forData: the data section and its switches too.
+	forData
+	// forOrder: the DDL, and the order of the tables when a table's
+	// expressions call a function (see Scope.DataOnly).
+	forOrder
+)
+
+// namesQualifiedObjects reports whether a default, computed column or
+// CHECK constraint may name a schema-qualified object: a "." between two
+// name characters (as in dbo.f( or [dbo].[f]). It errs towards yes (a
+// decimal like 1.5 does not count, a dot in a string literal does).
+func namesQualifiedObjects(r *Rows) bool {
+	for _, c := range r.Columns {
+		if qualifiedName(c.DefaultDef) || qualifiedName(c.ComputedDef) {
+			return true
+		}
+	}
+	for _, c := range r.Checks {
+		if qualifiedName(c.Definition) {
+			return true
+		}
+	}
+	return false
+}
+
+// qualifiedName reports whether expr has a "." after a name character or
+// closing quote and before a name's first character or opening quote.
+func qualifiedName(expr string) bool {
+	for i := 1; i+1 < len(expr); i++ {
+		if expr[i] != '.' {
+			continue
+		}
+		before, after := expr[i-1], expr[i+1]
+		if (isNameByte(before) || before == ']' || before == '"') &&
+			(isNameByte(after) && !('0' <= after && after <= '9') || after == '[' || after == '"') {
+			return true
+		}
+	}
+	return false
+}
+
+// isNameByte reports whether b may be part of an unquoted name (every
+// non-ASCII byte counts).
+func isNameByte(b byte) bool {
+	return b >= 0x80 || b == '_' || b == '@' || b == '#' || b == '$' ||
+		'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
 }
 
 // userObjects restricts sys.all_objects to what a user created. The reader
