@@ -47,6 +47,10 @@ const (
 	fastInt
 	fastBit
 	fastDecimal
+	// fastText: char, varchar, text and their Unicode kin (and json),
+	// whose string values tsql writes as AppendStringExpr when they are
+	// valid UTF-8.
+	fastText
 )
 
 func fastKindOf(t tsql.Type) fastKind {
@@ -60,6 +64,8 @@ func fastKindOf(t tsql.Type) fastKind {
 		return fastBit
 	case "decimal", "numeric", "money", "smallmoney":
 		return fastDecimal
+	case "nvarchar", "nchar", "ntext", "sysname", "json", "varchar", "char", "text":
+		return fastText
 	}
 	return fastNone
 }
