@@ -34,6 +34,7 @@ type sqlReader struct {
 	conn        *sql.Conn
 	tx          *sql.Tx
 	permissions bool
+	dataOnly    bool // Options.NoCreateInfo: the catalog a data-only script needs
 	warnings    []Warning
 	// server is what Catalog found: data reads adapt to the engine.
 	server *catalog.Server
@@ -57,7 +58,7 @@ func openSQLReader(ctx context.Context, db *sql.DB, opts *Options) (*sqlReader, 
 	if err != nil {
 		return nil, wrapServerError(err)
 	}
-	r := &sqlReader{conn: conn, permissions: opts.Permissions, db: db, consistency: opts.Consistency}
+	r := &sqlReader{conn: conn, permissions: opts.Permissions, dataOnly: opts.NoCreateInfo, db: db, consistency: opts.Consistency}
 	var state, memoryOptimized int
 	var name string
 	err = conn.QueryRowContext(ctx, `SELECT CONVERT(int, d.snapshot_isolation_state), d.name,
@@ -113,7 +114,7 @@ func (r *sqlReader) begin(ctx context.Context) error {
 }
 
 func (r *sqlReader) Catalog(ctx context.Context) (*model.Database, []Warning, error) {
-	db, server, cw, err := catalog.Read(ctx, r.tx, r.permissions)
+	db, server, cw, err := catalog.ReadScope(ctx, r.tx, catalog.Scope{Permissions: r.permissions, DataOnly: r.dataOnly})
 	if err != nil {
 		return nil, nil, wrapServerError(err)
 	}

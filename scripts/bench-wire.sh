@@ -12,7 +12,11 @@
 #   mssqldump --no-create-info --jobs 1   (embedded default, stdout to a file)
 #   mssqldump --no-create-info --jobs 2   (the table read in key ranges)
 #
-# and checks that --jobs 2 wrote the bytes of --jobs 1. It prints wall and
+# and checks that --jobs 2 wrote the bytes of --jobs 1. With BROKER and BLOB
+# set (a nats:// URL and a minio:// or s3:// URL an agent fleet already
+# serves, its AWS_* credentials in the environment) it also times the same
+# dumps through that fleet, --jobs 1, 2 and 4, checks their bytes too, and
+# with AGENT_PID set prints that agent's peak RSS (VmHWM) afterwards. It prints wall and
 # CPU seconds, peak RSS and each figure's ratio to freebcp. The database
 # (MSSQLDUMP_BENCH_DB, default speedbench) is dropped at the end unless
 # KEEP=1; REUSE=1 then times the kept table again without reloading it. RUNS (default 3) runs of each; the best wall time counts.
@@ -111,15 +115,32 @@ for j in 1 2; do
 done
 same=no
 cmp -s "$WORK/jobs1.sql" "$WORK/jobs2.sql" && same=yes
+names="freebcp jobs1 jobs2"
+if [ -n "${BROKER:-}" ] && [ -n "${BLOB:-}" ]; then
+	for j in 1 2 4; do
+		run "brokered$j" "$MD" --broker "$BROKER" --blob "$BLOB" --dsn "$DSN" --quiet --no-create-info --jobs "$j" \
+			-r "$WORK/brokered$j.sql" --database "$DB" dbo.wide
+		BYTES[brokered$j]=$(stat -c %s "$WORK/brokered$j.sql")
+		cmp -s "$WORK/jobs1.sql" "$WORK/brokered$j.sql" || same=no
+	done
+	names="$names brokered1 brokered2 brokered4"
+fi
 
 printf '%-34s %8s %8s %9s %12s %9s\n' "$ROWS rows × 8 columns" "wall s" "CPU s" "RSS MiB" "bytes" "× freebcp"
-for name in freebcp jobs1 jobs2; do
+for name in $names; do
 	case $name in
 	freebcp) label="freebcp out -c" ;;
+	brokered*) label="  via JetStream + MinIO, --jobs ${name#brokered}" ;;
 	*) label="mssqldump --no-create-info --jobs ${name#jobs}" ;;
 	esac
 	printf '%-34s %8s %8s %9s %12s %9s\n' "$label" "${WALL[$name]}" "${CPU[$name]}" "${RSS[$name]}" "${BYTES[$name]}" \
 		"$(awk "BEGIN{printf \"%.2f\", ${WALL[$name]} / ${WALL[freebcp]}}")"
 done
-echo "--jobs 2 output byte-identical to --jobs 1: $same"
+if [ -n "${BROKER:-}" ] && [ -n "${BLOB:-}" ]; then
+	echo "brokered --jobs 1 / embedded --jobs 1: $(awk "BEGIN{printf \"%.2f\", ${WALL[brokered1]} / ${WALL[jobs1]}}")"
+	if [ -n "${AGENT_PID:-}" ]; then
+		echo "agent peak RSS: $(awk '/VmHWM/ {printf "%d MiB", $2 / 1024}' "/proc/$AGENT_PID/status")"
+	fi
+fi
+echo "every other output byte-identical to --jobs 1: $same"
 [ "$same" = yes ]

@@ -9,11 +9,17 @@ import (
 // Read detects the server, runs every catalog query inside q and assembles
 // the model. Pass the snapshot transaction so the catalog matches the data.
 func Read(ctx context.Context, q Querier, permissions bool) (*model.Database, *Server, []Warning, error) {
+	return ReadScope(ctx, q, Scope{Permissions: permissions})
+}
+
+// ReadScope is Read of only the catalog families scope needs (see Scope):
+// the model it returns scripts what those options script byte for byte.
+func ReadScope(ctx context.Context, q Querier, scope Scope) (*model.Database, *Server, []Warning, error) {
 	s, err := DetectServer(ctx, q)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rows, err := ReadRows(ctx, q, s, permissions)
+	rows, err := ReadRowsScope(ctx, q, s, scope)
 	if err != nil {
 		return nil, s, nil, err
 	}

@@ -8,67 +8,171 @@ import (
 	"strings"
 )
 
+// Scope says which catalog families a dump reads: ReadScope reads only
+// those its script can contain (ReadScope, ReadRowsScope).
+type Scope struct {
+	// Permissions reads principals, role members and permissions (opt-in,
+	// like SSMS).
+	Permissions bool
+	// DataOnly reads what a data-only script (--no-create-info) uses: the
+	// objects, schemas, types and XML schema collections (column types),
+	// the tables with their columns, indexes and index columns (the
+	// clustered key the rows are read in), and the foreign keys, CHECK
+	// constraints and triggers (the switches around the rows). Sequences,
+	// trigger orders, extended properties and permissions are not read.
+	// Synonyms, modules and expression dependencies can change only the
+	// order of the tables, and only when a table's default, computed
+	// column or CHECK constraint names a schema-qualified object (a call to
+	// a function); they are read then, so the script stays byte for byte
+	// that of the full catalog.
+	DataOnly bool
+}
+
 // ReadRows runs every catalog query inside q (the dump's snapshot
 // transaction) and returns the raw rows. permissions selects principals,
-// role members and permissions (opt-in, like SSMS). A step whose catalog
-// views this engine lacks (Server.Lacks) is skipped with a warning; one
-// that every dump needs fails with an error naming the view.
+// role members and permissions (opt-in, like SSMS).
 func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Rows, error) {
+	return ReadRowsScope(ctx, q, s, Scope{Permissions: permissions})
+}
+
+// ReadRowsScope runs the catalog queries scope needs inside q. A step whose
+// catalog views this engine lacks (Server.Lacks) is skipped with a
+// warning; one that every dump needs fails with an error naming the view.
+func ReadRowsScope(ctx context.Context, q Querier, s *Server, scope Scope) (*Rows, error) {
 	r := &Rows{Server: s}
-	steps := []readStep{
-		{"user objects", []string{"all_objects"}, true, func() (e error) { r.Objects, e = readObjects(ctx, q); return }},
-		{"schemas", []string{"schemas", "database_principals"}, true, func() (e error) { r.Schemas, e = readSchemas(ctx, q); return }},
-		{"types", []string{"types"}, true, func() (e error) { r.Types, e = readTypes(ctx, q, s); return }},
-		{"XML schema collections", []string{"xml_schema_collections"}, false, func() (e error) { r.XMLSchemas, e = readXMLSchemas(ctx, q, s); return }},
-		{"sequences", []string{"sequences"}, false, func() (e error) { r.Sequences, e = readSequences(ctx, q, s); return }},
-		{"synonyms", []string{"synonyms"}, false, func() (e error) { r.Synonyms, e = readSynonyms(ctx, q); return }},
-		{"tables", []string{"tables", "indexes", "data_spaces", "partitions"}, true, func() (e error) { r.Tables, e = readTables(ctx, q, s); return }},
-		{"columns", []string{"columns", "all_objects", "identity_columns", "computed_columns", "default_constraints"}, true,
-			func() (e error) { r.Columns, e = readColumns(ctx, q, s); return }},
-		{"indexes", []string{"indexes", "all_objects", "data_spaces", "key_constraints", "stats", "partitions"}, false,
-			func() (e error) { r.Indexes, e = readIndexes(ctx, q, s); return }},
-		{"index columns", []string{"index_columns", "columns", "all_objects"}, false, func() (e error) { r.IndexColumns, e = readIndexColumns(ctx, q); return }},
-		{"foreign keys", []string{"foreign_keys", "objects"}, false, func() (e error) { r.ForeignKeys, e = readForeignKeys(ctx, q); return }},
-		{"foreign key columns", []string{"foreign_key_columns", "columns"}, false, func() (e error) { r.FKColumns, e = readFKColumns(ctx, q); return }},
-		{"check constraints", []string{"check_constraints", "columns"}, false, func() (e error) { r.Checks, e = readChecks(ctx, q); return }},
-		{"views, routines, defaults and rules", []string{"objects", "sql_modules"}, false, func() (e error) { r.Modules, e = readModules(ctx, q, s); return }},
-		{"triggers", []string{"triggers", "sql_modules"}, false, func() (e error) { r.Triggers, e = readTriggers(ctx, q); return }},
-		{"trigger orders", []string{"trigger_events"}, false, func() (e error) { r.TriggerOrder, e = readTriggerEvents(ctx, q); return }},
-		{"extended properties", []string{"extended_properties", "types", "indexes"}, false, func() (e error) { r.ExtProps, e = readExtProps(ctx, q, s); return }},
-		{"dependencies", []string{"sql_expression_dependencies"}, false, func() (e error) { r.Dependencies, e = readDependencies(ctx, q); return }},
-	}
-	if permissions {
-		steps = append(steps,
-			readStep{"principals", []string{"database_principals"}, false, func() (e error) { r.Principals, e = readPrincipals(ctx, q, s); return }},
-			readStep{"role memberships", []string{"database_role_members", "database_principals"}, false,
-				func() (e error) { r.RoleMembers, e = readRoleMembers(ctx, q); return }},
-			readStep{"permissions", []string{"database_permissions", "database_principals", "all_objects"}, false,
-				func() (e error) { r.Permissions, e = readPermissions(ctx, q); return }},
-		)
-	}
-	for _, step := range steps {
-		if missing := s.missingViews(step.views...); len(missing) > 0 {
-			if step.essential {
-				return nil, fmt.Errorf("catalog: this engine has no %s, which every dump needs (to read %s)", strings.Join(missing, ", "), step.what)
+	var deferred []readStep
+	for _, step := range readSteps(ctx, q, s, r, scope.Permissions && !scope.DataOnly) {
+		if scope.DataOnly && step.use != forData {
+			if step.use == forOrder {
+				deferred = append(deferred, step)
 			}
-			r.Warnings = append(r.Warnings, Warning{Code: WarnEngineLacks, Object: strings.Join(missing, ", "),
-				Message: fmt.Sprintf("this engine has no %s: %s are not in the script", strings.Join(missing, ", "), step.what)})
 			continue
 		}
-		if err := step.read(); err != nil {
+		if err := r.run(s, step); err != nil {
 			return nil, err
+		}
+	}
+	if len(deferred) > 0 && namesQualifiedObjects(r) {
+		for _, step := range deferred {
+			if err := r.run(s, step); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return r, nil
 }
 
+// run reads one step, or warns that the engine lacks its views.
+func (r *Rows) run(s *Server, step readStep) error {
+	if missing := s.missingViews(step.views...); len(missing) > 0 {
+		if step.essential {
+			return fmt.Errorf("catalog: this engine has no %s, which every dump needs (to read %s)", strings.Join(missing, ", "), step.what)
+		}
+		r.Warnings = append(r.Warnings, Warning{Code: WarnEngineLacks, Object: strings.Join(missing, ", "),
+			Message: fmt.Sprintf("this engine has no %s: %s are not in the script", strings.Join(missing, ", "), step.what)})
+		return nil
+	}
+	return step.read()
+}
+
+// readSteps lists the catalog queries in the order they run.
+func readSteps(ctx context.Context, q Querier, s *Server, r *Rows, permissions bool) []readStep {
+	steps := []readStep{
+		{"user objects", []string{"all_objects"}, true, forData, func() (e error) { r.Objects, e = readObjects(ctx, q); return }},
+		{"schemas", []string{"schemas", "database_principals"}, true, forData, func() (e error) { r.Schemas, e = readSchemas(ctx, q); return }},
+		{"types", []string{"types"}, true, forData, func() (e error) { r.Types, e = readTypes(ctx, q, s); return }},
+		{"XML schema collections", []string{"xml_schema_collections"}, false, forData, func() (e error) { r.XMLSchemas, e = readXMLSchemas(ctx, q, s); return }},
+		{"sequences", []string{"sequences"}, false, forDDL, func() (e error) { r.Sequences, e = readSequences(ctx, q, s); return }},
+		{"synonyms", []string{"synonyms"}, false, forOrder, func() (e error) { r.Synonyms, e = readSynonyms(ctx, q); return }},
+		{"tables", []string{"tables", "indexes", "data_spaces", "partitions"}, true, forData, func() (e error) { r.Tables, e = readTables(ctx, q, s); return }},
+		{"columns", []string{"columns", "all_objects", "identity_columns", "computed_columns", "default_constraints"}, true, forData,
+			func() (e error) { r.Columns, e = readColumns(ctx, q, s); return }},
+		{"indexes", []string{"indexes", "all_objects", "data_spaces", "key_constraints", "stats", "partitions"}, false, forData,
+			func() (e error) { r.Indexes, e = readIndexes(ctx, q, s); return }},
+		{"index columns", []string{"index_columns", "columns", "all_objects"}, false, forData, func() (e error) { r.IndexColumns, e = readIndexColumns(ctx, q); return }},
+		{"foreign keys", []string{"foreign_keys", "objects"}, false, forData, func() (e error) { r.ForeignKeys, e = readForeignKeys(ctx, q); return }},
+		{"foreign key columns", []string{"foreign_key_columns", "columns"}, false, forData, func() (e error) { r.FKColumns, e = readFKColumns(ctx, q); return }},
+		{"check constraints", []string{"check_constraints", "columns"}, false, forData, func() (e error) { r.Checks, e = readChecks(ctx, q); return }},
+		{"views, routines, defaults and rules", []string{"objects", "sql_modules"}, false, forOrder, func() (e error) { r.Modules, e = readModules(ctx, q, s); return }},
+		{"triggers", []string{"triggers", "sql_modules"}, false, forData, func() (e error) { r.Triggers, e = readTriggers(ctx, q); return }},
+		{"trigger orders", []string{"trigger_events"}, false, forDDL, func() (e error) { r.TriggerOrder, e = readTriggerEvents(ctx, q); return }},
+		{"extended properties", []string{"extended_properties", "types", "indexes"}, false, forDDL, func() (e error) { r.ExtProps, e = readExtProps(ctx, q, s); return }},
+		{"dependencies", []string{"sql_expression_dependencies"}, false, forOrder, func() (e error) { r.Dependencies, e = readDependencies(ctx, q); return }},
+	}
+	if permissions {
+		steps = append(steps,
+			readStep{"principals", []string{"database_principals"}, false, forDDL, func() (e error) { r.Principals, e = readPrincipals(ctx, q, s); return }},
+			readStep{"role memberships", []string{"database_role_members", "database_principals"}, false, forDDL,
+				func() (e error) { r.RoleMembers, e = readRoleMembers(ctx, q); return }},
+			readStep{"permissions", []string{"database_permissions", "database_principals", "all_objects"}, false, forDDL,
+				func() (e error) { r.Permissions, e = readPermissions(ctx, q); return }},
+		)
+	}
+	return steps
+}
+
 // readStep is one catalog query: what it reads (for messages), the sys
-// views it needs, and whether a dump is possible without it.
+// views it needs, whether a dump is possible without it, and what uses it.
 type readStep struct {
 	what      string
 	views     []string
 	essential bool
+	use       stepUse
 	read      func() error
+}
+
+// stepUse says what part of a script a step's rows serve.
+type stepUse int
+
+const (
+	// forDDL: only the DDL (not read for a data-only script).
+	forDDL stepUse = iota
+	// forData: the data section and its switches too.
+	forData
+	// forOrder: the DDL, and the order of the tables when a table's
+	// expressions call a function (see Scope.DataOnly).
+	forOrder
+)
+
+// namesQualifiedObjects reports whether a default, computed column or
+// CHECK constraint may name a schema-qualified object: a "." between two
+// name characters (as in dbo.f( or [dbo].[f]). It errs towards yes (a
+// decimal like 1.5 does not count, a dot in a string literal does).
+func namesQualifiedObjects(r *Rows) bool {
+	for _, c := range r.Columns {
+		if qualifiedName(c.DefaultDef) || qualifiedName(c.ComputedDef) {
+			return true
+		}
+	}
+	for _, c := range r.Checks {
+		if qualifiedName(c.Definition) {
+			return true
+		}
+	}
+	return false
+}
+
+// qualifiedName reports whether expr has a "." after a name character or
+// closing quote and before a name's first character or opening quote.
+func qualifiedName(expr string) bool {
+	for i := 1; i+1 < len(expr); i++ {
+		if expr[i] != '.' {
+			continue
+		}
+		before, after := expr[i-1], expr[i+1]
+		if (isNameByte(before) || before == ']' || before == '"') &&
+			(isNameByte(after) && !('0' <= after && after <= '9') || after == '[' || after == '"') {
+			return true
+		}
+	}
+	return false
+}
+
+// isNameByte reports whether b may be part of an unquoted name (every
+// non-ASCII byte counts).
+func isNameByte(b byte) bool {
+	return b >= 0x80 || b == '_' || b == '@' || b == '#' || b == '$' ||
+		'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
 }
 
 // userObjects restricts sys.all_objects to what a user created. The reader
@@ -241,8 +345,7 @@ func readTables(ctx context.Context, q Querier, s *Server) ([]TableRow, error) {
   `+s.col("tables", "ledger_type_desc", "t.ledger_type_desc", "nvarchar(60)")+`,
   `+ledgerView+`,
   ds.name, CASE WHEN ds.type = 'PS' THEN 1 ELSE 0 END, lds.name,
-  (SELECT TOP (1) p.data_compression_desc FROM sys.partitions AS p
-   WHERE p.object_id = t.object_id AND p.index_id IN (0, 1) ORDER BY p.partition_number),
+  `+dataCompression(s, "t.object_id", "IN (0, 1)")+`,
   `+ct+`,
   `+s.col("tables", "is_external", "t.is_external", "bit")+`,
   `+s.col("tables", "is_filetable", "t.is_filetable", "bit")+`,
@@ -329,14 +432,29 @@ var babelfishIdentity = `CASE WHEN c.is_identity = 1 THEN CONVERT(nvarchar(64), 
    WHERE c.is_identity = 1 AND d.refobjid = c.object_id AND d.refobjsubid = c.column_id AND CAST(d.deptype AS varchar(1)) IN ('a', 'i')),
   CAST(0 AS bit)`
 
-func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) {
-	bucket := "CAST(NULL AS bigint)"
-	joins := ""
+// dataCompression is the data_compression_desc of the first partition of
+// the heap or index that index (a condition on p.index_id) picks of the
+// object whose id is objectID. Babelfish's sys.partitions says 'NONE' for
+// every partition (PostgreSQL compresses no table the SQL Server way),
+// which the model reads as no compression, and the correlated subquery
+// cost a third of a second per query there: NULL says the same.
+func dataCompression(s *Server, objectID, index string) string {
+	if s.Babelfish {
+		return "CAST(NULL AS nvarchar(60))"
+	}
+	return "(SELECT TOP (1) p.data_compression_desc FROM sys.partitions AS p\n   WHERE p.object_id = " + objectID +
+		" AND p.index_id " + index + " ORDER BY p.partition_number)"
+}
+
+// indexKindColumns selects what hash, XML and spatial indexes add (NULLs
+// where the engine has no such view), with the joins that read it.
+func indexKindColumns(s *Server) (bucket, xmlPrimary, xmlSecondary, xmlType, spatial, joins string) {
+	bucket = "CAST(NULL AS bigint)"
 	if s.HasView("hash_indexes") {
 		bucket = "hi.bucket_count"
 		joins += "LEFT JOIN sys.hash_indexes AS hi ON hi.object_id = i.object_id AND hi.index_id = i.index_id\n"
 	}
-	xmlPrimary, xmlSecondary, xmlType := "CAST(NULL AS sysname)", "CAST(NULL AS nvarchar(60))", "CAST(NULL AS tinyint)"
+	xmlPrimary, xmlSecondary, xmlType = "CAST(NULL AS sysname)", "CAST(NULL AS nvarchar(60))", "CAST(NULL AS tinyint)"
 	if s.HasView("xml_indexes") {
 		xmlPrimary = "(SELECT px.name FROM sys.indexes AS px WHERE px.object_id = xi.object_id AND px.index_id = xi.using_xml_index_id)"
 		xmlSecondary = "xi.secondary_type_desc"
@@ -345,13 +463,18 @@ func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) 
 		xmlType = s.col("xml_indexes", "xml_index_type", "xi.xml_index_type", "tinyint")
 		joins += "LEFT JOIN sys.xml_indexes AS xi ON xi.object_id = i.object_id AND xi.index_id = i.index_id\n"
 	}
-	spatial := "CAST(NULL AS nvarchar(60)), CAST(NULL AS float), CAST(NULL AS float), CAST(NULL AS float), CAST(NULL AS float), " +
+	spatial = "CAST(NULL AS nvarchar(60)), CAST(NULL AS float), CAST(NULL AS float), CAST(NULL AS float), CAST(NULL AS float), " +
 		"CAST(NULL AS nvarchar(60)), CAST(NULL AS nvarchar(60)), CAST(NULL AS nvarchar(60)), CAST(NULL AS nvarchar(60)), CAST(NULL AS int)"
 	if s.HasView("spatial_index_tessellations") {
 		spatial = "st.tessellation_scheme, st.bounding_box_xmin, st.bounding_box_ymin, st.bounding_box_xmax, st.bounding_box_ymax, " +
 			"st.level_1_grid_desc, st.level_2_grid_desc, st.level_3_grid_desc, st.level_4_grid_desc, st.cells_per_object"
 		joins += "LEFT JOIN sys.spatial_index_tessellations AS st ON st.object_id = i.object_id AND st.index_id = i.index_id\n"
 	}
+	return
+}
+
+func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) {
+	bucket, xmlPrimary, xmlSecondary, xmlType, spatial, joins := indexKindColumns(s)
 	type row struct {
 		IndexRow
 		box   [4]sql.NullFloat64
@@ -362,8 +485,7 @@ func readIndexes(ctx context.Context, q Querier, s *Server) ([]IndexRow, error) 
   i.allow_page_locks, i.has_filter, i.filter_definition, ds.name, CASE WHEN ds.type = 'PS' THEN 1 ELSE 0 END,
   kc.is_system_named,
   stats.no_recompute,
-  (SELECT TOP (1) p.data_compression_desc FROM sys.partitions AS p
-   WHERE p.object_id = i.object_id AND p.index_id = i.index_id ORDER BY p.partition_number),
+  `+dataCompression(s, "i.object_id", "= i.index_id")+`,
   `+bucket+`, `+xmlPrimary+`, `+xmlSecondary+`, `+xmlType+`,
   `+spatial+`
 FROM sys.indexes AS i

@@ -235,14 +235,16 @@ func TestWriterReportsTheFailingColumn(t *testing.T) {
 }
 
 // TestFastPathsMatchTheLiteralEncoder: the writer's own integer/bit/NULL
-// forms must be byte-identical to tsql.AppendLiteral's.
+// forms (and text) must be byte-identical to tsql.AppendLiteral's.
 func TestFastPathsMatchTheLiteralEncoder(t *testing.T) {
 	cases := []struct {
 		typ string
 		v   any
 	}{{"int", int64(-2147483648)}, {"bigint", int64(9223372036854775807)}, {"tinyint", int64(0)}, {"smallint", nil},
 		{"bit", true}, {"bit", false}, {"bit", nil}, {"nvarchar", nil},
-		{"decimal", []byte("-12.3400")}, {"money", []byte("0.0001")}, {"numeric", []byte("12345678901234567890123456789012345678")}}
+		{"decimal", []byte("-12.3400")}, {"money", []byte("0.0001")}, {"numeric", []byte("12345678901234567890123456789012345678")},
+		{"nvarchar", "Zoë Ångström 東京 'ok'"}, {"nvarchar", ""}, {"nchar", "a\r\nb\x00c"}, {"ntext", "😀"}, {"sysname", "n"},
+		{"varchar", "code-7-3"}, {"char", "it's"}, {"text", "tab\there"}, {"varchar", "\xff\xfe not UTF-8"}}
 	for _, c := range cases {
 		p := NewPlan(&model.Table{QName: model.QName{Schema: "s", Name: "t"}, Columns: []*model.Column{col("c", c.typ, 8, 0, 0)}}, "", "")
 		pc := &p.Columns[0]

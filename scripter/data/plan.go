@@ -47,6 +47,10 @@ const (
 	fastInt
 	fastBit
 	fastDecimal
+	// fastText: char, varchar, text and their Unicode kin (and json),
+	// whose string values tsql writes as AppendStringExpr when they are
+	// valid UTF-8.
+	fastText
 )
 
 func fastKindOf(t tsql.Type) fastKind {
@@ -60,6 +64,8 @@ func fastKindOf(t tsql.Type) fastKind {
 		return fastBit
 	case "decimal", "numeric", "money", "smallmoney":
 		return fastDecimal
+	case "nvarchar", "nchar", "ntext", "sysname", "json", "varchar", "char", "text":
+		return fastText
 	}
 	return fastNone
 }
@@ -262,45 +268,13 @@ func NewPlan(t *model.Table, where, dbCollation string) *Plan {
 			p.Identity = true
 		}
 	}
-	// A key fully made of inserted columns orders the rows: the primary key,
-	// else a unique constraint or an unfiltered unique index (clustered
-	// first, then by name).
-	usable := func(ix *model.Index) bool {
-		if ix == nil || len(ix.Columns) == 0 || ix.Filter != "" || ix.Disabled {
-			return false
-		}
-		for _, c := range ix.Columns {
-			if _, ok := pos[c.Name]; !ok {
-				return false
-			}
-		}
-		return true
-	}
-	var key *model.Index
+	key := orderKey(t, pos)
 	switch {
-	case usable(t.PrimaryKey):
-		key, p.OrderSource = t.PrimaryKey, "primary key"
+	case key == nil:
+	case key == t.PrimaryKey:
+		p.OrderSource = "primary key"
 	default:
-		var cands []*model.Index
-		for _, ix := range t.Uniques {
-			if usable(ix) {
-				cands = append(cands, ix)
-			}
-		}
-		for _, ix := range t.Indexes {
-			if ix.IsUnique && (ix.Kind == "CLUSTERED" || ix.Kind == "NONCLUSTERED") && usable(ix) {
-				cands = append(cands, ix)
-			}
-		}
-		for _, ix := range cands {
-			if key == nil || (ix.Kind == "CLUSTERED" && key.Kind != "CLUSTERED") ||
-				(ix.Kind == key.Kind && ix.Name < key.Name) {
-				key = ix
-			}
-		}
-		if key != nil {
-			p.OrderSource = "unique index " + key.Name
-		}
+		p.OrderSource = "unique index " + key.Name
 	}
 	var order []string
 	if key != nil {
@@ -323,6 +297,45 @@ func NewPlan(t *model.Table, where, dbCollation string) *Plan {
 	}
 	p.OrderBy = strings.Join(order, ", ")
 	return p
+}
+
+// orderKey is the key, fully made of inserted columns (pos), that orders
+// the rows: the primary key, else a unique constraint or an unfiltered
+// unique index (clustered first, then by name); nil when there is none.
+func orderKey(t *model.Table, pos map[string]int) *model.Index {
+	usable := func(ix *model.Index) bool {
+		if ix == nil || len(ix.Columns) == 0 || ix.Filter != "" || ix.Disabled {
+			return false
+		}
+		for _, c := range ix.Columns {
+			if _, ok := pos[c.Name]; !ok {
+				return false
+			}
+		}
+		return true
+	}
+	if usable(t.PrimaryKey) {
+		return t.PrimaryKey
+	}
+	var cands []*model.Index
+	for _, ix := range t.Uniques {
+		if usable(ix) {
+			cands = append(cands, ix)
+		}
+	}
+	for _, ix := range t.Indexes {
+		if ix.IsUnique && (ix.Kind == "CLUSTERED" || ix.Kind == "NONCLUSTERED") && usable(ix) {
+			cands = append(cands, ix)
+		}
+	}
+	var key *model.Index
+	for _, ix := range cands {
+		if key == nil || (ix.Kind == "CLUSTERED" && key.Kind != "CLUSTERED") ||
+			(ix.Kind == key.Kind && ix.Name < key.Name) {
+			key = ix
+		}
+	}
+	return key
 }
 
 // Width is the number of SELECT items a row has.

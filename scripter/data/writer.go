@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/mssqldump/mssqldump/scripter/tsql"
@@ -177,7 +178,7 @@ func (w *Writer) encodeRow(p *Plan, vals []any) error {
 }
 
 // appendValue writes the common scalar shapes directly (NULL, integers,
-// bits: forms identical to tsql.AppendLiteral's, which a test checks) and
+// bits, valid UTF-8 text: forms identical to tsql.AppendLiteral's, which a test checks) and
 // hands everything else to tsql. Passing the type by value on every call
 // costs more than formatting an integer.
 func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
@@ -189,6 +190,10 @@ func appendValue(dst []byte, v any, c *Column) ([]byte, error) {
 	case int64:
 		if c.fast == fastInt {
 			return strconv.AppendInt(dst, x, 10), nil
+		}
+	case string:
+		if c.fast == fastText && utf8.ValidString(x) {
+			return tsql.AppendStringExpr(dst, x), nil
 		}
 	case []byte:
 		return appendBytes(dst, x, v, c)
