@@ -6,6 +6,11 @@
 // key and digest. No envelope ever carries a plaintext password: credentials
 // are either a reference the agent resolves from its own configuration, or a
 // box sealed to the agent fleet's public key (package agent/seal).
+//
+// What an envelope carries of the scripter (a job's Options, a Progress's
+// Counts, a Manifest's Stats) is the protocol's own struct, converted to and
+// from the scripter's field by field, so that no change in package scripter
+// can change protocol v1 without a change here.
 package protocol
 
 import "time"

@@ -200,24 +200,10 @@ func (q *Queue) findStreamsAndConsumers(ctx context.Context) error {
 func (q *Queue) createStreamsAndConsumers(ctx context.Context) error {
 	s := q.opts.Stream
 	var err error
-	if q.jobs, err = q.ensureStream(ctx, jetstream.StreamConfig{
-		Name:        s,
-		Description: "mssqldump jobs",
-		Subjects:    []string{q.jobSubject()},
-		Retention:   jetstream.WorkQueuePolicy,
-		Storage:     jetstream.FileStorage,
-		Duplicates:  DuplicateWindow,
-	}); err != nil {
+	if q.jobs, err = q.ensureStream(ctx, workQueueStream(s, "mssqldump jobs", q.jobSubject())); err != nil {
 		return fmt.Errorf("create stream %s: %w", s, err)
 	}
-	if q.dlq, err = q.ensureStream(ctx, jetstream.StreamConfig{
-		Name:        q.dlqStreamName(),
-		Description: "mssqldump dead letters",
-		Subjects:    []string{q.dlqSubject()},
-		Retention:   jetstream.WorkQueuePolicy,
-		Storage:     jetstream.FileStorage,
-		Duplicates:  DuplicateWindow,
-	}); err != nil {
+	if q.dlq, err = q.ensureStream(ctx, workQueueStream(q.dlqStreamName(), "mssqldump dead letters", q.dlqSubject())); err != nil {
 		return fmt.Errorf("create stream %s: %w", q.dlqStreamName(), err)
 	}
 	if q.replies, err = q.ensureStream(ctx, jetstream.StreamConfig{
@@ -231,6 +217,20 @@ func (q *Queue) createStreamsAndConsumers(ctx context.Context) error {
 		return fmt.Errorf("create stream %s_REPLY: %w", s, err)
 	}
 	return q.createConsumers(ctx)
+}
+
+// workQueueStream is the configuration of the job and the dead-letter
+// streams: a work queue (a message is gone once acked), on disk, with
+// publish deduplication over DuplicateWindow.
+func workQueueStream(name, description, subject string) jetstream.StreamConfig {
+	return jetstream.StreamConfig{
+		Name:        name,
+		Description: description,
+		Subjects:    []string{subject},
+		Retention:   jetstream.WorkQueuePolicy,
+		Storage:     jetstream.FileStorage,
+		Duplicates:  DuplicateWindow,
+	}
 }
 
 // createConsumers creates (or updates) the agents' durable consumer on the

@@ -1,23 +1,26 @@
 package catalog
 
+import "github.com/mssqldump/mssqldump/scripter/model"
+
 // The codes SQL Server's catalog views use, named once so that assembly
 // reads as what it means ("a view", "an XML index") rather than as the
-// catalog's letters and numbers. Only the codes assembly tests for are here.
+// catalog's letters and numbers. Only the codes assembly tests for are here;
+// those the model carries on (Module.TypeCode, Principal.Type) are model's.
 
 // sys.objects.type, trimmed (the column is char(2), so "U" arrives as "U ").
 const (
 	objectTable             = "U"
-	objectView              = "V"
-	objectProcedure         = "P"
-	objectCLRProcedure      = "PC"
-	objectExtendedProcedure = "X"
-	objectReplicationFilter = "RF" // a replication-filter procedure
+	objectView              = model.TypeCodeView
+	objectProcedure         = model.TypeCodeProcedure
+	objectCLRProcedure      = model.TypeCodeCLRProcedure
+	objectExtendedProcedure = model.TypeCodeExtendedProcedure
+	objectReplicationFilter = model.TypeCodeReplicationFilter
 	objectScalarFunction    = "FN"
 	objectInlineFunction    = "IF"
 	objectTableFunction     = "TF"
-	objectCLRScalarFunction = "FS"
-	objectCLRTableFunction  = "FT"
-	objectCLRAggregate      = "AF"
+	objectCLRScalarFunction = model.TypeCodeCLRScalarFunction
+	objectCLRTableFunction  = model.TypeCodeCLRTableFunction
+	objectCLRAggregate      = model.TypeCodeCLRAggregate
 	objectSequence          = "SO"
 	objectSynonym           = "SN"
 	objectTableType         = "TT"
@@ -27,7 +30,7 @@ const (
 	objectCheck             = "C"
 	objectDefault           = "D" // a DEFAULT constraint, or a stand-alone default when it has no parent
 	objectRule              = "R"
-	objectTrigger           = "TR"
+	objectTrigger           = model.TypeCodeTrigger
 	objectEdgeConstraint    = "EC"
 )
 
@@ -79,11 +82,11 @@ const (
 // systemTypeTimestamp is sys.types.system_type_id of rowversion/timestamp.
 const systemTypeTimestamp = 189
 
-// sys.database_principals.type, trimmed.
+// sys.database_principals.type, trimmed (model.Principal.Type carries them).
 const (
-	principalRole            = "R"
-	principalApplicationRole = "A"
-	principalSQLUser         = "S"
+	principalRole            = model.PrincipalRole
+	principalApplicationRole = model.PrincipalApplicationRole
+	principalSQLUser         = model.PrincipalSQLUser
 )
 
 // sys.database_principals.authentication_type_desc.

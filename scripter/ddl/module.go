@@ -62,7 +62,8 @@ func (b *builder) moduleText(sb *strings.Builder, m *model.Module, notExists str
 // definition.
 func isCLR(typeCode string) bool {
 	switch typeCode {
-	case "PC", "FS", "FT", "AF", "TA":
+	case model.TypeCodeCLRProcedure, model.TypeCodeCLRScalarFunction, model.TypeCodeCLRTableFunction,
+		model.TypeCodeCLRAggregate, model.TypeCodeCLRTrigger:
 		return true
 	}
 	return false

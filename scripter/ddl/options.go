@@ -34,7 +34,8 @@ type Warning struct {
 	Message string `json:"message"`
 }
 
-// Warning codes.
+// Warning codes the DDL writer reports (model holds the ones the catalog
+// reader reports too).
 const (
 	WarnEncryptedModule    = "encrypted_module"
 	WarnFKTargetNotDumped  = "fk_target_not_dumped"
@@ -43,7 +44,7 @@ const (
 	WarnPrincipalSkipped   = "principal_skipped"
 	WarnLedgerTable        = "ledger_table"
 	WarnGraphTable         = "graph_table"
-	WarnCLRModule          = "clr_module"
+	WarnCLRModule          = model.WarnCLRModule
 	// WarnBoundDefault / WarnBoundRule: a stand-alone default or rule bound
 	// where sp_bindefault / sp_bindrule cannot bind it again (a table
 	// type's column, which inherits it from its alias type only when the

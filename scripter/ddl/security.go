@@ -23,7 +23,7 @@ func (b *builder) principals() []Object {
 		var sb strings.Builder
 		cond := "DATABASE_PRINCIPAL_ID(" + nlit(p.Name) + ") IS NULL"
 		switch p.Type {
-		case "R":
+		case model.PrincipalRole:
 			header(&sb, "ROLE", ident(p.Name))
 			batch(&sb, b.guardKept(cond, "CREATE ROLE "+ident(p.Name)+";"))
 			roles = append(roles, Object{Type: TypeRole, QName: model.QName{Name: p.Name}, Text: sb.String()})
@@ -31,21 +31,21 @@ func (b *builder) principals() []Object {
 				owners.WriteString("ALTER AUTHORIZATION ON ROLE::" + ident(p.Name) + " TO " + ident(p.Owner) + ";\n")
 			}
 			continue
-		case "A":
+		case model.PrincipalApplicationRole:
 			b.warn(WarnPrincipalSkipped, p.Name, "application roles need a password, which cannot be read; not scripted")
 			continue
 		}
 		stmt := "CREATE USER " + ident(p.Name)
 		var with []string
 		switch {
-		case p.Type == "E" || p.Type == "X":
+		case p.Type == model.PrincipalExternalUser || p.Type == model.PrincipalExternalGroup:
 			stmt += " FROM EXTERNAL PROVIDER"
-		case p.WithoutLogin || p.Login == "" && p.Type == "S":
+		case p.WithoutLogin || p.Login == "" && p.Type == model.PrincipalSQLUser:
 			stmt += " WITHOUT LOGIN"
 		case p.Login != "":
 			stmt += " FOR LOGIN " + ident(p.Login)
 		}
-		if p.DefaultSchema != "" && p.DefaultSchema != "dbo" && p.Type != "G" {
+		if p.DefaultSchema != "" && p.DefaultSchema != "dbo" && p.Type != model.PrincipalWindowsGroup {
 			with = append(with, "DEFAULT_SCHEMA = "+ident(p.DefaultSchema))
 		}
 		if len(with) > 0 {

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
@@ -46,12 +47,8 @@ func TestTablesFilterKeepsTheDefaultsAndRulesKeptColumnsAreBoundTo(t *testing.T)
 		if err := f.Apply(db); err != nil {
 			t.Fatal(err)
 		}
-		if got := names(db.Defaults); len(got) != len(tc.defaults) || (len(got) > 0 && got[0] != tc.defaults[0]) {
-			t.Errorf("%+v: defaults %v, want %v", tc.spec, got, tc.defaults)
-		}
-		if got := names(db.Rules); len(got) != len(tc.rules) {
-			t.Errorf("%+v: rules %v, want %v", tc.spec, got, tc.rules)
-		}
+		equal(t, fmt.Sprintf("%+v: defaults", tc.spec), names(db.Defaults), tc.defaults)
+		equal(t, fmt.Sprintf("%+v: rules", tc.spec), names(db.Rules), tc.rules)
 	}
 }
 

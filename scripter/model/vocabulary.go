@@ -40,11 +40,11 @@ func ModuleType(m *Module) string {
 		return TypeTrigger
 	}
 	switch m.TypeCode {
-	case "V":
+	case TypeCodeView:
 		return TypeView
-	case "P", "PC", "X", "RF":
+	case TypeCodeProcedure, TypeCodeCLRProcedure, TypeCodeExtendedProcedure, TypeCodeReplicationFilter:
 		return TypeProcedure
-	case "TR", "TA":
+	case TypeCodeTrigger, TypeCodeCLRTrigger:
 		return TypeTrigger
 	}
 	return TypeFunction
@@ -54,7 +54,7 @@ func ModuleType(m *Module) string {
 // principal: database and application roles are roles, every kind of
 // user or group is a user.
 func PrincipalType(p *Principal) string {
-	if p.Type == "R" || p.Type == "A" {
+	if p.Type == PrincipalRole || p.Type == PrincipalApplicationRole {
 		return TypeRole
 	}
 	return TypeUser
