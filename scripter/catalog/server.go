@@ -3,8 +3,10 @@
 //
 // It has two layers. The query layer (query*.go) runs one SELECT per catalog
 // view and returns plain row structs; it needs a server. The assembly layer
-// (assemble.go) turns those rows into the model and is pure, so it is tested
-// with row fixtures. Queries are version-gated: a column that exists only in
+// (assemble.go, which calls one builder per object family in tables.go,
+// indexes.go, modules.go, principals.go, ...) turns those rows into the model
+// and is pure, so it is tested with row fixtures. Scope narrows what is read
+// to what the dump's options script. Queries are version-gated: a column that exists only in
 // newer releases (temporal 2016+, graph 2017+, ledger 2022+, ...) is selected
 // only when sys.all_columns says the server has it, otherwise a typed NULL
 // stands in, so one code path serves SQL Server 2016+ and Azure SQL Database.

@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"io"
 	"reflect"
-	"sync"
 	"testing"
 )
 
@@ -65,8 +64,6 @@ func (r *replayRows) Next(dest []driver.Value) error {
 	r.i++
 	return nil
 }
-
-var registerReplay sync.Once
 
 // replayDB serves mixedRows(n) to every query.
 func replayDB(b testing.TB, n int) *sql.DB {
