@@ -14,7 +14,7 @@ import (
 func splitQueries(r *memReader) int {
 	n := 0
 	for _, q := range r.queries {
-		if strings.Contains(q, " >= ") || strings.Contains(q, " IS NULL)") {
+		if strings.Contains(q, " >= ") || strings.Contains(q, " < ") {
 			n++
 		}
 	}

@@ -101,10 +101,16 @@ type Plan struct {
 	// splitColumn is the index into Columns of the key column a table can
 	// be read in ranges of, or -1.
 	splitColumn int
+	// splitNullable: the split column allows NULL (a unique index's key
+	// may), so the first range must also read the NULL rows. A primary
+	// key never does, and `OR key IS NULL` there made Babelfish scan and
+	// sort the whole table for the first range instead of using the index.
+	splitNullable bool
 }
 
 // KeyRange is the part of a table whose split column is ≥ Lo (when set) and
-// < Hi (when set). A range without Lo also holds NULL, which sorts first.
+// < Hi (when set). A range without Lo also holds NULL, which sorts first
+// (when the column allows NULL).
 type KeyRange struct {
 	Lo, Hi *int64
 }
@@ -280,6 +286,7 @@ func NewPlan(t *model.Table, where, dbCollation string) *Plan {
 	if key != nil {
 		if first := key.Columns[0]; !first.Descending && p.Columns[pos[first.Name]].fast == fastInt {
 			p.splitColumn = pos[first.Name]
+			p.splitNullable = cols[pos[first.Name]].Nullable
 		}
 		for _, c := range key.Columns {
 			e := tsql.QuoteIdent(c.Name)
@@ -388,9 +395,8 @@ func (p *Plan) Query() string {
 		if p.Range.Lo != nil {
 			conds = append(conds, tsql.QuoteIdent(c.Name)+" >= "+strconv.FormatInt(*p.Range.Lo, 10))
 		}
-		if hi := p.Range.Hi; hi != nil && p.Range.Lo == nil {
-			// NULL sorts first, so the first range holds it (a unique
-			// index's key may have one).
+		if hi := p.Range.Hi; hi != nil && p.Range.Lo == nil && p.splitNullable {
+			// NULL sorts first, so the first range holds it.
 			conds = append(conds, "("+tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10)+" OR "+tsql.QuoteIdent(c.Name)+" IS NULL)")
 		} else if hi != nil {
 			conds = append(conds, tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10))
