@@ -38,7 +38,7 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 		return nil, &DumpError{Code: protocol.ErrCodeDumpFailed,
 			Message: fmt.Sprintf("invalid connection parameters for SQL Server at %s: %v", ServerAddr(job.Server), err), Err: err}
 	}
-	db := sql.OpenDB(connector)
+	db := sql.OpenDB(boundLogin(connector, sqlLoginTimeout))
 	defer db.Close()
 	// A bound on the connections one job holds on the customer's server:
 	// the job's --jobs (one connection each), at least 4.
@@ -61,8 +61,10 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 
 // connDefaults are the agent's connection parameters where a job sets none.
 var connDefaults = map[string]string{
-	"dial timeout":       strconv.Itoa(int(sqlDialTimeout / time.Second)),
-	"connection timeout": strconv.Itoa(int(sqlLoginTimeout / time.Second)),
+	"dial timeout": strconv.Itoa(int(sqlDialTimeout / time.Second)),
+	// No idle limit on reads: the login is bounded by boundLogin instead
+	// (see logindeadline.go); a job's own value still wins.
+	"connection timeout": "0",
 	"app name":           "mssqldump",
 	// TDS packets of 32,767 bytes (go-mssqldb's "packet size", the most
 	// TDS allows; the server may answer with less) instead of 4,096: a
