@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -183,6 +185,13 @@ func (w *chainWalker) learn(idx *index) {
 			w.known[k] = info
 		}
 	}
+}
+
+// walkIndex learns idx's object infos and walks from every object it lists:
+// what a snapshot needs.
+func (w *chainWalker) walkIndex(ctx context.Context, idx *index) (fresh, missing []string, err error) {
+	w.learn(idx)
+	return w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
 }
 
 // walk reaches every object roots need and returns those it reached for

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 )
 
@@ -91,8 +90,7 @@ func (r *Repository) checkObjects(ctx context.Context, w *chainWalker, id string
 	if err != nil {
 		return err
 	}
-	w.learn(idx)
-	fresh, missing, err := w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
+	fresh, missing, err := w.walkIndex(ctx, idx)
 	if err != nil {
 		return err
 	}

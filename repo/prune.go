@@ -84,8 +84,7 @@ func (r *Repository) markLive(ctx context.Context, c *catalog) (*chainWalker, er
 		if err != nil {
 			return nil, err
 		}
-		w.learn(idx)
-		_, missing, err := w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
+		_, missing, err := w.walkIndex(ctx, idx)
 		if err != nil {
 			return nil, err
 		}
@@ -114,8 +113,7 @@ func (r *Repository) garbage(ctx context.Context, c *catalog, live *chainWalker,
 	maps.Copy(w.reached, live.reached)
 	for _, id := range c.Forgotten {
 		if idx, err := r.loadSnapshotIndex(ctx, id); err == nil {
-			w.learn(idx)
-			fresh, _, err := w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
+			fresh, _, err := w.walkIndex(ctx, idx)
 			if err != nil {
 				return nil, err
 			}
