@@ -33,16 +33,15 @@ type PruneStats struct {
 // never delete a part a backup is about to reference.
 func (r *Repository) Prune(ctx context.Context) (PruneStats, error) {
 	var st PruneStats
-	lock, err := r.lockPrune(ctx)
+	// The catalog version that took the lock is the one to prune: while the
+	// exclusive lock is held only a forget can change the catalog, and a
+	// snapshot forgotten meanwhile waits for the next prune.
+	lock, c, err := r.lockPrune(ctx)
 	if err != nil {
 		return st, err
 	}
 	k := r.keepLock(ctx, lock.ID)
 	defer k.halt()
-	c, err := r.readCatalog(ctx)
-	if err != nil {
-		return st, err
-	}
 	live, err := r.markLive(ctx, c)
 	if err != nil {
 		return st, err

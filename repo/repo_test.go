@@ -383,7 +383,7 @@ func TestBackupsAndPrunesRacingLoseNothing(t *testing.T) {
 func TestBackupWaitsForARunningPruneAndFailsAfterLockWait(t *testing.T) {
 	clock := newTestClock()
 	r := newRepo(t, newFileBucket, Options{Now: clock.Now, LockWait: time.Second})
-	if _, err := r.lockPrune(ctxFor(t)); err != nil {
+	if _, _, err := r.lockPrune(ctxFor(t)); err != nil {
 		t.Fatal(err)
 	}
 	go func() {
