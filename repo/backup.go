@@ -46,7 +46,6 @@ type Backup struct {
 	lock   Lock
 	keeper *keeper
 
-	parent     *Snapshot
 	pidx       *index
 	parentName map[string]int // part name -> position in the parent
 	parentHash map[string]int // part hash -> position in the parent
@@ -109,15 +108,11 @@ func (r *Repository) NewBackup(ctx context.Context, info BackupInfo) (*Backup, e
 }
 
 func (b *Backup) loadParent(id string) error {
-	s, err := b.r.Snapshot(b.ctx, id)
+	idx, err := b.r.loadSnapshotIndex(b.ctx, id)
 	if err != nil {
 		return err
 	}
-	idx, err := b.r.loadIndex(b.ctx, s)
-	if err != nil {
-		return err
-	}
-	b.parent, b.pidx = s, idx
+	b.pidx = idx
 	b.parentName = make(map[string]int, len(idx.Parts))
 	b.parentHash = make(map[string]int, len(idx.Parts))
 	for i, p := range idx.Parts {

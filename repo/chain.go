@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -121,35 +123,36 @@ func parseHeader(p []byte) (*deltaHeader, error) {
 	return h, nil
 }
 
-// readHeader reads only the header of the object at key; nil when it has
-// none.
-func (r *Repository) readHeader(ctx context.Context, key string) (*deltaHeader, error) {
+// readHeader reads only the header of the object at key (nil when it has
+// none) and returns the object's stored size, which the read tells anyway.
+func (r *Repository) readHeader(ctx context.Context, key string) (*deltaHeader, int64, error) {
 	rd, err := r.b.NewReader(ctx, key)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rd.Close()
+	size := rd.Size()
 	var pre [8]byte
 	if _, err := io.ReadFull(rd, pre[:]); err != nil {
-		return nil, &IntegrityError{Key: key, Problem: "object too short"}
+		return nil, size, &IntegrityError{Key: key, Problem: "object too short"}
 	}
 	if binary.LittleEndian.Uint32(pre[:]) != skippableMagic {
-		return nil, nil
+		return nil, size, nil
 	}
 	n := binary.LittleEndian.Uint32(pre[4:])
 	if n > maxHeader {
-		return nil, &IntegrityError{Key: key, Problem: "delta header too long"}
+		return nil, size, &IntegrityError{Key: key, Problem: "delta header too long"}
 	}
 	buf := make([]byte, 8+n)
 	copy(buf, pre[:])
 	if _, err := io.ReadFull(rd, buf[8:]); err != nil {
-		return nil, &IntegrityError{Key: key, Problem: "delta header is truncated"}
+		return nil, size, &IntegrityError{Key: key, Problem: "delta header is truncated"}
 	}
 	h, _, err := splitHeader(buf)
 	if err != nil {
-		return nil, &IntegrityError{Key: key, Problem: err.Error()}
+		return nil, size, &IntegrityError{Key: key, Problem: err.Error()}
 	}
-	return h, nil
+	return h, size, nil
 }
 
 // isDeltaKey: a delta's key ends in "-" and a hash of its bases' keys.
@@ -166,10 +169,13 @@ type chainWalker struct {
 	r       *Repository
 	known   map[string]objectInfo // infos from the indexes read
 	reached map[string]int        // key -> depth
+	// stored: the stored size of each object whose header was read, so
+	// that check need not ask for it again.
+	stored map[string]int64
 }
 
 func newChainWalker(r *Repository) *chainWalker {
-	return &chainWalker{r: r, known: map[string]objectInfo{}, reached: map[string]int{}}
+	return &chainWalker{r: r, known: map[string]objectInfo{}, reached: map[string]int{}, stored: map[string]int64{}}
 }
 
 // learn adds an index's object infos.
@@ -179,6 +185,13 @@ func (w *chainWalker) learn(idx *index) {
 			w.known[k] = info
 		}
 	}
+}
+
+// walkIndex learns idx's object infos and walks from every object it lists:
+// what a snapshot needs.
+func (w *chainWalker) walkIndex(ctx context.Context, idx *index) (fresh, missing []string, err error) {
+	w.learn(idx)
+	return w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
 }
 
 // walk reaches every object roots need and returns those it reached for
@@ -197,7 +210,7 @@ func (w *chainWalker) walk(ctx context.Context, roots []string) (fresh, missing 
 		var next []string
 		err := parallel(ctx, len(frontier), deleters, func(ctx context.Context, i int) error {
 			key := frontier[i]
-			bases, depth, err := w.basesOf(ctx, key)
+			bases, depth, stored, err := w.basesOf(ctx, key)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -208,6 +221,9 @@ func (w *chainWalker) walk(ctx context.Context, roots []string) (fresh, missing 
 				return err
 			}
 			w.reached[key] = depth
+			if stored >= 0 {
+				w.stored[key] = stored
+			}
 			for _, b := range bases {
 				if _, ok := w.reached[b]; !ok {
 					w.reached[b] = w.known[b].Depth
@@ -224,21 +240,22 @@ func (w *chainWalker) walk(ctx context.Context, roots []string) (fresh, missing 
 	return fresh, missing, nil
 }
 
-// basesOf returns the bases and depth of the object at key.
-func (w *chainWalker) basesOf(ctx context.Context, key string) ([]string, int, error) {
+// basesOf returns the bases and depth of the object at key, and its stored
+// size when its header had to be read for them (else -1).
+func (w *chainWalker) basesOf(ctx context.Context, key string) ([]string, int, int64, error) {
 	info, known := w.known[key]
 	if len(info.Bases) > 0 || !isDeltaKey(key) {
-		return info.Bases, info.Depth, nil
+		return info.Bases, info.Depth, -1, nil
 	}
-	h, err := w.r.readHeader(ctx, key)
+	h, stored, err := w.r.readHeader(ctx, key)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, -1, err
 	}
 	if h == nil {
 		if !known {
-			return nil, 0, &IntegrityError{Key: key, Problem: "a format-1 delta that no index describes"}
+			return nil, 0, -1, &IntegrityError{Key: key, Problem: "a format-1 delta that no index describes"}
 		}
-		return nil, 0, &IntegrityError{Key: key, Problem: "delta object has no header and the index names no bases"}
+		return nil, 0, -1, &IntegrityError{Key: key, Problem: "delta object has no header and the index names no bases"}
 	}
-	return h.Bases, h.Depth, nil
+	return h.Bases, h.Depth, stored, nil
 }

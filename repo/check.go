@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 )
 
@@ -84,14 +83,14 @@ func (r *Repository) Check(ctx context.Context, readData bool) (*CheckReport, er
 }
 
 // checkObjects stats every object snapshot id needs that w has not reached
-// yet: each part's object and the chain of bases behind it.
+// yet: each part's object and the chain of bases behind it. A delta whose
+// header the walk read is not stat'ed again: that read told its size.
 func (r *Repository) checkObjects(ctx context.Context, w *chainWalker, id string, rep *CheckReport) error {
 	idx, err := r.loadSnapshotIndex(ctx, id)
 	if err != nil {
 		return err
 	}
-	w.learn(idx)
-	fresh, missing, err := w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
+	fresh, missing, err := w.walkIndex(ctx, idx)
 	if err != nil {
 		return err
 	}
@@ -103,15 +102,21 @@ func (r *Repository) checkObjects(ctx context.Context, w *chainWalker, id string
 		if slices.Contains(missing, key) {
 			continue
 		}
-		a, err := r.b.Stat(ctx, key)
-		switch {
-		case err != nil && isNotFound(err):
-			rep.Problems = append(rep.Problems, Problem{Snapshot: id, Key: key, What: "object missing"})
-		case err != nil:
-			return err
-		case w.known[key].Stored != 0 && a.Size != w.known[key].Stored:
+		size, ok := w.stored[key]
+		if !ok {
+			a, err := r.b.Stat(ctx, key)
+			switch {
+			case err != nil && isNotFound(err):
+				rep.Problems = append(rep.Problems, Problem{Snapshot: id, Key: key, What: "object missing"})
+				continue
+			case err != nil:
+				return err
+			}
+			size = a.Size
+		}
+		if want := w.known[key].Stored; want != 0 && size != want {
 			rep.Problems = append(rep.Problems, Problem{Snapshot: id, Key: key,
-				What: fmt.Sprintf("object is %d bytes, the index says %d", a.Size, w.known[key].Stored)})
+				What: fmt.Sprintf("object is %d bytes, the index says %d", size, want)})
 		}
 	}
 	return nil

@@ -1,13 +1,13 @@
 package repo
 
 import (
-	"errors"
-
 	"context"
+	"errors"
 	"fmt"
-	"github.com/mssqldump/mssqldump/blob"
 	"strings"
 	"time"
+
+	"github.com/mssqldump/mssqldump/blob"
 )
 
 // Find resolves ref to a kept snapshot: "latest" (of database, or of the

@@ -56,11 +56,13 @@ func (r *Repository) lockBackup(ctx context.Context, database string) (Lock, err
 }
 
 // lockPrune takes the exclusive lock, or fails with ErrLocked naming the
-// live lock in the way.
-func (r *Repository) lockPrune(ctx context.Context) (Lock, error) {
+// live lock in the way. It returns the catalog version that took the lock:
+// with no live lock besides the prune's, no snapshot can be committed after
+// it.
+func (r *Repository) lockPrune(ctx context.Context) (Lock, *catalog, error) {
 	now := r.opts.Now()
 	l := Lock{ID: newID(), Kind: lockPrune, Created: now.UTC(), Expires: now.Add(r.opts.LockStale).UTC()}
-	_, err := r.updateCatalog(ctx, func(c *catalog) error {
+	c, err := r.updateCatalog(ctx, func(c *catalog) error {
 		for _, o := range c.Locks {
 			if r.live(o) {
 				return fmt.Errorf("%w: %s %s of %q since %s (expires %s)", ErrLocked, o.Kind, o.ID, o.Database,
@@ -70,7 +72,7 @@ func (r *Repository) lockPrune(ctx context.Context) (Lock, error) {
 		c.Locks = append(c.Locks, l)
 		return nil
 	})
-	return l, err
+	return l, c, err
 }
 
 // refreshLock pushes the lock's expiry forward; ErrLockLost when it is gone

@@ -33,16 +33,15 @@ type PruneStats struct {
 // never delete a part a backup is about to reference.
 func (r *Repository) Prune(ctx context.Context) (PruneStats, error) {
 	var st PruneStats
-	lock, err := r.lockPrune(ctx)
+	// The catalog version that took the lock is the one to prune: while the
+	// exclusive lock is held only a forget can change the catalog, and a
+	// snapshot forgotten meanwhile waits for the next prune.
+	lock, c, err := r.lockPrune(ctx)
 	if err != nil {
 		return st, err
 	}
 	k := r.keepLock(ctx, lock.ID)
 	defer k.halt()
-	c, err := r.readCatalog(ctx)
-	if err != nil {
-		return st, err
-	}
 	live, err := r.markLive(ctx, c)
 	if err != nil {
 		return st, err
@@ -84,8 +83,7 @@ func (r *Repository) markLive(ctx context.Context, c *catalog) (*chainWalker, er
 		if err != nil {
 			return nil, err
 		}
-		w.learn(idx)
-		_, missing, err := w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
+		_, missing, err := w.walkIndex(ctx, idx)
 		if err != nil {
 			return nil, err
 		}
@@ -114,8 +112,7 @@ func (r *Repository) garbage(ctx context.Context, c *catalog, live *chainWalker,
 	maps.Copy(w.reached, live.reached)
 	for _, id := range c.Forgotten {
 		if idx, err := r.loadSnapshotIndex(ctx, id); err == nil {
-			w.learn(idx)
-			fresh, _, err := w.walk(ctx, slices.Collect(maps.Keys(idx.Objects)))
+			fresh, _, err := w.walkIndex(ctx, idx)
 			if err != nil {
 				return nil, err
 			}

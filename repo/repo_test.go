@@ -277,6 +277,46 @@ func TestCorruptedPartFailsCatWithIntegrityErrorAndCheckNamesIt(t *testing.T) {
 	})
 }
 
+// Check without --read-data finds a delta whose stored size is not the
+// index's: the size comes from the read of the delta's header, not a Stat.
+func TestCheckFindsADeltaOfTheWrongSize(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, nb newBucketFunc) {
+		r := newRepo(t, nb, Options{})
+		backupScript(t, r, "Sales", genDB{name: "Sales", rows: 2000, day: 1}.bytes(), time.Time{})
+		s := backupScript(t, r, "Sales", genDB{name: "Sales", rows: 2000, day: 2}.bytes(), time.Time{})
+		idx, err := r.loadSnapshotIndex(ctxFor(t), s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var victim string
+		for _, p := range idx.Parts {
+			if isDeltaKey(p.Object) {
+				victim = p.Object
+				break
+			}
+		}
+		if victim == "" {
+			t.Fatal("the second backup stored no delta")
+		}
+		stored, err := r.b.ReadAll(ctxFor(t), victim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// One byte more: the header still reads, the size is wrong.
+		if err := r.b.WriteAll(ctxFor(t), victim, append(stored, 0), nil); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := r.Check(ctxFor(t), false)
+		if !errors.Is(err, ErrIntegrity) {
+			t.Fatalf("check of a delta one byte too long: %v, want ErrIntegrity", err)
+		}
+		want := fmt.Sprintf("object is %d bytes, the index says %d", len(stored)+1, len(stored))
+		if len(rep.Problems) != 1 || rep.Problems[0].Key != victim || rep.Problems[0].What != want {
+			t.Fatalf("check problems %v, want one for %s: %s", rep.Problems, victim, want)
+		}
+	})
+}
+
 func TestBackupsAndPrunesRacingLoseNothing(t *testing.T) {
 	forEachDriver(t, func(t *testing.T, nb newBucketFunc) {
 		r := newRepo(t, nb, Options{LockWait: time.Minute})
@@ -343,7 +383,7 @@ func TestBackupsAndPrunesRacingLoseNothing(t *testing.T) {
 func TestBackupWaitsForARunningPruneAndFailsAfterLockWait(t *testing.T) {
 	clock := newTestClock()
 	r := newRepo(t, newFileBucket, Options{Now: clock.Now, LockWait: time.Second})
-	if _, err := r.lockPrune(ctxFor(t)); err != nil {
+	if _, _, err := r.lockPrune(ctxFor(t)); err != nil {
 		t.Fatal(err)
 	}
 	go func() {
@@ -453,7 +493,7 @@ func TestADamagedBaseIsNamedNotTheDeltaBuiltOnIt(t *testing.T) {
 	var base string
 	for _, p := range idx.Parts {
 		// A format-2 delta names its bases in its header.
-		if h, err := r.readHeader(ctxFor(t), p.Object); err != nil {
+		if h, _, err := r.readHeader(ctxFor(t), p.Object); err != nil {
 			t.Fatal(err)
 		} else if h != nil {
 			base = h.Bases[0]

@@ -2,8 +2,9 @@ package driver
 
 import (
 	"fmt"
-	"github.com/mssqldump/mssqldump/internal/openurl"
 	"strings"
+
+	"github.com/mssqldump/mssqldump/internal/openurl"
 )
 
 // Multipart upload settings shared by the S3-compatible drivers (s3blob,
