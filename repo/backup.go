@@ -399,10 +399,7 @@ func (b *Backup) Commit() (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.BytesAdded = b.added + n
-	manifest, _ := json.MarshalIndent(s, "", "  ")
-	s.BytesAdded += int64(len(manifest))
-	manifest, _ = json.MarshalIndent(s, "", "  ")
+	manifest := manifestCounted(s, b.added+n)
 	if err := b.r.b.WriteAll(b.ctx, manifestKey(s.ID), manifest, &blob.WriterOptions{IfNotExists: true, ContentType: "application/json"}); err != nil {
 		return nil, err
 	}
@@ -486,4 +483,20 @@ func (b *Backup) Abort() {
 // Stats of a running or committed backup.
 func (b *Backup) Stats() (parts, newParts int, bytesRead, bytesAdded int64) {
 	return len(b.idx.Parts), b.newParts, b.size, b.added
+}
+
+// manifestCounted encodes s with BytesAdded = added plus the manifest's own
+// length. That length depends on the figure's digits, so the encoding is
+// repeated until the two agree (at most a few rounds: each round can only
+// add a digit).
+func manifestCounted(s *Snapshot, added int64) []byte {
+	s.BytesAdded = added
+	for {
+		manifest, _ := json.MarshalIndent(s, "", "  ")
+		if total := added + int64(len(manifest)); s.BytesAdded != total {
+			s.BytesAdded = total
+			continue
+		}
+		return manifest
+	}
 }
