@@ -392,14 +392,17 @@ func (p *Plan) Query() string {
 		conds = append(conds, "("+p.Where+")")
 	}
 	if c, ok := p.SplitColumn(); ok && p.Range != nil {
-		if p.Range.Lo != nil {
-			conds = append(conds, tsql.QuoteIdent(c.Name)+" >= "+strconv.FormatInt(*p.Range.Lo, 10))
+		col := tsql.QuoteIdent(c.Name)
+		if lo := p.Range.Lo; lo != nil {
+			conds = append(conds, col+" >= "+strconv.FormatInt(*lo, 10))
 		}
-		if hi := p.Range.Hi; hi != nil && p.Range.Lo == nil && p.splitNullable {
-			// NULL sorts first, so the first range holds it.
-			conds = append(conds, "("+tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10)+" OR "+tsql.QuoteIdent(c.Name)+" IS NULL)")
-		} else if hi != nil {
-			conds = append(conds, tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10))
+		if hi := p.Range.Hi; hi != nil {
+			cond := col + " < " + strconv.FormatInt(*hi, 10)
+			if p.Range.Lo == nil && p.splitNullable {
+				// NULL sorts first, so the first range holds it.
+				cond = "(" + cond + " OR " + col + " IS NULL)"
+			}
+			conds = append(conds, cond)
 		}
 	}
 	if len(conds) > 0 {
