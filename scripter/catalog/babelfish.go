@@ -182,19 +182,6 @@ func isLowerHex(s string) bool {
 	return true
 }
 
-// clipName cuts s to PostgreSQL's name length without splitting a UTF-8
-// character, as its truncate_identifier does.
-func clipName(s string) string {
-	if len(s) <= postgresNameMax {
-		return s
-	}
-	n := postgresNameMax
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
 // babelfishColumns drops the names of DEFAULT constraints: Babelfish names
 // every one DF_<table>_<oid> whatever the DDL said, so a scripted name
 // would neither be kept by a Babelfish restore nor match a second dump.
