@@ -361,15 +361,22 @@ func (p *Plan) KeyStatsQuery() string {
 	c, _ := p.SplitColumn()
 	q := tsql.QuoteIdent(c.Name)
 	var b strings.Builder
-	b.WriteString("SELECT MIN(" + q + "), MAX(" + q + "), COUNT_BIG(*) FROM ")
-	b.WriteString(tsql.QuoteName(p.Table.Schema, p.Table.Name))
-	if p.MemoryOptimized {
-		b.WriteString(" WITH (SNAPSHOT)")
-	}
+	b.WriteString("SELECT MIN(" + q + "), MAX(" + q + "), COUNT_BIG(*)")
+	p.writeFrom(&b)
 	if p.Where != "" {
 		b.WriteString(" WHERE (" + p.Where + ")")
 	}
 	return b.String()
+}
+
+// writeFrom writes the FROM clause every query of the plan reads the table
+// with: a memory-optimized table needs WITH (SNAPSHOT) (see MemoryOptimized).
+func (p *Plan) writeFrom(b *strings.Builder) {
+	b.WriteString(" FROM ")
+	b.WriteString(tsql.QuoteName(p.Table.Schema, p.Table.Name))
+	if p.MemoryOptimized {
+		b.WriteString(" WITH (SNAPSHOT)")
+	}
 }
 
 // Query is the SELECT that reads the table's rows in order.
@@ -382,11 +389,7 @@ func (p *Plan) Query() string {
 		}
 		b.WriteString(c.Select)
 	}
-	b.WriteString(" FROM ")
-	b.WriteString(tsql.QuoteName(p.Table.Schema, p.Table.Name))
-	if p.MemoryOptimized {
-		b.WriteString(" WITH (SNAPSHOT)")
-	}
+	p.writeFrom(&b)
 	var conds []string
 	if p.Where != "" {
 		conds = append(conds, "("+p.Where+")")
