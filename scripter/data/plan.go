@@ -275,18 +275,14 @@ func NewPlan(t *model.Table, where, dbCollation string) *Plan {
 		}
 	}
 	key := orderKey(t, pos)
-	switch {
-	case key == nil:
-	case key == t.PrimaryKey:
-		p.OrderSource = "primary key"
-	default:
-		p.OrderSource = "unique index " + key.Name
-	}
 	var order []string
 	if key != nil {
-		if first := key.Columns[0]; !first.Descending && p.Columns[pos[first.Name]].fast == fastInt {
-			p.splitColumn = pos[first.Name]
-			p.splitNullable = cols[pos[first.Name]].Nullable
+		p.OrderSource = "unique index " + key.Name
+		if key == t.PrimaryKey {
+			p.OrderSource = "primary key"
+		}
+		if first, i := key.Columns[0], pos[key.Columns[0].Name]; !first.Descending && p.Columns[i].fast == fastInt {
+			p.splitColumn, p.splitNullable = i, cols[i].Nullable
 		}
 		for _, c := range key.Columns {
 			e := tsql.QuoteIdent(c.Name)
