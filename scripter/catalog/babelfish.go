@@ -56,7 +56,7 @@ const WarnBabelfishExpression = "babelfish_expression"
 func babelfishTypes(rows []TypeRow, objects []ObjectRow) []TypeRow {
 	tvfs := map[[2]string]bool{}
 	for _, o := range objects {
-		if strings.TrimSpace(o.Type) == "TF" {
+		if strings.TrimSpace(o.Type) == objectTableFunction {
 			tvfs[[2]string{o.Schema, strings.ToLower(o.Name)}] = true
 		}
 	}
@@ -77,7 +77,7 @@ func babelfishIndexes(rows []IndexRow, tables map[int64]string) []IndexRow {
 	out := append([]IndexRow(nil), rows...)
 	clustered := map[int64]bool{}
 	for _, ix := range out {
-		if ix.Type == 1 {
+		if ix.Type == indexClustered {
 			clustered[ix.ObjectID] = true
 		}
 	}
@@ -90,8 +90,8 @@ func babelfishIndexes(rows []IndexRow, tables map[int64]string) []IndexRow {
 		// gets its primary key back as the clustered one: the default the
 		// original DDL most likely used, and the one that loads the data
 		// in key order on SQL Server.
-		if ix.IsPrimaryKey && ix.Type == 2 && !clustered[ix.ObjectID] {
-			ix.Type = 1
+		if ix.IsPrimaryKey && ix.Type == indexNonclustered && !clustered[ix.ObjectID] {
+			ix.Type = indexClustered
 			clustered[ix.ObjectID] = true
 		}
 		// sys.indexes.is_padded is 1 for any index with a predicate
@@ -180,19 +180,6 @@ func isLowerHex(s string) bool {
 		}
 	}
 	return true
-}
-
-// clipName cuts s to PostgreSQL's name length without splitting a UTF-8
-// character, as its truncate_identifier does.
-func clipName(s string) string {
-	if len(s) <= postgresNameMax {
-		return s
-	}
-	n := postgresNameMax
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // babelfishColumns drops the names of DEFAULT constraints: Babelfish names

@@ -5,12 +5,26 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // storedIndexName is what Babelfish stores for index name on table.
 func storedIndexName(name, table string) string {
 	sum := md5.Sum([]byte(name))
 	return clipName(name + table + hex.EncodeToString(sum[:]))
+}
+
+// clipName cuts s to PostgreSQL's name length without splitting a UTF-8
+// character, as its truncate_identifier does.
+func clipName(s string) string {
+	if len(s) <= postgresNameMax {
+		return s
+	}
+	n := postgresNameMax
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func TestBabelfish_IndexNamesAreDecodedFromNamePlusTablePlusMD5(t *testing.T) {

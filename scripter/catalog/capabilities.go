@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -43,16 +44,9 @@ const probeFunction = "objectproperty"
 
 // probedNames are the sys objects DetectServer looks up, lower case.
 func probedNames() []string {
-	names := append(append(append([]string(nil), gatedViews...), catalogViews...), catalogFunctions...)
-	names = append(names, probeFunction)
-	sort.Strings(names)
-	out := names[:0]
-	for i, n := range names {
-		if i == 0 || n != names[i-1] {
-			out = append(out, n)
-		}
-	}
-	return out
+	names := slices.Concat(gatedViews, catalogViews, catalogFunctions, []string{probeFunction})
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // Lacks reports whether the probe found that this engine has no catalog

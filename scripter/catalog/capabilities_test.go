@@ -194,3 +194,20 @@ func TestBabelfish_UserSchemasAreSelectedByNameAndObjectsFromAllObjects(t *testi
 		}
 	}
 }
+
+// Every view a read step needs must be probed: an unprobed one is never
+// recorded as present, so Lacks would report it missing on every engine
+// and the step would be skipped (or, if essential, fail the dump).
+func TestEveryViewAReadStepNeedsIsProbed(t *testing.T) {
+	probed := map[string]bool{}
+	for _, n := range probedNames() {
+		probed[n] = true
+	}
+	for _, step := range readSteps(context.Background(), nil, &Server{}, &Rows{}, true) {
+		for _, v := range step.views {
+			if !probed[v] {
+				t.Errorf("step %q needs sys.%s, which DetectServer does not probe", step.what, v)
+			}
+		}
+	}
+}

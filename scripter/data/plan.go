@@ -275,18 +275,14 @@ func NewPlan(t *model.Table, where, dbCollation string) *Plan {
 		}
 	}
 	key := orderKey(t, pos)
-	switch {
-	case key == nil:
-	case key == t.PrimaryKey:
-		p.OrderSource = "primary key"
-	default:
-		p.OrderSource = "unique index " + key.Name
-	}
 	var order []string
 	if key != nil {
-		if first := key.Columns[0]; !first.Descending && p.Columns[pos[first.Name]].fast == fastInt {
-			p.splitColumn = pos[first.Name]
-			p.splitNullable = cols[pos[first.Name]].Nullable
+		p.OrderSource = "unique index " + key.Name
+		if key == t.PrimaryKey {
+			p.OrderSource = "primary key"
+		}
+		if first, i := key.Columns[0], pos[key.Columns[0].Name]; !first.Descending && p.Columns[i].fast == fastInt {
+			p.splitColumn, p.splitNullable = i, cols[i].Nullable
 		}
 		for _, c := range key.Columns {
 			e := tsql.QuoteIdent(c.Name)
@@ -361,15 +357,22 @@ func (p *Plan) KeyStatsQuery() string {
 	c, _ := p.SplitColumn()
 	q := tsql.QuoteIdent(c.Name)
 	var b strings.Builder
-	b.WriteString("SELECT MIN(" + q + "), MAX(" + q + "), COUNT_BIG(*) FROM ")
-	b.WriteString(tsql.QuoteName(p.Table.Schema, p.Table.Name))
-	if p.MemoryOptimized {
-		b.WriteString(" WITH (SNAPSHOT)")
-	}
+	b.WriteString("SELECT MIN(" + q + "), MAX(" + q + "), COUNT_BIG(*)")
+	p.writeFrom(&b)
 	if p.Where != "" {
 		b.WriteString(" WHERE (" + p.Where + ")")
 	}
 	return b.String()
+}
+
+// writeFrom writes the FROM clause every query of the plan reads the table
+// with: a memory-optimized table needs WITH (SNAPSHOT) (see MemoryOptimized).
+func (p *Plan) writeFrom(b *strings.Builder) {
+	b.WriteString(" FROM ")
+	b.WriteString(tsql.QuoteName(p.Table.Schema, p.Table.Name))
+	if p.MemoryOptimized {
+		b.WriteString(" WITH (SNAPSHOT)")
+	}
 }
 
 // Query is the SELECT that reads the table's rows in order.
@@ -382,24 +385,23 @@ func (p *Plan) Query() string {
 		}
 		b.WriteString(c.Select)
 	}
-	b.WriteString(" FROM ")
-	b.WriteString(tsql.QuoteName(p.Table.Schema, p.Table.Name))
-	if p.MemoryOptimized {
-		b.WriteString(" WITH (SNAPSHOT)")
-	}
+	p.writeFrom(&b)
 	var conds []string
 	if p.Where != "" {
 		conds = append(conds, "("+p.Where+")")
 	}
 	if c, ok := p.SplitColumn(); ok && p.Range != nil {
-		if p.Range.Lo != nil {
-			conds = append(conds, tsql.QuoteIdent(c.Name)+" >= "+strconv.FormatInt(*p.Range.Lo, 10))
+		col := tsql.QuoteIdent(c.Name)
+		if lo := p.Range.Lo; lo != nil {
+			conds = append(conds, col+" >= "+strconv.FormatInt(*lo, 10))
 		}
-		if hi := p.Range.Hi; hi != nil && p.Range.Lo == nil && p.splitNullable {
-			// NULL sorts first, so the first range holds it.
-			conds = append(conds, "("+tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10)+" OR "+tsql.QuoteIdent(c.Name)+" IS NULL)")
-		} else if hi != nil {
-			conds = append(conds, tsql.QuoteIdent(c.Name)+" < "+strconv.FormatInt(*hi, 10))
+		if hi := p.Range.Hi; hi != nil {
+			cond := col + " < " + strconv.FormatInt(*hi, 10)
+			if p.Range.Lo == nil && p.splitNullable {
+				// NULL sorts first, so the first range holds it.
+				cond = "(" + cond + " OR " + col + " IS NULL)"
+			}
+			conds = append(conds, cond)
 		}
 	}
 	if len(conds) > 0 {

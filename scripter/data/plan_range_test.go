@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
+	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
 func TestATableWithAnAscendingIntegerKeyIsReadInRangesOfItsFirstKeyColumn(t *testing.T) {
@@ -61,5 +62,22 @@ func TestATableIsNotSplitOnADescendingTextOrMissingKey(t *testing.T) {
 		if c, ok := NewPlan(tb, "", "").SplitColumn(); ok {
 			t.Errorf("%s: split on %s", name, c.Name)
 		}
+	}
+}
+
+// The key statistics read the table as the rows are read (WITH (SNAPSHOT)
+// on a memory-optimized table, the dump's WHERE) but not one range of it.
+func TestKeyStatsReadTheWholeFilteredTableAsTheRowsAre(t *testing.T) {
+	lo := int64(7)
+	tb := mixedTable()
+	tb.MemoryOptimized = true
+	p := NewPlan(tb, "amount > 0", "").WithRange(KeyRange{Lo: &lo})
+	want := "SELECT MIN([id]), MAX([id]), COUNT_BIG(*) FROM " + tsql.QuoteName(tb.Schema, tb.Name) +
+		" WITH (SNAPSHOT) WHERE (amount > 0)"
+	if q := p.KeyStatsQuery(); q != want {
+		t.Errorf("key stats query\n%s\nwant\n%s", q, want)
+	}
+	if q := p.Query(); !strings.Contains(q, " FROM "+tsql.QuoteName(tb.Schema, tb.Name)+" WITH (SNAPSHOT) WHERE (amount > 0) AND [id] >= 7 ") {
+		t.Errorf("rows query %s reads the table differently", q)
 	}
 }

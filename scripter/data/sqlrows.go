@@ -23,12 +23,14 @@ type Querier interface {
 // it on as a *[]byte pointing at that RawBytes, which boxes for free; it is
 // valid until the next Next, as the RowSource contract says.
 type SQLRows struct {
-	rows  *sql.Rows
-	vals  []any
-	ptrs  []any
-	raw   []sql.RawBytes // scan targets of the []byte items
-	isRaw []bool
-	err   error
+	rows *sql.Rows
+	vals []any
+	ptrs []any
+	raw  []sql.RawBytes // scan targets of the []byte items
+	// rawItems are the indexes of the items scanned into raw: Next visits
+	// only those, not every item of every row.
+	rawItems []int
+	err      error
 }
 
 // Query runs p.Query() on q and returns the streaming rows.
@@ -44,7 +46,7 @@ func Query(ctx context.Context, q Querier, p *Plan) (*SQLRows, error) {
 // scanned as the driver returns it.
 func NewSQLRows(rows *sql.Rows, width int) *SQLRows {
 	r := &SQLRows{rows: rows, vals: make([]any, width), ptrs: make([]any, width),
-		raw: make([]sql.RawBytes, width), isRaw: make([]bool, width)}
+		raw: make([]sql.RawBytes, width)}
 	for i := range r.vals {
 		r.ptrs[i] = &r.vals[i]
 	}
@@ -65,7 +67,7 @@ func newPlanRows(rows *sql.Rows, p *Plan) *SQLRows {
 	item := 0
 	for _, c := range p.Columns {
 		if !c.Variant && types[item].ScanType() == bytesType {
-			r.isRaw[item] = true
+			r.rawItems = append(r.rawItems, item)
 			r.ptrs[item] = &r.raw[item]
 		}
 		item += c.Width
@@ -82,10 +84,7 @@ func (r *SQLRows) Next() bool {
 		r.err = err
 		return false
 	}
-	for i, raw := range r.isRaw {
-		if !raw {
-			continue
-		}
+	for _, i := range r.rawItems {
 		if r.raw[i] == nil {
 			r.vals[i] = nil // NULL
 		} else {

@@ -22,12 +22,7 @@ func TestRowsReadThroughDatabaseSQLScriptTheSameBytesAsTheDriverValues(t *testin
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	raw := 0
-	for _, r := range rows.isRaw {
-		if r {
-			raw++
-		}
-	}
+	raw := len(rows.rawItems)
 	// id, ratio, created, day, active and code are not []byte.
 	if raw != 6 {
 		t.Errorf("%d items scanned into RawBytes, want the 6 []byte columns", raw)

@@ -9,7 +9,7 @@ type TableStatements struct {
 	w                   *Writer
 	head, tail          []byte
 	maxRows, maxBytes   int
-	mask                uint64
+	mask                uint64 // a row's key hash with zero bits under mask marks a content-defined boundary
 	minRows             int
 	inBatch, batchBytes int
 	startWritten        int64
@@ -26,10 +26,6 @@ func (w *Writer) BeginTable(p *Plan) *TableStatements {
 	t.startWritten = w.written + int64(len(w.buf))
 	return t
 }
-
-// cutMask is what a row's key hash is masked with: zero low bits mark a
-// content-defined boundary.
-func (t *TableStatements) cutMask() uint64 { return t.mask }
 
 func (t *TableStatements) endBatch() error {
 	w := t.w

@@ -293,10 +293,9 @@ func (w *Writer) WriteTable(p *Plan, src RowSource) (TableResult, error) {
 		return TableResult{}, nil
 	}
 	t := w.BeginTable(p)
-	cut := t.cutMask()
 	var rows int64
 	if err := w.encodeRows(p, src, &rows, func(row []byte, hash uint64) error {
-		return t.add(row, hash&cut == 0)
+		return t.add(row, hash&t.mask == 0)
 	}); err != nil {
 		return t.res, err
 	}

@@ -48,29 +48,19 @@ func Compile(s Spec) (*Filter, error) {
 	return f, nil
 }
 
-// keepSchema applies the schema filters.
-func (f *Filter) keepSchema(schema string) bool {
-	if !f.inSchemas.empty() && !f.inSchemas.match(schema) {
-		return false
-	}
-	return !f.exSchemas.match(schema)
+// admits applies an include list (empty: everything) and an exclude list.
+func admits(include, exclude *matcher, s string) bool {
+	return (include.empty() || include.match(s)) && !exclude.match(s)
 }
+
+// keepSchema applies the schema filters.
+func (f *Filter) keepSchema(schema string) bool { return admits(f.inSchemas, f.exSchemas, schema) }
 
 // keepType applies the type filters.
-func (f *Filter) keepType(typ string) bool {
-	if !f.inTypes.empty() && !f.inTypes.match(typ) {
-		return false
-	}
-	return !f.exTypes.match(typ)
-}
+func (f *Filter) keepType(typ string) bool { return admits(f.inTypes, f.exTypes, typ) }
 
 // keepName applies the object filters.
-func (f *Filter) keepName(name string) bool {
-	if !f.inObjects.empty() && !f.inObjects.match(name) {
-		return false
-	}
-	return !f.exObjects.match(name)
-}
+func (f *Filter) keepName(name string) bool { return admits(f.inObjects, f.exObjects, name) }
 
 // keep decides a schema-scoped object.
 func (f *Filter) keep(typ string, q model.QName) bool {
