@@ -2,8 +2,6 @@ package agent
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,8 +51,7 @@ func (a *Agent) process(workCtx context.Context, d *broker.Delivery, worker int)
 		return a.reject(workCtx, d, err)
 	}
 	log := a.log.With("job", job.ID, "attempt", d.Attempt(), "database", job.Database, "server", ServerAddr(job.Server))
-	sum := sha256.Sum256(d.Body())
-	r := &run{a: a, d: d, job: job, log: log, start: time.Now(), worker: worker, jobSHA256: hex.EncodeToString(sum[:])}
+	r := &run{a: a, d: d, job: job, log: log, start: time.Now(), worker: worker, jobSHA256: protocol.JobSHA256(d.Body())}
 	return r.do(workCtx)
 }
 

@@ -67,14 +67,18 @@ func (a *Agent) refusal(job *protocol.Job) string {
 	if len(job.Credentials.Sealed) > 0 {
 		return ""
 	}
+	// The credential run.login will use: the job's reference, else for a
+	// sign-in as the agent's own Entra identity (its VM's managed
+	// identity, never the default credentials) that identity, an
+	// agent-side credential like any other, bound to servers; else the
+	// agent's default reference.
 	ref := job.Credentials.Ref
-	if ref == "" {
-		ref = a.cfg.DefaultCredentials
-	}
-	if protocol.UsesOwnIdentity(job.Server.Authentication) && ref == "" {
-		// The agent's own Entra identity (its VM's managed identity) is an
-		// agent-side credential like any other: bound to servers.
+	switch {
+	case ref != "":
+	case protocol.UsesOwnIdentity(job.Server.Authentication):
 		ref = IdentityCredential
+	default:
+		ref = a.cfg.DefaultCredentials
 	}
 	if ref == "" {
 		return "" // integrated authentication: the agent's own identity, limited by fleet

@@ -43,3 +43,37 @@ func TestServerPatternsMatchHostsPortsInstancesAndIPPrefixes(t *testing.T) {
 		}
 	}
 }
+
+// A job signing in with the agent's own Entra identity uses no credential
+// reference, so the agent's default credentials' servers must not decide it:
+// the identity is bound by its own entry (IdentityCredential), else by the
+// fleet's list.
+func TestOwnIdentityJobsAreBoundByTheIdentityNotTheDefaultCredentials(t *testing.T) {
+	cfg := &Config{
+		DefaultCredentials: "env:MSSQLDUMP_DB",
+		CredentialServers: map[string][]string{
+			"env:MSSQLDUMP_DB": {"sql01.corp"},
+			IdentityCredential: {"*.database.windows.net"},
+		},
+	}
+	pol, err := newPolicy(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Agent{cfg: *cfg, policy: pol}
+	for _, c := range []struct {
+		host, auth string
+		allowed    bool
+	}{
+		{"sql01.corp", "", true},
+		{"sales.database.windows.net", "", false},
+		{"sales.database.windows.net", protocol.AuthEntraManagedIdentity, true},
+		{"sql01.corp", protocol.AuthEntraManagedIdentity, false},
+		{"sql01.corp", protocol.AuthEntraDefault, false},
+	} {
+		job := &protocol.Job{Server: protocol.Server{Host: c.host, Authentication: c.auth}}
+		if reason := a.refusal(job); (reason == "") != c.allowed {
+			t.Errorf("%s %q: refusal %q, want allowed=%v", c.host, c.auth, reason, c.allowed)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package protocol
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +16,13 @@ var ErrUnsupportedVersion = errors.New("protocol: unsupported envelope version")
 // ErrMalformed is returned for bytes that are not an envelope at all (not
 // JSON, or JSON without "v" and "kind").
 var ErrMalformed = errors.New("protocol: malformed envelope")
+
+// JobSHA256 is the digest Manifest.JobSHA256 records: the hex SHA-256 of
+// a job envelope's bytes as sent (the CLI) and as received (the agent).
+func JobSHA256(body []byte) string {
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
+}
 
 // header is the part every envelope shares.
 type header struct {

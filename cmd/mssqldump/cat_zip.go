@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"os"
 
 	"github.com/mssqldump/mssqldump/repo"
 	"github.com/mssqldump/mssqldump/scripter"
@@ -28,19 +27,11 @@ func catZip(ctx context.Context, r *repo.Repository, id string, w io.Writer) err
 	if err := json.Unmarshal(raw, &l); err != nil {
 		return &repo.IntegrityError{Snapshot: s.ID, Key: s.Index, Problem: "unreadable script layout: " + err.Error()}
 	}
-	f, err := os.CreateTemp("", "mssqldump-cat-*.sql")
+	f, remove, err := catToTemp(ctx, r, s.ID, "mssqldump-cat-*.sql")
 	if err != nil {
 		return err
 	}
-	cleanup := func() { f.Close(); os.Remove(f.Name()) }
-	remove := addCleanup(cleanup)
-	defer func() { cleanup(); remove() }()
-	if _, err := r.Cat(ctx, s.ID, f); err != nil {
-		return err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
+	defer remove()
 	if err := scripter.ZipFromScript(&l, f, w); err != nil {
 		return &repo.IntegrityError{Snapshot: s.ID, Key: s.Index, Problem: "the script does not fit its recorded layout: " + err.Error()}
 	}

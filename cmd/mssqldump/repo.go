@@ -266,23 +266,26 @@ func (e *cliEnv) repoScript(c *cli.Context, database string) (io.Reader, func(),
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := os.CreateTemp("", "mssqldump-restore-*.sql")
+	return catToTemp(ctx, r, s.ID, "mssqldump-restore-*.sql")
+}
+
+// catToTemp rebuilds and verifies snapshot id into a new temporary file
+// (see tempFile) and returns it positioned at its start, with the function
+// that closes and deletes it.
+func catToTemp(ctx context.Context, r *repo.Repository, id, pattern string) (*os.File, func(), error) {
+	f, remove, err := tempFile(pattern)
 	if err != nil {
 		return nil, nil, err
 	}
-	cleanup := func() { f.Close(); os.Remove(f.Name()) }
-	remove := addCleanup(cleanup)
-	if _, err := r.Cat(ctx, s.ID, f); err != nil {
-		cleanup()
+	if _, err := r.Cat(ctx, id, f); err != nil {
 		remove()
 		return nil, nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		cleanup()
 		remove()
 		return nil, nil, err
 	}
-	return f, func() { cleanup(); remove() }, nil
+	return f, remove, nil
 }
 
 func (e *cliEnv) forget(c *cli.Context) error {

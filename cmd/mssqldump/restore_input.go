@@ -100,22 +100,32 @@ func (in *restoreInput) openArchive(r io.ReaderAt, size int64) error {
 // remove closes and deletes it; it is also registered to run should a
 // second interrupt end the process.
 func spoolToTemp(r io.Reader) (*os.File, int64, func(), error) {
-	f, err := os.CreateTemp("", "mssqldump-restore-*.zip")
+	f, remove, err := tempFile("mssqldump-restore-*.zip")
 	if err != nil {
 		return nil, 0, nil, fmt.Errorf("spool the archive from stdin: %w", err)
 	}
+	n, err := io.Copy(f, r)
+	if err != nil {
+		return nil, 0, remove, fmt.Errorf("spool the archive from stdin to %s: %w", f.Name(), err)
+	}
+	return f, n, remove, nil
+}
+
+// tempFile creates a temporary file readable only by this user
+// (os.CreateTemp makes it 0600). remove closes and deletes it; it is also
+// registered to run should a second interrupt end the process.
+func tempFile(pattern string) (*os.File, func(), error) {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		return nil, nil, err
+	}
 	name := f.Name()
 	unregister := addCleanup(func() { _ = os.Remove(name) })
-	remove := func() {
+	return f, func() {
 		_ = f.Close()
 		_ = os.Remove(name)
 		unregister()
-	}
-	n, err := io.Copy(f, r)
-	if err != nil {
-		return nil, 0, remove, fmt.Errorf("spool the archive from stdin to %s: %w", name, err)
-	}
-	return f, n, remove, nil
+	}, nil
 }
 
 // archiveError gives the archive's errors their documented exit codes: a

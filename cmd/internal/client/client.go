@@ -6,8 +6,6 @@ package client
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -139,8 +137,7 @@ func (c *Client) Submit(ctx context.Context, req *Request) (*Pending, error) {
 		return nil, fmt.Errorf("send job %s: %w", id, err)
 	}
 	c.logger().Info("job sent", "job", id, "database", req.Database, "deadline", job.Deadline)
-	sum := sha256.Sum256(body)
-	return &Pending{c: c, Job: job, JobSHA256: hex.EncodeToString(sum[:]), inbox: inbox}, nil
+	return &Pending{c: c, Job: job, JobSHA256: protocol.JobSHA256(body), inbox: inbox}, nil
 }
 
 // credentials seals -u/-p with job's binding to pub, or passes the
