@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	neturl "net/url"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -73,7 +74,7 @@ func openRepo(ctx context.Context, c *cli.Context) (*repo.Repository, func(), er
 	if err != nil {
 		_ = b.Close()
 		if errors.Is(err, repo.ErrNoRepository) {
-			return nil, nil, fmt.Errorf("%w at %s (a first 'mssqldump backup --repo' creates it)", err, url)
+			return nil, nil, fmt.Errorf("%w at %s (a first 'mssqldump backup --repo' creates it)", err, redactedURL(url))
 		}
 		return nil, nil, err
 	}
@@ -129,7 +130,7 @@ func (e *cliEnv) backup(c *cli.Context) error {
 	prog := newProgress(e.stderr, !c.Bool("quiet"))
 	defer prog.finish()
 	cl := newClient(be, log, prog)
-	log.Info("backup started", "job", req.JobID, "database", req.Database, "repo", url)
+	log.Info("backup started", "job", req.JobID, "database", req.Database, "repo", redactedURL(url))
 	p, err := cl.Submit(ctx, req)
 	if err != nil {
 		return err
@@ -370,4 +371,15 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// redactedURL is a --repo URL fit for a message or a log line: a password
+// written into it (user:password@host) shows as xxxxx, as the blob layer's
+// own errors show it.
+func redactedURL(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }
