@@ -121,31 +121,21 @@ func plainWord(w string) bool {
 // settings batch.
 func stripComments(text string) (string, bool) {
 	var b strings.Builder
-	depth := 0
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		next := byte(0)
-		if i+1 < len(text) {
-			next = text[i+1]
-		}
-		switch {
-		case c == '/' && next == '*':
-			depth++
-			i++
-		case depth > 0 && c == '*' && next == '/':
-			depth--
-			i++
-		case depth > 0:
-		case c == '-' && next == '-':
-			for i < len(text) && text[i] != '\n' {
-				i++
+	w := words{text: text}
+	for w.pos < len(text) {
+		switch rest := text[w.pos:]; {
+		case strings.HasPrefix(rest, "/*"):
+			if !w.skipComment() {
+				return "", false
 			}
-			b.WriteByte('\n')
-		case c == '\'':
+		case strings.HasPrefix(rest, "--"):
+			w.skipLine()
+		case rest[0] == '\'':
 			return "", false
 		default:
-			b.WriteByte(c)
+			b.WriteByte(rest[0])
+			w.pos++
 		}
 	}
-	return b.String(), depth == 0
+	return b.String(), true
 }
