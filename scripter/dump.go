@@ -209,31 +209,44 @@ func dumpTable(ctx context.Context, r Reader, s sink, dw *data.Writer, t *model.
 		return 0, err
 	}
 	defer rows.Close()
-	dw.Reset(s.table(t))
-	label := tsql.QuoteName(t.Schema, t.Name)
-	base := progress.Rows
-	dw.OnBatch = func(res data.TableResult) {
-		progress.Rows = base + res.Rows
-		progress.Object = label
-		report()
-	}
+	base := startTable(s, dw, t, progress, report)
 	res, err := dw.WriteTable(plan, rows)
 	if err != nil {
 		return 0, err
 	}
 	progress.Rows = base + res.Rows
-	if reseed := ddl.ReseedStatements(t); reseed != "" {
-		if _, err := io.WriteString(dw, reseed); err != nil {
-			return 0, err
-		}
-	}
-	if err := dw.Flush(); err != nil {
+	if err := endTable(dw, t); err != nil {
 		return 0, err
 	}
 	if err := rows.Close(); err != nil {
 		return 0, wrapServerError(err)
 	}
 	return res.Rows, nil
+}
+
+// startTable points dw at t's stream in s and has it report t's rows, on
+// top of the rows of the tables before (the base it returns), as it writes
+// them.
+func startTable(s sink, dw *data.Writer, t *model.Table, progress *Progress, report func()) (base int64) {
+	dw.Reset(s.table(t))
+	label := tsql.QuoteName(t.Schema, t.Name)
+	base = progress.Rows
+	dw.OnBatch = func(res data.TableResult) {
+		progress.Rows = base + res.Rows
+		progress.Object = label
+		report()
+	}
+	return base
+}
+
+// endTable writes t's identity reseed after its rows and flushes dw.
+func endTable(dw *data.Writer, t *model.Table) error {
+	if reseed := ddl.ReseedStatements(t); reseed != "" {
+		if _, err := io.WriteString(dw, reseed); err != nil {
+			return err
+		}
+	}
+	return dw.Flush()
 }
 
 // header is the script's opening comment: the database name and nothing

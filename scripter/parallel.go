@@ -9,9 +9,7 @@ import (
 	"sync"
 
 	"github.com/mssqldump/mssqldump/scripter/data"
-	"github.com/mssqldump/mssqldump/scripter/ddl"
 	"github.com/mssqldump/mssqldump/scripter/model"
-	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
 // ParallelReader is a Reader that several connections read at once
@@ -251,14 +249,7 @@ func (p *tablePart) release() {
 // writeTableParts writes one table's statements from its parts, in order,
 // as each part is done, then its identity reseed.
 func writeTableParts(ctx context.Context, s sink, dw *data.Writer, tj *tableJob, progress *Progress, report func()) (int64, error) {
-	dw.Reset(s.table(tj.table))
-	label := tsql.QuoteName(tj.table.Schema, tj.table.Name)
-	base := progress.Rows
-	dw.OnBatch = func(res data.TableResult) {
-		progress.Rows = base + res.Rows
-		progress.Object = label
-		report()
-	}
+	base := startTable(s, dw, tj.table, progress, report)
 	var ts *data.TableStatements
 	if len(tj.plan.Columns) > 0 {
 		ts = dw.BeginTable(tj.plan)
@@ -294,10 +285,5 @@ func writeTableParts(ctx context.Context, s sink, dw *data.Writer, tj *tableJob,
 		}
 	}
 	progress.Rows = base + n
-	if reseed := ddl.ReseedStatements(tj.table); reseed != "" {
-		if _, err := io.WriteString(dw, reseed); err != nil {
-			return 0, err
-		}
-	}
-	return n, dw.Flush()
+	return n, endTable(dw, tj.table)
 }
