@@ -143,8 +143,7 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 	d.st.Tables = len(script.Tables)
 	switch {
 	case parallel:
-		dw := data.NewWriter(nil, d.limits())
-		err = dumpTablesParallel(ctx, pr, d.s, dw, script.Tables, db.Collation, &opts, &d.progress, d.report, d.st)
+		err = d.writeTablesParallel(ctx, pr, script.Tables, db.Collation)
 	case !opts.NoData:
 		err = d.writeTables(ctx, r, script.Tables, db.Collation)
 	}
