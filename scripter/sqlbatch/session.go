@@ -1,7 +1,10 @@
 package sqlbatch
 
 import (
+	"slices"
 	"strings"
+
+	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
 // session follows the session settings a script sets, so that a batch run
@@ -36,12 +39,7 @@ func (s *session) observe(text string) {
 	}
 	for _, st := range stmts {
 		if _, seen := s.stmts[st.key]; seen {
-			for i, k := range s.keys {
-				if k == st.key {
-					s.keys = append(s.keys[:i], s.keys[i+1:]...)
-					break
-				}
-			}
+			s.keys = slices.DeleteFunc(s.keys, func(k string) bool { return k == st.key })
 		}
 		s.keys = append(s.keys, st.key)
 		s.stmts[st.key] = st.text
@@ -86,7 +84,7 @@ func settingStatements(text string) (out []setting, ok bool) {
 			}
 			for _, opt := range strings.Split(strings.Join(words[1:len(words)-1], " "), ",") {
 				opt = strings.TrimSpace(opt)
-				if !plainWord(opt) || strings.EqualFold(opt, "IDENTITY_INSERT") {
+				if !plainWord(opt) || strings.EqualFold(opt, tsql.SetIdentityInsert) {
 					return nil, false
 				}
 				out = append(out, setting{key: strings.ToUpper(opt), text: "SET " + strings.ToUpper(opt) + " " + value + ";"})
