@@ -81,7 +81,7 @@ func (o *Options) validate() (*filter.Filter, error) {
 		return nil, &OptionError{Option: "Jobs", Message: fmt.Sprintf("%d is outside 1..%d (0 means 1)", o.Jobs, maxJobs)}
 	}
 	if o.ChunkRows < 0 {
-		return nil, &OptionError{Option: "ChunkRows", Message: fmt.Sprintf("%d is negative (0 means 100,000)", o.ChunkRows)}
+		return nil, &OptionError{Option: "ChunkRows", Message: fmt.Sprintf("%d is negative (0 means one key range per job, of at least 100,000 rows)", o.ChunkRows)}
 	}
 	if o.MaxInsertBytes < 0 {
 		return nil, &OptionError{Option: "MaxInsertBytes", Message: fmt.Sprintf("%d is negative (0 means 1 MiB)", o.MaxInsertBytes)}
