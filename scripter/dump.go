@@ -81,7 +81,7 @@ func (o *Options) validate() (*filter.Filter, error) {
 		return nil, &OptionError{Option: "Jobs", Message: fmt.Sprintf("%d is outside 1..%d (0 means 1)", o.Jobs, maxJobs)}
 	}
 	if o.ChunkRows < 0 {
-		return nil, &OptionError{Option: "ChunkRows", Message: fmt.Sprintf("%d is negative (0 means 100,000)", o.ChunkRows)}
+		return nil, &OptionError{Option: "ChunkRows", Message: fmt.Sprintf("%d is negative (0 means one key range per job, of at least 100,000 rows)", o.ChunkRows)}
 	}
 	if o.MaxInsertBytes < 0 {
 		return nil, &OptionError{Option: "MaxInsertBytes", Message: fmt.Sprintf("%d is negative (0 means 1 MiB)", o.MaxInsertBytes)}
@@ -143,8 +143,7 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 	d.st.Tables = len(script.Tables)
 	switch {
 	case parallel:
-		dw := data.NewWriter(nil, d.limits())
-		err = dumpTablesParallel(ctx, pr, d.s, dw, script.Tables, db.Collation, &opts, &d.progress, d.report, d.st)
+		err = d.writeTablesParallel(ctx, pr, script.Tables, db.Collation)
 	case !opts.NoData:
 		err = d.writeTables(ctx, r, script.Tables, db.Collation)
 	}
@@ -209,31 +208,44 @@ func dumpTable(ctx context.Context, r Reader, s sink, dw *data.Writer, t *model.
 		return 0, err
 	}
 	defer rows.Close()
-	dw.Reset(s.table(t))
-	label := tsql.QuoteName(t.Schema, t.Name)
-	base := progress.Rows
-	dw.OnBatch = func(res data.TableResult) {
-		progress.Rows = base + res.Rows
-		progress.Object = label
-		report()
-	}
+	base := startTable(s, dw, t, progress, report)
 	res, err := dw.WriteTable(plan, rows)
 	if err != nil {
 		return 0, err
 	}
 	progress.Rows = base + res.Rows
-	if reseed := ddl.ReseedStatements(t); reseed != "" {
-		if _, err := io.WriteString(dw, reseed); err != nil {
-			return 0, err
-		}
-	}
-	if err := dw.Flush(); err != nil {
+	if err := endTable(dw, t); err != nil {
 		return 0, err
 	}
 	if err := rows.Close(); err != nil {
 		return 0, wrapServerError(err)
 	}
 	return res.Rows, nil
+}
+
+// startTable points dw at t's stream in s and has it report t's rows, on
+// top of the rows of the tables before (the base it returns), as it writes
+// them.
+func startTable(s sink, dw *data.Writer, t *model.Table, progress *Progress, report func()) (base int64) {
+	dw.Reset(s.table(t))
+	label := tsql.QuoteName(t.Schema, t.Name)
+	base = progress.Rows
+	dw.OnBatch = func(res data.TableResult) {
+		progress.Rows = base + res.Rows
+		progress.Object = label
+		report()
+	}
+	return base
+}
+
+// endTable writes t's identity reseed after its rows and flushes dw.
+func endTable(dw *data.Writer, t *model.Table) error {
+	if reseed := ddl.ReseedStatements(t); reseed != "" {
+		if _, err := io.WriteString(dw, reseed); err != nil {
+			return err
+		}
+	}
+	return dw.Flush()
 }
 
 // header is the script's opening comment: the database name and nothing

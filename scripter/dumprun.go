@@ -81,11 +81,16 @@ func (d *dumpRun) writeTables(ctx context.Context, r Reader, tables []*model.Tab
 		if err != nil {
 			return err
 		}
-		d.st.Rows[key(t.QName)] = n
-		d.progress.Tables++
-		d.report()
+		d.tableDone(t, n)
 	}
 	return nil
+}
+
+// tableDone counts t, written with n rows, in the Stats and the progress.
+func (d *dumpRun) tableDone(t *model.Table, n int64) {
+	d.st.Rows[key(t.QName)] = n
+	d.progress.Tables++
+	d.report()
 }
 
 // finish writes the trailer and closes the sink, then reports the totals.

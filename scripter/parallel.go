@@ -9,9 +9,7 @@ import (
 	"sync"
 
 	"github.com/mssqldump/mssqldump/scripter/data"
-	"github.com/mssqldump/mssqldump/scripter/ddl"
 	"github.com/mssqldump/mssqldump/scripter/model"
-	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
 // ParallelReader is a Reader that several connections read at once
@@ -57,7 +55,7 @@ type tableJob struct {
 	err   error // from planning the parts
 }
 
-// dumpTablesParallel writes the data of tables as dumpTable does, read by
+// writeTablesParallel writes the data of tables as writeTables does, read by
 // opts.Jobs connections at once. A table whose key allows it and that holds
 // more than opts.ChunkRows rows is read in key ranges on several
 // connections. Parts are encoded into temporary files (memory does not grow
@@ -65,11 +63,10 @@ type tableJob struct {
 // restore order whatever order they finish in; the statement cuts come from
 // one TableStatements per table, so the script is byte-identical to
 // opts.Jobs 1.
-func dumpTablesParallel(ctx context.Context, r ParallelReader, s sink, dw *data.Writer, tables []*model.Table, collation string,
-	opts *Options, progress *Progress, report func(), st *Stats) (err error) {
+func (d *dumpRun) writeTablesParallel(ctx context.Context, r ParallelReader, tables []*model.Table, collation string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	limits := data.Limits{RowsPerInsert: opts.RowsPerInsert, MaxInsertBytes: opts.MaxInsertBytes}
+	opts, limits := d.opts, d.limits()
 
 	jobs := make(chan *tableJob, len(tables)) // planned tables, in order, for the writer below
 	parts := make(chan *tablePart)            // work for the readers
@@ -102,6 +99,7 @@ func dumpTablesParallel(ctx context.Context, r ParallelReader, s sink, dw *data.
 		}
 	}()
 
+	dw := data.NewWriter(nil, limits) // one buffer for every table
 	for tj := range jobs {
 		planned = append(planned, tj)
 		if tj.err != nil {
@@ -110,13 +108,11 @@ func dumpTablesParallel(ctx context.Context, r ParallelReader, s sink, dw *data.
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := writeTableParts(ctx, s, dw, tj, progress, report)
+		n, err := writeTableParts(ctx, d.s, dw, tj, &d.progress, d.report)
 		if err != nil {
 			return err
 		}
-		st.Rows[key(tj.table.QName)] = n
-		progress.Tables++
-		report()
+		d.tableDone(tj.table, n)
 	}
 	return ctx.Err()
 }
@@ -251,14 +247,7 @@ func (p *tablePart) release() {
 // writeTableParts writes one table's statements from its parts, in order,
 // as each part is done, then its identity reseed.
 func writeTableParts(ctx context.Context, s sink, dw *data.Writer, tj *tableJob, progress *Progress, report func()) (int64, error) {
-	dw.Reset(s.table(tj.table))
-	label := tsql.QuoteName(tj.table.Schema, tj.table.Name)
-	base := progress.Rows
-	dw.OnBatch = func(res data.TableResult) {
-		progress.Rows = base + res.Rows
-		progress.Object = label
-		report()
-	}
+	base := startTable(s, dw, tj.table, progress, report)
 	var ts *data.TableStatements
 	if len(tj.plan.Columns) > 0 {
 		ts = dw.BeginTable(tj.plan)
@@ -294,10 +283,5 @@ func writeTableParts(ctx context.Context, s sink, dw *data.Writer, tj *tableJob,
 		}
 	}
 	progress.Rows = base + n
-	if reseed := ddl.ReseedStatements(tj.table); reseed != "" {
-		if _, err := io.WriteString(dw, reseed); err != nil {
-			return 0, err
-		}
-	}
-	return n, dw.Flush()
+	return n, endTable(dw, tj.table)
 }

@@ -166,6 +166,16 @@ func TestJobsOutsideTheirRangeAreRejectedBeforeAnythingIsRead(t *testing.T) {
 	}
 }
 
+// The message says what 0 does (splitTable): one range per job, not a
+// fixed 100,000 rows.
+func TestNegativeChunkRowsSaysWhatZeroMeans(t *testing.T) {
+	var oe *OptionError
+	err := (&Options{ChunkRows: -1}).Validate()
+	if !errors.As(err, &oe) || oe.Message != "-1 is negative (0 means one key range per job, of at least 100,000 rows)" {
+		t.Errorf("Validate: %v", err)
+	}
+}
+
 // statsReader reports fixed key statistics for every table.
 type statsReader struct {
 	*memReader

@@ -133,23 +133,16 @@ func (r *sqlReader) Rows(ctx context.Context, p *data.Plan) (data.RowSource, err
 	if r.server != nil && r.server.Babelfish {
 		p = p.ForBabelfish()
 	}
-	if r.pool == nil {
-		rows, err := data.Query(ctx, r.tx, p)
-		if err != nil {
-			return nil, wrapServerError(err)
-		}
-		return &wrappedRows{SQLRows: rows}, nil
-	}
-	s, err := r.acquire(ctx)
+	tx, release, err := r.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := data.Query(ctx, s.tx, p)
+	rows, err := data.Query(ctx, tx, p)
 	if err != nil {
-		r.pool <- s
+		release()
 		return nil, wrapServerError(err)
 	}
-	return &wrappedRows{SQLRows: rows, release: func() { r.pool <- s }}, nil
+	return &wrappedRows{SQLRows: rows, release: release}, nil
 }
 
 // wrappedRows maps a read error mid-table to *ServerError too, and gives

@@ -73,27 +73,28 @@ func (r *sqlReader) Parallel(ctx context.Context, n int) ([]Warning, error) {
 	return warnings, nil
 }
 
-// acquire waits for a free session.
-func (r *sqlReader) acquire(ctx context.Context) (*sqlSession, error) {
+// acquire returns the transaction to read in and the func that gives it
+// back: the main one before Parallel, else a free session of the pool,
+// waited for.
+func (r *sqlReader) acquire(ctx context.Context) (*sql.Tx, func(), error) {
+	if r.pool == nil {
+		return r.tx, func() {}, nil
+	}
 	select {
 	case s := <-r.pool:
-		return s, nil
+		return s.tx, func() { r.pool <- s }, nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, nil, ctx.Err()
 	}
 }
 
 // KeyStats reads the bounds of p's split column and p's row count.
 func (r *sqlReader) KeyStats(ctx context.Context, p *data.Plan) (lo, hi, rows int64, err error) {
-	q := r.tx
-	if r.pool != nil {
-		s, err := r.acquire(ctx)
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		defer func() { r.pool <- s }()
-		q = s.tx
+	q, release, err := r.acquire(ctx)
+	if err != nil {
+		return 0, 0, 0, err
 	}
+	defer release()
 	var min, max sql.NullInt64
 	if err := q.QueryRowContext(ctx, p.KeyStatsQuery()).Scan(&min, &max, &rows); err != nil {
 		return 0, 0, 0, wrapServerError(err)

@@ -283,7 +283,7 @@ func (b *builder) settings(s Section) Object {
 // a second run of its script over the same database must not create them
 // again.
 func (b *builder) guardKept(cond, stmt string) string {
-	if b.opts.AddDropTable && !b.opts.IfNotExists {
+	if b.opts.AddDropTable {
 		return "IF " + cond + "\n" + stmt
 	}
 	return b.guard(cond, stmt)

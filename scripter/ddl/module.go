@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
+	"github.com/mssqldump/mssqldump/scripter/sqlbatch"
 	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
@@ -47,7 +48,7 @@ func (b *builder) moduleText(sb *strings.Builder, m *model.Module, notExists str
 		if b.opts.IfNotExists {
 			stmt += "IF " + notExists + "\n\t"
 		}
-		stmt += "EXEC sys.sp_executesql @definition;"
+		stmt += sqlbatch.DynamicModuleExec
 		batch(sb, stmt)
 	default:
 		sb.WriteString(def)
@@ -78,7 +79,7 @@ func isCLR(typeCode string) bool {
 func definitionVariable(def string) string {
 	var sb strings.Builder
 	sb.Grow(len(def) + len(def)/8 + 64)
-	sb.WriteString("DECLARE @definition nvarchar(max) = N'';\n")
+	sb.WriteString(sqlbatch.DynamicModuleHead)
 	for len(def) > 0 {
 		end := strings.IndexByte(def, '\n') + 1
 		if end == 0 {

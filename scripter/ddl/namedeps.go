@@ -1,7 +1,8 @@
 package ddl
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mssqldump/mssqldump/scripter/model"
@@ -91,18 +92,9 @@ func foldQName(schema, name string) model.QName {
 }
 
 func newNameIndex(g *graph) *nameIndex {
-	sorted := make([]model.QName, 0, len(g.nodes))
-	for k := range g.nodes {
-		sorted = append(sorted, k)
-	}
-	sort.Slice(sorted, func(i, j int) bool {
-		if sorted[i].Schema != sorted[j].Schema {
-			return sorted[i].Schema < sorted[j].Schema
-		}
-		return sorted[i].Name < sorted[j].Name
-	})
+	keys := slices.Collect(maps.Keys(g.nodes))
 	x := &nameIndex{exact: map[model.QName]bool{}, folded: map[model.QName]model.QName{}}
-	for _, k := range sorted {
+	for _, k := range sortedQNames(keys, func(q model.QName) model.QName { return q }) {
 		x.exact[k] = true
 		f := foldQName(k.Schema, k.Name)
 		if _, taken := x.folded[f]; !taken {

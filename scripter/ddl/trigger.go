@@ -51,19 +51,9 @@ func (b *builder) moduleTriggers() (viewTriggers, ddlTriggers []*model.Module) {
 			ddlTriggers = append(ddlTriggers, m)
 		}
 	}
-	sort.SliceStable(viewTriggers, func(i, j int) bool {
-		a, c := *viewTriggers[i].Parent, *viewTriggers[j].Parent
-		if a != c {
-			if a.Schema != c.Schema {
-				return a.Schema < c.Schema
-			}
-			return a.Name < c.Name
-		}
-		if viewTriggers[i].Schema != viewTriggers[j].Schema {
-			return viewTriggers[i].Schema < viewTriggers[j].Schema
-		}
-		return viewTriggers[i].Name < viewTriggers[j].Name
-	})
+	// By name, then (stably) by view: by view, then name.
+	viewTriggers = sortedQNames(viewTriggers, func(m *model.Module) model.QName { return m.QName })
+	viewTriggers = sortedQNames(viewTriggers, func(m *model.Module) model.QName { return *m.Parent })
 	return viewTriggers, ddlTriggers
 }
 

@@ -17,9 +17,7 @@ func (w *words) next() string {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			w.pos++
 		case strings.HasPrefix(w.text[w.pos:], "--"):
-			for w.pos < len(w.text) && w.text[w.pos] != '\n' {
-				w.pos++
-			}
+			w.skipLine()
 		case strings.HasPrefix(w.text[w.pos:], "/*"):
 			w.skipComment()
 		default:
@@ -33,8 +31,16 @@ func (w *words) next() string {
 	return ""
 }
 
-// skipComment skips a /* */ comment, nested as SQL Server nests them.
-func (w *words) skipComment() {
+// skipLine skips a -- comment up to, not past, its line break.
+func (w *words) skipLine() {
+	for w.pos < len(w.text) && w.text[w.pos] != '\n' {
+		w.pos++
+	}
+}
+
+// skipComment skips a /* */ comment, nested as SQL Server nests them. It
+// reports false when the text ends inside the comment.
+func (w *words) skipComment() bool {
 	depth := 0
 	for w.pos < len(w.text) {
 		switch {
@@ -45,10 +51,11 @@ func (w *words) skipComment() {
 			depth--
 			w.pos += 2
 			if depth == 0 {
-				return
+				return true
 			}
 		default:
 			w.pos++
 		}
 	}
+	return false
 }

@@ -143,7 +143,6 @@ type restorer struct {
 	st      RestoreStats
 	session session
 	aside   []*setAside
-	first   *BatchError // the failed batch with the lowest number
 }
 
 func restore(ctx context.Context, ex execer, r io.Reader, opts RestoreOptions) (RestoreStats, error) {
@@ -190,8 +189,10 @@ func restore(ctx context.Context, ex execer, r io.Reader, opts RestoreOptions) (
 	if err := rs.retry(ctx); err != nil {
 		return rs.st, err
 	}
-	if rs.first != nil {
-		return rs.st, fmt.Errorf("%w: %d of %d; first: %w", ErrBatchesFailed, rs.st.Failed, rs.st.Batches, rs.first)
+	if len(rs.st.Errors) > 0 {
+		// Errors is in script order: its first is the failed batch with the
+		// lowest number.
+		return rs.st, fmt.Errorf("%w: %d of %d; first: %w", ErrBatchesFailed, rs.st.Failed, rs.st.Batches, rs.st.Errors[0])
 	}
 	return rs.st, nil
 }
@@ -211,9 +212,6 @@ func (rs *restorer) fail(be *BatchError) *BatchError {
 	rs.st.Failed++
 	if !rs.opts.ContinueOnError {
 		return be
-	}
-	if rs.first == nil || be.Batch < rs.first.Batch {
-		rs.first = be
 	}
 	// Batches set aside fail after later ones: keep Errors in script order.
 	i := sort.Search(len(rs.st.Errors), func(i int) bool { return rs.st.Errors[i].Batch > be.Batch })

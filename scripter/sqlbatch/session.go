@@ -1,7 +1,10 @@
 package sqlbatch
 
 import (
+	"slices"
 	"strings"
+
+	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
 // session follows the session settings a script sets, so that a batch run
@@ -36,12 +39,7 @@ func (s *session) observe(text string) {
 	}
 	for _, st := range stmts {
 		if _, seen := s.stmts[st.key]; seen {
-			for i, k := range s.keys {
-				if k == st.key {
-					s.keys = append(s.keys[:i], s.keys[i+1:]...)
-					break
-				}
-			}
+			s.keys = slices.DeleteFunc(s.keys, func(k string) bool { return k == st.key })
 		}
 		s.keys = append(s.keys, st.key)
 		s.stmts[st.key] = st.text
@@ -86,7 +84,7 @@ func settingStatements(text string) (out []setting, ok bool) {
 			}
 			for _, opt := range strings.Split(strings.Join(words[1:len(words)-1], " "), ",") {
 				opt = strings.TrimSpace(opt)
-				if !plainWord(opt) || strings.EqualFold(opt, "IDENTITY_INSERT") {
+				if !plainWord(opt) || strings.EqualFold(opt, tsql.SetIdentityInsert) {
 					return nil, false
 				}
 				out = append(out, setting{key: strings.ToUpper(opt), text: "SET " + strings.ToUpper(opt) + " " + value + ";"})
@@ -121,31 +119,21 @@ func plainWord(w string) bool {
 // settings batch.
 func stripComments(text string) (string, bool) {
 	var b strings.Builder
-	depth := 0
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		next := byte(0)
-		if i+1 < len(text) {
-			next = text[i+1]
-		}
-		switch {
-		case c == '/' && next == '*':
-			depth++
-			i++
-		case depth > 0 && c == '*' && next == '/':
-			depth--
-			i++
-		case depth > 0:
-		case c == '-' && next == '-':
-			for i < len(text) && text[i] != '\n' {
-				i++
+	w := words{text: text}
+	for w.pos < len(text) {
+		switch rest := text[w.pos:]; {
+		case strings.HasPrefix(rest, "/*"):
+			if !w.skipComment() {
+				return "", false
 			}
-			b.WriteByte('\n')
-		case c == '\'':
+		case strings.HasPrefix(rest, "--"):
+			w.skipLine()
+		case rest[0] == '\'':
 			return "", false
 		default:
-			b.WriteByte(c)
+			b.WriteByte(rest[0])
+			w.pos++
 		}
 	}
-	return b.String(), depth == 0
+	return b.String(), true
 }
