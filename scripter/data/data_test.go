@@ -48,14 +48,14 @@ func TestPlanSelectsExactValuesAndSkipsGeneratedColumns(t *testing.T) {
 	if !p.Identity || p.OrderSource != "primary key" || p.OrderBy != "[Id] DESC" || len(p.KeyColumns) != 1 || p.KeyColumns[0] != 0 {
 		t.Errorf("plan = %+v", p)
 	}
-	want := "SELECT [Id], CAST([Name] AS varbinary(100)), CAST([Phone] AS varbinary(40)), CAST([Node] AS varbinary(max)), CONVERT(nvarchar(max), [Doc]), " +
-		"CASE WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([Any], 'BaseType')) = N'uniqueidentifier' THEN CONVERT(sql_variant, CONVERT(binary(16), [Any])) " +
-		"WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([Any], 'BaseType')) IN (N'nchar', N'nvarchar') THEN CONVERT(sql_variant, CONVERT(varbinary(8000), [Any])) " +
-		"WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([Any], 'BaseType')) IN (N'char', N'varchar') AND DATALENGTH([Any]) <= 4000 " +
-		"THEN CONVERT(sql_variant, CONVERT(nvarchar(4000), [Any])) ELSE [Any] END, " +
-		"CONVERT(sysname, SQL_VARIANT_PROPERTY([Any], 'BaseType')), CONVERT(int, SQL_VARIANT_PROPERTY([Any], 'Precision')), " +
-		"CONVERT(int, SQL_VARIANT_PROPERTY([Any], 'Scale')), CONVERT(int, SQL_VARIANT_PROPERTY([Any], 'MaxLength')), " +
-		"CONVERT(sysname, SQL_VARIANT_PROPERTY([Any], 'Collation')), [Amount] FROM [dbo].[Or]]ders] WHERE (Id > 5) ORDER BY [Id] DESC"
+	want := "SELECT [Id], CAST([Name] AS varbinary(100)), CAST([Phone] AS varbinary(40)), CAST([Node] AS varbinary(max)), CAST([Doc] AS nvarchar(max)), " +
+		"CASE WHEN CAST(SQL_VARIANT_PROPERTY([Any], 'BaseType') AS sysname) = N'uniqueidentifier' THEN CAST(CAST([Any] AS binary(16)) AS sql_variant) " +
+		"WHEN CAST(SQL_VARIANT_PROPERTY([Any], 'BaseType') AS sysname) IN (N'nchar', N'nvarchar') THEN CAST(CAST([Any] AS varbinary(8000)) AS sql_variant) " +
+		"WHEN CAST(SQL_VARIANT_PROPERTY([Any], 'BaseType') AS sysname) IN (N'char', N'varchar') AND DATALENGTH([Any]) <= 4000 " +
+		"THEN CAST(CAST([Any] AS nvarchar(4000)) AS sql_variant) ELSE [Any] END, " +
+		"CAST(SQL_VARIANT_PROPERTY([Any], 'BaseType') AS sysname), CAST(SQL_VARIANT_PROPERTY([Any], 'Precision') AS int), " +
+		"CAST(SQL_VARIANT_PROPERTY([Any], 'Scale') AS int), CAST(SQL_VARIANT_PROPERTY([Any], 'MaxLength') AS int), " +
+		"CAST(SQL_VARIANT_PROPERTY([Any], 'Collation') AS sysname), [Amount] FROM [dbo].[Or]]ders] WHERE (Id > 5) ORDER BY [Id] DESC"
 	if got := p.Query(); got != want {
 		t.Errorf("query:\n got %s\nwant %s", got, want)
 	}
@@ -79,7 +79,7 @@ func TestPlanOrdersByUniqueIndexThenAllColumns(t *testing.T) {
 	}
 	tb.Indexes = tb.Indexes[:1]
 	p = NewPlan(tb, "", "")
-	want := "[a], [b] COLLATE Latin1_General_BIN2, DATALENGTH([b]), CONVERT(nvarchar(max), [c]) COLLATE Latin1_General_BIN2, DATALENGTH([c]), CAST([g] AS varbinary(max))"
+	want := "[a], [b] COLLATE Latin1_General_BIN2, DATALENGTH([b]), CAST([c] AS nvarchar(max)) COLLATE Latin1_General_BIN2, DATALENGTH([c]), CAST([g] AS varbinary(max))"
 	if p.OrderSource != "all columns" || p.OrderBy != want || len(p.KeyColumns) != 0 {
 		t.Errorf("fallback order = %q (%s)", p.OrderBy, p.OrderSource)
 	}
@@ -322,15 +322,15 @@ func TestKeylessOrderDecodesVarcharAndConvertsJSON(t *testing.T) {
 		Columns: []*model.Column{j, col("c", "char", 10, 0, 0), col("m", "varchar", -1, 0, 0),
 			col("x", "text", 16, 0, 0), col("d", "json", -1, 0, 0)}}
 	p := NewPlan(tb, "", "Latin1_General_CI_AS")
-	want := "CONVERT(nvarchar(20), [j]) COLLATE Latin1_General_BIN2, DATALENGTH([j]), " +
-		"CONVERT(nvarchar(10), [c]) COLLATE Latin1_General_BIN2, DATALENGTH([c]), " +
-		"CONVERT(nvarchar(max), [m]) COLLATE Latin1_General_BIN2, DATALENGTH([m]), " +
-		"CONVERT(nvarchar(max), [x]) COLLATE Latin1_General_BIN2, DATALENGTH([x]), " +
-		"CONVERT(nvarchar(max), [d]) COLLATE Latin1_General_BIN2, DATALENGTH([d])"
+	want := "CAST([j] AS nvarchar(20)) COLLATE Latin1_General_BIN2, DATALENGTH([j]), " +
+		"CAST([c] AS nvarchar(10)) COLLATE Latin1_General_BIN2, DATALENGTH([c]), " +
+		"CAST([m] AS nvarchar(max)) COLLATE Latin1_General_BIN2, DATALENGTH([m]), " +
+		"CAST([x] AS nvarchar(max)) COLLATE Latin1_General_BIN2, DATALENGTH([x]), " +
+		"CAST([d] AS nvarchar(max)) COLLATE Latin1_General_BIN2, DATALENGTH([d])"
 	if p.OrderSource != "all columns" || p.OrderBy != want {
 		t.Errorf("order by:\n got %s\nwant %s", p.OrderBy, want)
 	}
-	if got := p.Columns[4].Select; got != "CONVERT(nvarchar(max), [d])" {
+	if got := p.Columns[4].Select; got != "CAST([d] AS nvarchar(max))" {
 		t.Errorf("json column selected as %s", got)
 	}
 }

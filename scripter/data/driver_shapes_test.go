@@ -424,7 +424,7 @@ func TestUniqueidentifierIsReadAsStorageBytes(t *testing.T) {
 	c := col("g", "uniqueidentifier", 16, 0, 0)
 	tb := &model.Table{QName: model.QName{Schema: "dbo", Name: "t"}, Columns: []*model.Column{c}}
 	p := NewPlan(tb, "", "")
-	if got := p.Columns[0].Select; got != "CONVERT(binary(16), [g])" {
+	if got := p.Columns[0].Select; got != "CAST([g] AS binary(16))" {
 		t.Errorf("select = %s", got)
 	}
 	// 6F9619FF-8B86-D011-B42D-00C04FC964FF is stored (and sent as binary) as:
@@ -447,8 +447,8 @@ func TestCharacterColumnsAreDecodedByTheServer(t *testing.T) {
 		col("c", "char", 10, 0, 0), col("v", "varchar", 4000, 0, 0), col("w", "varchar", 8000, 0, 0),
 		col("m", "varchar", -1, 0, 0), col("x", "text", 16, 0, 0), col("n", "nvarchar", 20, 0, 0)}}
 	p := NewPlan(tb, "", "")
-	want := []string{"CONVERT(nvarchar(10), [c])", "CONVERT(nvarchar(4000), [v])", "CONVERT(nvarchar(max), [w])",
-		"CONVERT(nvarchar(max), [m])", "CONVERT(nvarchar(max), [x])", "CAST([n] AS varbinary(20))"}
+	want := []string{"CAST([c] AS nvarchar(10))", "CAST([v] AS nvarchar(4000))", "CAST([w] AS nvarchar(max))",
+		"CAST([m] AS nvarchar(max))", "CAST([x] AS nvarchar(max))", "CAST([n] AS varbinary(20))"}
 	for i, c := range p.Columns {
 		if c.Select != want[i] {
 			t.Errorf("%s: select %s, want %s", c.Name, c.Select, want[i])
@@ -472,10 +472,10 @@ func TestVariantOfEveryBaseType(t *testing.T) {
 	p := NewPlan(tb, "", "Latin1_General_CI_AS")
 	sel := p.Columns[0].Select
 	for _, part := range []string{
-		"CASE WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([v], 'BaseType')) = N'uniqueidentifier' THEN CONVERT(sql_variant, CONVERT(binary(16), [v]))",
-		"WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([v], 'BaseType')) IN (N'nchar', N'nvarchar') THEN CONVERT(sql_variant, CONVERT(varbinary(8000), [v]))",
-		"WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY([v], 'BaseType')) IN (N'char', N'varchar') AND DATALENGTH([v]) <= 4000 THEN CONVERT(sql_variant, CONVERT(nvarchar(4000), [v]))",
-		"ELSE [v] END, CONVERT(sysname, SQL_VARIANT_PROPERTY([v], 'BaseType'))",
+		"CASE WHEN CAST(SQL_VARIANT_PROPERTY([v], 'BaseType') AS sysname) = N'uniqueidentifier' THEN CAST(CAST([v] AS binary(16)) AS sql_variant)",
+		"WHEN CAST(SQL_VARIANT_PROPERTY([v], 'BaseType') AS sysname) IN (N'nchar', N'nvarchar') THEN CAST(CAST([v] AS varbinary(8000)) AS sql_variant)",
+		"WHEN CAST(SQL_VARIANT_PROPERTY([v], 'BaseType') AS sysname) IN (N'char', N'varchar') AND DATALENGTH([v]) <= 4000 THEN CAST(CAST([v] AS nvarchar(4000)) AS sql_variant)",
+		"ELSE [v] END, CAST(SQL_VARIANT_PROPERTY([v], 'BaseType') AS sysname)",
 	} {
 		if !strings.Contains(sel, part) {
 			t.Errorf("variant select lacks %q:\n%s", part, sel)
@@ -512,7 +512,7 @@ func TestVariantOfEveryBaseType(t *testing.T) {
 		{[]any{guid, "uniqueidentifier", int64(0), int64(0), int64(16), nil}, "CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier)"},
 		{[]any{"é€", "varchar", int64(0), int64(0), int64(10), "Latin1_General_CI_AS"}, "CAST(N'é€' AS varchar(10))"},
 		{[]any{"ab ", "char", int64(0), int64(0), int64(3), "Greek_CS_AS"}, "CAST((N'ab ') COLLATE Greek_CS_AS AS char(3))"},
-		// nchar/nvarchar: UTF-16LE bytes (the plan's CONVERT(varbinary(8000), ...)).
+		// nchar/nvarchar: UTF-16LE bytes (the plan's CAST(... AS varbinary(8000))).
 		{[]any{[]byte{0xA9, 0x03}, "nvarchar", int64(0), int64(0), int64(20), "Latin1_General_CI_AS"}, "CAST(N'Ω' AS nvarchar(10))"},
 		{[]any{[]byte{0x3D, 0xD8, 0x00, 0xDE}, "nchar", int64(0), int64(0), int64(4), "Japanese_XJIS_140_CI_AS_SC"}, "CAST((N'😀') COLLATE Japanese_XJIS_140_CI_AS_SC AS nchar(2))"},
 		{[]any{[]byte{0x00, 0xD8}, "nvarchar", int64(0), int64(0), int64(8), "Latin1_General_CI_AS"}, "CAST(CONVERT(nvarchar(1),0x00D8) AS nvarchar(4))"},
