@@ -48,6 +48,7 @@ type sqlReader struct {
 	snapshotDB, why string
 	pool            chan *sqlSession // nil until Parallel
 	sessions        []*sqlSession    // every session Parallel opened, to close
+	ahead           *sessionsAhead   // sessions opened during the catalog read
 }
 
 // openSQLReader takes one connection and starts the dump's transaction:
@@ -78,6 +79,7 @@ FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &mem
 				r.Close()
 				return nil, err
 			}
+			r.openAhead(ctx, opts.Jobs-1)
 			return r, nil
 		}
 	}
@@ -98,6 +100,11 @@ FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &mem
 	if err := r.begin(ctx); err != nil {
 		conn.Close()
 		return nil, err
+	}
+	if opts.Jobs > 1 && !opts.NoData && opts.Consistency != ConsistencySnapshot {
+		// (Consistency snapshot without a database snapshot: Parallel
+		// refuses, so no session is opened for it.)
+		r.openAhead(ctx, opts.Jobs-1)
 	}
 	return r, nil
 }
@@ -184,6 +191,7 @@ func (r *sqlReader) Close() error {
 	if r.tx != nil {
 		err = r.tx.Rollback()
 	}
+	r.closeAhead()
 	for _, s := range r.sessions {
 		r.leaveSnapshot(s)
 	}

@@ -58,16 +58,10 @@ func (r *sqlReader) Parallel(ctx context.Context, n int) ([]Warning, error) {
 	r.pool = make(chan *sqlSession, n)
 	r.pool <- &sqlSession{conn: r.conn, tx: r.tx}
 	for range n - 1 {
-		conn, err := r.db.Conn(ctx)
+		s, err := r.takeSession(ctx)
 		if err != nil {
-			return nil, wrapServerError(err)
-		}
-		s, err := r.startSession(ctx, conn)
-		if err != nil {
-			conn.Close()
 			return nil, err
 		}
-		r.sessions = append(r.sessions, s)
 		r.pool <- s
 	}
 	return warnings, nil

@@ -1,0 +1,164 @@
+package scripter
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// countingDriver is a database/sql driver that counts connections opened
+// and closed. It answers the reader's opening query with one row (snapshot
+// isolation ON, no memory-optimized table), refuses to list data files (so
+// no database snapshot is made), and accepts transactions.
+type countingDriver struct {
+	opened, closed atomic.Int32
+	failOpensAfter int32 // 0: never
+}
+
+func (d *countingDriver) Open(string) (driver.Conn, error) {
+	if n := d.opened.Add(1); d.failOpensAfter > 0 && n > d.failOpensAfter {
+		d.opened.Add(-1)
+		return nil, errors.New("login refused")
+	}
+	return &countingConn{d: d}, nil
+}
+
+type countingConn struct{ d *countingDriver }
+
+func (c *countingConn) Prepare(string) (driver.Stmt, error) { return nil, errors.New("no prepare") }
+func (c *countingConn) Close() error                        { c.d.closed.Add(1); return nil }
+func (c *countingConn) Begin() (driver.Tx, error)           { return countingTx{}, nil }
+func (c *countingConn) BeginTx(context.Context, driver.TxOptions) (driver.Tx, error) {
+	return countingTx{}, nil
+}
+func (c *countingConn) QueryContext(_ context.Context, query string, _ []driver.NamedValue) (driver.Rows, error) {
+	if query == "" || query[:6] != "SELECT" || len(query) > 40 && query[:40] == "SELECT name, physical_name FROM sys.data" {
+		return nil, errors.New("not here")
+	}
+	return &oneRow{vals: []driver.Value{int64(1), "db", int64(0)}}, nil
+}
+
+type countingTx struct{}
+
+func (countingTx) Commit() error   { return nil }
+func (countingTx) Rollback() error { return nil }
+
+type oneRow struct {
+	vals []driver.Value
+	done bool
+}
+
+func (r *oneRow) Columns() []string { return []string{"state", "name", "mem"} }
+func (r *oneRow) Close() error      { return nil }
+func (r *oneRow) Next(dest []driver.Value) error {
+	if r.done {
+		return io.EOF
+	}
+	r.done = true
+	copy(dest, r.vals)
+	return nil
+}
+
+func openCounting(t *testing.T, d *countingDriver) *sql.DB {
+	t.Helper()
+	name := "counting-" + t.Name()
+	sql.Register(name, d)
+	db, err := sql.Open(name, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// waitFor polls cond for up to 10 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 10 s")
+		}
+	}
+}
+
+func TestParallelTakesTheSessionsOpenedDuringTheCatalogAndOpensNoMore(t *testing.T) {
+	d := &countingDriver{}
+	db := openCounting(t, d)
+	ctx := context.Background()
+	r, err := openSQLReader(ctx, db, &Options{Jobs: 4, NoCreateInfo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Parallel(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.opened.Load(); got != 4 {
+		t.Errorf("connections opened = %d, want 4 (the main one and three opened ahead)", got)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if o, c := d.opened.Load(), d.closed.Load(); o != c {
+		t.Errorf("opened %d connections, closed %d", o, c)
+	}
+}
+
+func TestADumpThatFailsBeforeParallelClosesTheSessionsOpenedAhead(t *testing.T) {
+	d := &countingDriver{}
+	db := openCounting(t, d)
+	r, err := openSQLReader(context.Background(), db, &Options{Jobs: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return db.Stats().InUse == 3 }) // the main session and two ahead
+	if err := r.Close(); err != nil {                        // as Dump does when the catalog fails
+		t.Fatal(err)
+	}
+	if n := db.Stats().InUse; n != 0 {
+		t.Errorf("%d connections still in use after Close", n)
+	}
+	db.Close()
+	if o, c := d.opened.Load(), d.closed.Load(); o != c {
+		t.Errorf("opened %d connections, closed %d", o, c)
+	}
+}
+
+func TestALoginRefusedAheadFailsParallelAndLeaksNoConnection(t *testing.T) {
+	d := &countingDriver{failOpensAfter: 2}
+	db := openCounting(t, d)
+	ctx := context.Background()
+	r, err := openSQLReader(ctx, db, &Options{Jobs: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Parallel(ctx, 3); err == nil {
+		t.Error("Parallel succeeded with a refused login")
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if o, c := d.opened.Load(), d.closed.Load(); o != c {
+		t.Errorf("opened %d connections, closed %d", o, c)
+	}
+}
+
+func TestConsistencySnapshotWithoutADatabaseSnapshotOpensNothingAhead(t *testing.T) {
+	d := &countingDriver{}
+	db := openCounting(t, d)
+	r, err := openSQLReader(context.Background(), db, &Options{Jobs: 3, Consistency: ConsistencySnapshot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.ahead != nil {
+		t.Error("sessions were opened for a Parallel that will refuse")
+	}
+}
