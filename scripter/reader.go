@@ -60,11 +60,7 @@ func openSQLReader(ctx context.Context, db *sql.DB, opts *Options) (*sqlReader, 
 		return nil, wrapServerError(err)
 	}
 	r := &sqlReader{conn: conn, permissions: opts.Permissions, dataOnly: opts.NoCreateInfo, db: db, consistency: opts.Consistency}
-	var state, memoryOptimized int
-	var name string
-	err = conn.QueryRowContext(ctx, `SELECT CONVERT(int, d.snapshot_isolation_state), d.name,
-  (SELECT COUNT(*) FROM sys.tables AS t WHERE t.is_memory_optimized = 1)
-FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &memoryOptimized)
+	state, name, memoryOptimized, err := readIsolationState(ctx, conn)
 	if err != nil {
 		conn.Close()
 		return nil, wrapServerError(err)
@@ -108,6 +104,30 @@ FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &mem
 	}
 	return r, nil
 }
+
+// readIsolationState reads the database's name, its
+// snapshot_isolation_state and how many memory-optimized tables it has.
+// On Babelfish both numbers are constants of its sys.databases and
+// sys.tables views (1 and 0), and reading them cost a new connection 0.4 s
+// of server CPU (each view's first use in a backend), so they are not read
+// there: one cheap query tells the engine first.
+func readIsolationState(ctx context.Context, conn *sql.Conn) (state int, name string, memoryOptimized int, err error) {
+	var babelfish sql.NullInt64
+	if err = conn.QueryRowContext(ctx, `SELECT CAST(SERVERPROPERTY('Babelfish') AS int), DB_NAME()`).Scan(&babelfish, &name); err != nil {
+		return 0, "", 0, err
+	}
+	if babelfish.Int64 == 1 {
+		return babelfishSnapshotIsolationState, name, 0, nil
+	}
+	err = conn.QueryRowContext(ctx, `SELECT CONVERT(int, d.snapshot_isolation_state), d.name,
+  (SELECT COUNT(*) FROM sys.tables AS t WHERE t.is_memory_optimized = 1)
+FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &memoryOptimized)
+	return state, name, memoryOptimized, err
+}
+
+// babelfishSnapshotIsolationState is what Babelfish's sys.databases says
+// of every database (a constant in the view's definition, 4.x): ON.
+const babelfishSnapshotIsolationState = 1
 
 // begin starts the main connection's transaction, in the database snapshot
 // when there is one.

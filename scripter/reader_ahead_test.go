@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"io"
+	"strings"
 
 	"sync/atomic"
 	"testing"
@@ -19,6 +20,8 @@ import (
 type countingDriver struct {
 	opened, closed atomic.Int32
 	failOpensAfter int32 // 0: never
+	babelfish      bool  // SERVERPROPERTY('Babelfish') is 1
+	queries        atomic.Int32
 }
 
 func (d *countingDriver) Open(string) (driver.Conn, error) {
@@ -38,10 +41,20 @@ func (c *countingConn) BeginTx(context.Context, driver.TxOptions) (driver.Tx, er
 	return countingTx{}, nil
 }
 func (c *countingConn) QueryContext(_ context.Context, query string, _ []driver.NamedValue) (driver.Rows, error) {
-	if query == "" || query[:6] != "SELECT" || len(query) > 40 && query[:40] == "SELECT name, physical_name FROM sys.data" {
-		return nil, errors.New("not here")
+	c.d.queries.Add(1)
+	switch {
+	case strings.HasPrefix(query, "SELECT CAST(SERVERPROPERTY('Babelfish') AS int), DB_NAME()"):
+		if c.d.babelfish {
+			return &oneRow{vals: []driver.Value{int64(1), "db"}}, nil
+		}
+		return &oneRow{vals: []driver.Value{nil, "db"}}, nil
+	case strings.Contains(query, "FROM sys.databases"):
+		if c.d.babelfish {
+			return nil, errors.New("sys.databases read on Babelfish")
+		}
+		return &oneRow{vals: []driver.Value{int64(1), "db", int64(0)}}, nil
 	}
-	return &oneRow{vals: []driver.Value{int64(1), "db", int64(0)}}, nil
+	return nil, errors.New("not here") // no data files: no database snapshot
 }
 
 type countingTx struct{}
@@ -54,7 +67,7 @@ type oneRow struct {
 	done bool
 }
 
-func (r *oneRow) Columns() []string { return []string{"state", "name", "mem"} }
+func (r *oneRow) Columns() []string { return []string{"a", "b", "c"}[:len(r.vals)] }
 func (r *oneRow) Close() error      { return nil }
 func (r *oneRow) Next(dest []driver.Value) error {
 	if r.done {
@@ -160,5 +173,18 @@ func TestConsistencySnapshotWithoutADatabaseSnapshotOpensNothingAhead(t *testing
 	defer r.Close()
 	if r.ahead != nil {
 		t.Error("sessions were opened for a Parallel that will refuse")
+	}
+}
+
+func TestOnBabelfishTheIsolationStateIsItsConstantNotAReadOfSysDatabases(t *testing.T) {
+	d := &countingDriver{babelfish: true}
+	db := openCounting(t, d)
+	r, err := openSQLReader(context.Background(), db, &Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.level != sql.LevelSnapshot || r.name != "db" || d.queries.Load() != 1 {
+		t.Errorf("level %v, name %q, %d queries; want SNAPSHOT, db, one query", r.level, r.name, d.queries.Load())
 	}
 }
