@@ -20,6 +20,9 @@
 # CPU seconds, peak RSS and each figure's ratio to freebcp. The database
 # (MSSQLDUMP_BENCH_DB, default speedbench) is dropped at the end unless
 # KEEP=1; REUSE=1 then times the kept table again without reloading it. RUNS (default 3) runs of each; the best wall time counts.
+# SERVER_USER (postgres for a local Babelfish, mssql for a local SQL Server on
+# Linux) adds the server's CPU seconds of each run: the CPU of that user's
+# processes, exited backends included, over the run.
 # It builds mssqldump from this checkout (MSSQLDUMP_BIN names another
 # binary, to compare builds) and never the server.
 set -euo pipefail
@@ -89,18 +92,34 @@ GO
 EOF
 fi
 
-# run NAME CMD...: best wall of RUNS, with that run's CPU and RSS.
-declare -A WALL CPU RSS BYTES
+# server_ticks: the CPU clock ticks of SERVER_USER's processes so far
+# (utime + stime + the reaped children's cutime + cstime), 0 without it.
+server_ticks() {
+	[ -n "${SERVER_USER:-}" ] || { echo 0; return; }
+	local p t=0
+	for p in $(pgrep -u "$SERVER_USER"); do
+		# The fields after the command name's closing parenthesis.
+		t=$((t + $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}' || echo 0)))
+	done
+	echo "$t"
+}
+
+# run NAME CMD...: best wall of RUNS, with that run's CPU, server CPU and RSS.
+declare -A WALL CPU SCPU RSS BYTES
 run() {
 	local name=$1; shift
-	local best=""
+	local best="" before after
 	for _ in $(seq "$RUNS"); do
+		before=$(server_ticks)
 		/usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+		sleep 0.2 # the server reaps the backends that logged out
+		after=$(server_ticks)
 		read -r wall user sys rss <"$WORK/time"
 		if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then
 			best=$wall
 			WALL[$name]=$wall
 			CPU[$name]=$(awk "BEGIN{print $user + $sys}")
+			SCPU[$name]=$(awk "BEGIN{printf \"%.2f\", ($after - $before) / $(getconf CLK_TCK)}")
 			RSS[$name]=$((rss / 1024))
 		fi
 	done
@@ -126,14 +145,14 @@ if [ -n "${BROKER:-}" ] && [ -n "${BLOB:-}" ]; then
 	names="$names brokered1 brokered2 brokered4"
 fi
 
-printf '%-34s %8s %8s %9s %12s %9s\n' "$ROWS rows × 8 columns" "wall s" "CPU s" "RSS MiB" "bytes" "× freebcp"
+printf '%-34s %8s %8s %9s %9s %12s %9s\n' "$ROWS rows × 8 columns" "wall s" "CPU s" "server s" "RSS MiB" "bytes" "× freebcp"
 for name in $names; do
 	case $name in
 	freebcp) label="freebcp out -c" ;;
 	brokered*) label="  via JetStream + MinIO, --jobs ${name#brokered}" ;;
 	*) label="mssqldump --no-create-info --jobs ${name#jobs}" ;;
 	esac
-	printf '%-34s %8s %8s %9s %12s %9s\n' "$label" "${WALL[$name]}" "${CPU[$name]}" "${RSS[$name]}" "${BYTES[$name]}" \
+	printf '%-34s %8s %8s %9s %9s %12s %9s\n' "$label" "${WALL[$name]}" "${CPU[$name]}" "${SCPU[$name]}" "${RSS[$name]}" "${BYTES[$name]}" \
 		"$(awk "BEGIN{printf \"%.2f\", ${WALL[$name]} / ${WALL[freebcp]}}")"
 done
 if [ -n "${BROKER:-}" ] && [ -n "${BLOB:-}" ]; then
