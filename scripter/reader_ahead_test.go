@@ -80,7 +80,13 @@ func (r *oneRow) Next(dest []driver.Value) error {
 
 func openCounting(t *testing.T, d *countingDriver) *sql.DB {
 	t.Helper()
-	name := "counting-" + t.Name()
+	return openWith(t, d)
+}
+
+// openWith registers d under the test's name and opens it.
+func openWith(t *testing.T, d driver.Driver) *sql.DB {
+	t.Helper()
+	name := "fake-" + t.Name()
 	sql.Register(name, d)
 	db, err := sql.Open(name, "")
 	if err != nil {

@@ -82,15 +82,29 @@ func (r *sqlReader) acquire(ctx context.Context) (*sql.Tx, func(), error) {
 	}
 }
 
-// KeyStats reads the bounds of p's split column and p's row count.
+// KeyStats reads the bounds of p's split column and p's row count: the
+// server's own count when p reads the whole table (see
+// data.Plan.RowEstimateQuery), else, or when the server keeps none, a
+// count of the rows p reads.
 func (r *sqlReader) KeyStats(ctx context.Context, p *data.Plan) (lo, hi, rows int64, err error) {
 	q, release, err := r.acquire(ctx)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	defer release()
-	var min, max sql.NullInt64
-	if err := q.QueryRowContext(ctx, p.KeyStatsQuery()).Scan(&min, &max, &rows); err != nil {
+	var min, max, estimate sql.NullInt64
+	if err := q.QueryRowContext(ctx, p.KeyBoundsQuery()).Scan(&min, &max); err != nil {
+		return 0, 0, 0, wrapServerError(err)
+	}
+	if p.Where == "" {
+		if err := q.QueryRowContext(ctx, p.RowEstimateQuery()).Scan(&estimate); err != nil {
+			return 0, 0, 0, wrapServerError(err)
+		}
+		if estimate.Int64 > 0 {
+			return min.Int64, max.Int64, estimate.Int64, nil
+		}
+	}
+	if err := q.QueryRowContext(ctx, p.RowCountQuery()).Scan(&rows); err != nil {
 		return 0, 0, 0, wrapServerError(err)
 	}
 	return min.Int64, max.Int64, rows, nil

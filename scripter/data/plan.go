@@ -358,14 +358,34 @@ func (p *Plan) Width() int {
 	return n
 }
 
-// KeyStatsQuery selects the smallest and largest value of the split column
-// and the number of rows the plan reads (its Where, not its Range): what a
-// table is cut into key ranges by. Only for a plan with a split column.
-func (p *Plan) KeyStatsQuery() string {
+// KeyBoundsQuery selects the smallest and largest value of the split
+// column in the rows the plan reads (its Where, not its Range): what a table
+// is cut into key ranges by. Only for a plan with a split column.
+func (p *Plan) KeyBoundsQuery() string {
 	c, _ := p.SplitColumn()
 	q := tsql.QuoteIdent(c.Name)
+	return p.wholeQuery("MIN(" + q + "), MAX(" + q + ")")
+}
+
+// RowCountQuery counts the rows the plan reads (its Where, not its Range).
+// It reads the whole table (or its smallest index).
+func (p *Plan) RowCountQuery() string { return p.wholeQuery("COUNT_BIG(*)") }
+
+// RowEstimateQuery selects the row count the server keeps for the table
+// (sys.partitions.rows of its heap or clustered index, NULL for a table it
+// does not know), which costs nothing to read where RowCountQuery reads
+// every row: mydumper cuts a table by the server's estimate for the same
+// reason. It is what a plan without a Where reads, and it is exact enough
+// for choosing how many ranges to read.
+func (p *Plan) RowEstimateQuery() string {
+	return "SELECT SUM(p.rows) FROM sys.partitions AS p WHERE p.object_id = OBJECT_ID(" +
+		tsql.QuoteString(tsql.QuoteName(p.Table.Schema, p.Table.Name)) + ") AND p.index_id < 2"
+}
+
+// wholeQuery selects items over the rows the plan reads, all its ranges.
+func (p *Plan) wholeQuery(items string) string {
 	var b strings.Builder
-	b.WriteString("SELECT MIN(" + q + "), MAX(" + q + "), COUNT_BIG(*)")
+	b.WriteString("SELECT " + items)
 	p.writeFrom(&b)
 	if p.Where != "" {
 		b.WriteString(" WHERE (" + p.Where + ")")

@@ -72,12 +72,25 @@ func TestKeyStatsReadTheWholeFilteredTableAsTheRowsAre(t *testing.T) {
 	tb := mixedTable()
 	tb.MemoryOptimized = true
 	p := NewPlan(tb, "amount > 0", "").WithRange(KeyRange{Lo: &lo})
-	want := "SELECT MIN([id]), MAX([id]), COUNT_BIG(*) FROM " + tsql.QuoteName(tb.Schema, tb.Name) +
-		" WITH (SNAPSHOT) WHERE (amount > 0)"
-	if q := p.KeyStatsQuery(); q != want {
-		t.Errorf("key stats query\n%s\nwant\n%s", q, want)
+	from := " FROM " + tsql.QuoteName(tb.Schema, tb.Name) + " WITH (SNAPSHOT) WHERE (amount > 0)"
+	if q, want := p.KeyBoundsQuery(), "SELECT MIN([id]), MAX([id])"+from; q != want {
+		t.Errorf("key bounds query\n%s\nwant\n%s", q, want)
+	}
+	if q, want := p.RowCountQuery(), "SELECT COUNT_BIG(*)"+from; q != want {
+		t.Errorf("row count query\n%s\nwant\n%s", q, want)
 	}
 	if q := p.Query(); !strings.Contains(q, " FROM "+tsql.QuoteName(tb.Schema, tb.Name)+" WITH (SNAPSHOT) WHERE (amount > 0) AND [id] >= 7 ") {
 		t.Errorf("rows query %s reads the table differently", q)
+	}
+}
+
+// The estimate is the server's count for the table itself, its heap or
+// clustered index, named as a quoted string whatever the name holds.
+func TestTheRowEstimateIsTheTablesOwnPartitionCount(t *testing.T) {
+	tb := mixedTable()
+	tb.Schema, tb.Name = "sales", "O'Brien]s"
+	want := "SELECT SUM(p.rows) FROM sys.partitions AS p WHERE p.object_id = OBJECT_ID(N'[sales].[O''Brien]]s]') AND p.index_id < 2"
+	if q := NewPlan(tb, "", "").RowEstimateQuery(); q != want {
+		t.Errorf("row estimate query\n%s\nwant\n%s", q, want)
 	}
 }

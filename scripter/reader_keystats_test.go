@@ -1,0 +1,83 @@
+package scripter
+
+import (
+	"context"
+	"database/sql/driver"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mssqldump/mssqldump/scripter/data"
+	"github.com/mssqldump/mssqldump/scripter/model"
+)
+
+// keyStatsConn answers the key statistics queries of one table: bounds 1
+// and 1000, the server's row estimate (nil: it keeps none) and a count of
+// 990, and records the queries it was asked.
+type keyStatsConn struct {
+	countingConn
+	estimate driver.Value
+	mu       sync.Mutex
+	asked    []string
+}
+
+func (c *keyStatsConn) QueryContext(_ context.Context, query string, _ []driver.NamedValue) (driver.Rows, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case strings.HasPrefix(query, "SELECT MIN("):
+		c.asked = append(c.asked, "bounds")
+		return &oneRow{vals: []driver.Value{int64(1), int64(1000)}}, nil
+	case strings.Contains(query, "FROM sys.partitions"):
+		c.asked = append(c.asked, "estimate")
+		return &oneRow{vals: []driver.Value{c.estimate}}, nil
+	case strings.HasPrefix(query, "SELECT COUNT_BIG(*)"):
+		c.asked = append(c.asked, "count")
+		return &oneRow{vals: []driver.Value{int64(990)}}, nil
+	}
+	return c.countingConn.QueryContext(context.Background(), query, nil)
+}
+
+type keyStatsDriver struct{ conn *keyStatsConn }
+
+func (d keyStatsDriver) Open(string) (driver.Conn, error) { return d.conn, nil }
+
+func keyStatsPlan(where string) *data.Plan {
+	id := &model.Column{Name: "id", Type: model.Type{Name: "int", System: "int", MaxLength: 4, Precision: 10}}
+	t := &model.Table{QName: model.QName{Schema: "dbo", Name: "t"}, Columns: []*model.Column{id},
+		PrimaryKey: &model.Index{Name: "pk", Kind: "CLUSTERED", Columns: []model.IndexColumn{{Name: "id"}}}}
+	return data.NewPlan(t, where, "")
+}
+
+func TestKeyStatsTakeTheServersRowCountAndReadNoRowToCountThem(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		estimate driver.Value
+		where    string
+		rows     int64
+		asked    string
+	}{
+		{"the server keeps a count", int64(1200), "", 1200, "bounds estimate"},
+		{"the server keeps none", nil, "", 990, "bounds estimate count"},
+		{"the server says zero rows", int64(0), "", 990, "bounds estimate count"},
+		{"a WHERE reads part of the table", int64(1200), "id > 5", 990, "bounds count"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			conn := &keyStatsConn{countingConn: countingConn{d: &countingDriver{}}, estimate: c.estimate}
+			db := openWith(t, keyStatsDriver{conn})
+			r, err := openSQLReader(context.Background(), db, &Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			conn.asked = nil
+			lo, hi, rows, err := r.KeyStats(context.Background(), keyStatsPlan(c.where))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lo != 1 || hi != 1000 || rows != c.rows || strings.Join(conn.asked, " ") != c.asked {
+				t.Errorf("got %d..%d, %d rows, asked %q; want 1..1000, %d rows, asked %q", lo, hi, rows, conn.asked, c.rows, c.asked)
+			}
+		})
+	}
+}
