@@ -46,6 +46,9 @@ func (a *Agent) handle(workCtx context.Context, d *broker.Delivery, worker int) 
 // settles the delivery exactly once, except a lost lease, where the message
 // is no longer ours to settle.
 func (a *Agent) process(workCtx context.Context, d *broker.Delivery, worker int) string {
+	if kind, err := protocol.Peek(d.Body()); err == nil && kind == protocol.KindPart {
+		return a.processPart(workCtx, d, worker)
+	}
 	job, err := protocol.DecodeJob(d.Body())
 	if err != nil {
 		return a.reject(workCtx, d, err)
