@@ -69,9 +69,9 @@ FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &mem
 		return nil, wrapServerError(err)
 	}
 	r.name = name
-	if opts.Jobs > 1 && !opts.NoData && opts.Consistency != ConsistencyNone {
-		// Several connections see one point in time only in a database
-		// snapshot; the catalog is read there too.
+	if (opts.Jobs > 1 || opts.Fleet != nil) && !opts.NoData && opts.Consistency != ConsistencyNone {
+		// Several connections (or a fleet's) see one point in time only in
+		// a database snapshot; the catalog is read there too.
 		if r.snapshotDB, r.why = createDatabaseSnapshot(ctx, conn, name); r.snapshotDB != "" {
 			r.level = sql.LevelReadCommitted // a database snapshot is read-only: nothing changes under any level
 			if err := r.begin(ctx); err != nil {
