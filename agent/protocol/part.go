@@ -144,6 +144,13 @@ func PartResultKey(parentID, token string, n int) string {
 	return fmt.Sprintf("%spart-%d.json", PartsPrefix(parentID, token), n)
 }
 
+// PartTakenKey marks part n as taken by one reader (an agent, or the
+// coordinator itself), written create-if-absent before reading: each part
+// is read once, and a coordinator never waits for a part nobody took.
+func PartTakenKey(parentID, token string, n int) string {
+	return fmt.Sprintf("%spart-%d.taken", PartsPrefix(parentID, token), n)
+}
+
 // PartObjectPrefix is where the records of part n's attempts live.
 func PartObjectPrefix(parentID, token string, n int) string {
 	return fmt.Sprintf("%spart-%d/", PartsPrefix(parentID, token), n)

@@ -256,6 +256,7 @@ func TestPartKeysLiveUnderTheParentsPrefixAtTheToken(t *testing.T) {
 	for got, want := range map[string]string{
 		PlanKey("J", sampleToken):                               "jobs/J/parts-" + sampleToken + "/plan.json",
 		PartResultKey("J", sampleToken, 7):                      "jobs/J/parts-" + sampleToken + "/part-7.json",
+		PartTakenKey("J", sampleToken, 7):                       "jobs/J/parts-" + sampleToken + "/part-7.taken",
 		PartObjectKey("J", sampleToken, 7, 2, "a-1-w0", "zstd"): "jobs/J/parts-" + sampleToken + "/part-7/attempt-2-a-1-w0.rec.zst",
 		PartObjectKey("J", sampleToken, 7, 2, "a-1-w0", "none"): "jobs/J/parts-" + sampleToken + "/part-7/attempt-2-a-1-w0.rec",
 		PartMessageID("J", sampleToken, 7):                      "J.part-" + sampleToken + "-7",
