@@ -200,6 +200,11 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 	compress := job.CompressOrDefault()
 	key := protocol.ObjectKey(job.ID, r.d.Attempt(), a.writerFor(r.worker), format, compress)
 	req := &DumpRequest{Job: job, User: user, Password: password}
+	if job.FleetParts {
+		co := newCoordinator(r)
+		req.Fleet = co
+		defer co.close(workCtx)
+	}
 	st, err := r.store(jobCtx, workCtx, req, key, format, compress)
 	if err != nil {
 		return nil, err

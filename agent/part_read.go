@@ -19,6 +19,9 @@ func (r *partRun) read(workCtx context.Context) string {
 	if !ok {
 		return r.deadLetter("this agent's source cannot read parts")
 	}
+	if outcome := r.take(workCtx); outcome != "" {
+		return outcome
+	}
 	jobCtx, cancel := context.WithCancelCause(workCtx)
 	defer cancel(nil)
 	jobCtx, cancelDeadline := context.WithDeadlineCause(jobCtx, r.part.Deadline, errExpired)
@@ -31,6 +34,24 @@ func (r *partRun) read(workCtx context.Context) string {
 		return r.readFailed(workCtx, jobCtx, err)
 	}
 	return r.record(workCtx, res)
+}
+
+// take marks the part as this reader's (create-if-absent). A part
+// another reader took, the coordinator included, is acked unread; if that
+// reader dies, the coordinator reads the part itself at the plan's
+// deadline.
+func (r *partRun) take(ctx context.Context) string {
+	p := r.part
+	mark := fmt.Sprintf("%s attempt %d\n", r.a.writerFor(r.worker), r.d.Attempt())
+	err := r.a.cfg.Bucket.WriteAll(ctx, protocol.PartTakenKey(p.ParentID, p.Token, p.Part), []byte(mark),
+		&blob.WriterOptions{IfNotExists: true, ContentType: "text/plain"})
+	switch {
+	case errors.Is(err, blob.ErrExists):
+		return r.done(outcomeAlreadyDone, "another reader took the part")
+	case err != nil:
+		return r.transient(fmt.Errorf("take the part: %w", err))
+	}
+	return ""
 }
 
 // login is the parent's login, found as run.login finds a job's.

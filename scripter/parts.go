@@ -3,6 +3,7 @@ package scripter
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -208,3 +209,23 @@ func fetchParts(ctx context.Context, r ParallelReader, limits data.Limits, fleet
 
 // SnapshotName is the database snapshot the reader made, "" without one.
 func (r *sqlReader) SnapshotName() string { return r.snapshotDB }
+
+// DumpPartDB is DumpPart over a SQL Server connection to the database
+// snapshot the plan names (or, under consistency none, the database): one
+// connection, read committed, which in a read-only database snapshot is
+// the snapshot's one point in time.
+func DumpPartDB(ctx context.Context, db *sql.DB, w io.Writer, opts Options, part FleetPart, collation string) (*PartStats, error) {
+	opts.Jobs, opts.Fleet, opts.Consistency = 1, nil, ConsistencyNone
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := openSQLReader(ctx, db, &opts)
+	if err != nil {
+		return nil, err
+	}
+	st, err := DumpPart(ctx, r, w, opts, part, collation)
+	if cerr := r.Close(); err == nil && cerr != nil {
+		err = wrapServerError(cerr)
+	}
+	return st, err
+}
