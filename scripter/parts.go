@@ -126,6 +126,11 @@ func (d *dumpRun) writeTablesFleet(ctx context.Context, r ParallelReader, tables
 	if err != nil {
 		return nil, err
 	}
+	if !shared && d.opts.Jobs > 1 {
+		// Declined: read as --jobs alone would, on its Jobs connections
+		// (planning the tables again costs one KeyStats query each).
+		return nil, d.writeTablesParallel(ctx, r, tables, collation)
+	}
 	var warnings []Warning
 	if shared && plan.Snapshot == "" {
 		warnings = append(warnings, Warning{Code: WarnFleetNotOnePointInTime,
