@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -328,5 +329,64 @@ func TestFleetPartsFollowTheJobsConsistency(t *testing.T) {
 		if shared != c.shared || warned != c.shared {
 			t.Fatalf("consistency %s: parts shared %v, warned %v; want %v", c.consistency, shared, warned, c.shared)
 		}
+	}
+}
+
+func TestTheCoordinatorRefusesPartRecordsWhoseDigestDiffersAndReadsThePartItself(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	db := newMemDB(t, 300)
+	opts := protocol.Options{Tables: []string{"Orders", "Customers"}, ChunkRows: 100, Consistency: "snapshot"}
+	want := oneAgentScript(t, db, opts)
+	e := newEnv(t, 5*time.Second)
+	var log lockedBuffer
+	e.start(agent.Config{AgentID: "a", Logger: slog.New(slog.NewTextHandler(&log, nil)),
+		Source: &memSource{db: db, id: "a", barrier: newReaderBarrier(1), late: true}})
+	e.start(agent.Config{AgentID: "b", Source: &memSource{db: db, id: "b", barrier: newReaderBarrier(1)}})
+	job := newJob(t)
+	job.Options, job.FleetParts = opts, true
+	inbox := submit(t, e.queue(), job)
+	// While the coordinator gives the readers their head start, the
+	// records of the first recorded part are replaced in the store.
+	var res *protocol.PartResult
+	for deadline := time.Now().Add(20 * time.Second); res == nil; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no part was recorded")
+		}
+		for _, k := range e.filesUnder(t, job.ID) {
+			if strings.HasSuffix(k, ".json") && strings.Contains(k, "/part-") {
+				b, err := e.bucket.ReadAll(context.Background(), k)
+				if err == nil {
+					res, _ = protocol.DecodePartResult(b)
+				}
+				break
+			}
+		}
+	}
+	// Same size, one row's digit changed: only the digest tells.
+	raw, err := e.bucket.ReadAll(context.Background(), res.Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zstd.NewReader(bytes.NewReader(raw))
+	records, err := io.ReadAll(zr)
+	zr.Close()
+	if err != nil || int64(len(records)) != res.Size {
+		t.Fatalf("records: %v, %d bytes", err, len(records))
+	}
+	i := bytes.IndexAny(records[len(records)/2:], "12345678") + len(records)/2
+	records[i] = '9'
+	var forged bytes.Buffer
+	zw, _ := zstd.NewWriter(&forged)
+	_, _ = zw.Write(records)
+	_ = zw.Close()
+	if err := e.bucket.WriteAll(context.Background(), res.Object, forged.Bytes(), nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := waitFinal(t, inbox, 60*time.Second)
+	if rep.Status != protocol.StatusOK || !bytes.Equal(script(t, e, rep.Result), want) {
+		t.Fatalf("reply %+v %+v: want ok with one agent's script", rep, rep.Error)
+	}
+	if !strings.Contains(log.String(), "SHA-256 differs") {
+		t.Fatalf("the altered records were not refused for their digest:\n%s", log.String())
 	}
 }
