@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
@@ -139,7 +140,7 @@ func (c *coordinator) Records(ctx context.Context, i int) (*os.File, int64, erro
 
 // fetch downloads a recorded part into a temporary file, checking its
 // result against the plan and its records against the result's digest.
-func (c *coordinator) fetch(ctx context.Context, body []byte, i int, log interface{ Warn(string, ...any) }) (*os.File, int64, error) {
+func (c *coordinator) fetch(ctx context.Context, body []byte, i int, log *slog.Logger) (*os.File, int64, error) {
 	res, err := protocol.DecodePartResult(body)
 	if err == nil {
 		err = res.CheckFor(c.plan.ParentID, c.token, i, c.planSHA)

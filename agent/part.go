@@ -40,7 +40,11 @@ type PartRequest struct {
 
 // String never shows the password.
 func (r *PartRequest) String() string {
-	return fmt.Sprintf("PartRequest{Job:%s Part:%d User:%q Password:<hidden>}", r.Job.ID, r.Part, r.User)
+	id := ""
+	if r.Job != nil {
+		id = r.Job.ID
+	}
+	return fmt.Sprintf("PartRequest{Job:%s Part:%d User:%q Password:<hidden>}", id, r.Part, r.User)
 }
 
 // GoString hides the password from %#v too.

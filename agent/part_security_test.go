@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -380,4 +381,13 @@ func mustEncode(t *testing.T, j *protocol.Job) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestAPartRequestNeverPrintsItsPassword(t *testing.T) {
+	req := &agent.PartRequest{Job: newJob(t), Part: 3, User: "u", Password: "S3cret-pw"}
+	for _, s := range []string{fmt.Sprint(req), fmt.Sprintf("%+v", req), fmt.Sprintf("%#v", req), (&agent.PartRequest{}).String()} {
+		if strings.Contains(s, "S3cret") {
+			t.Fatalf("printed: %s", s)
+		}
+	}
 }
