@@ -39,16 +39,28 @@ func (r *partRun) read(workCtx context.Context) string {
 // take marks the part as this reader's (create-if-absent). A part
 // another reader took, the coordinator included, is acked unread; if that
 // reader dies, the coordinator reads the part itself at the plan's
-// deadline.
+// deadline. A later delivery of the same part job takes over from an
+// earlier attempt's reader (it failed, or its lease ended).
 func (r *partRun) take(ctx context.Context) string {
-	p := r.part
-	mark := fmt.Sprintf("%s attempt %d\n", r.a.writerFor(r.worker), r.d.Attempt())
-	err := r.a.cfg.Bucket.WriteAll(ctx, protocol.PartTakenKey(p.ParentID, p.Token, p.Part), []byte(mark),
-		&blob.WriterOptions{IfNotExists: true, ContentType: "text/plain"})
-	switch {
-	case errors.Is(err, blob.ErrExists):
-		return r.done(outcomeAlreadyDone, "another reader took the part")
-	case err != nil:
+	p, b := r.part, r.a.cfg.Bucket
+	key := protocol.PartTakenKey(p.ParentID, p.Token, p.Part)
+	mark := []byte(fmt.Sprintf("%s attempt %d\n", r.a.writerFor(r.worker), r.d.Attempt()))
+	opts := &blob.WriterOptions{IfNotExists: true, ContentType: "text/plain"}
+	err := b.WriteAll(ctx, key, mark, opts)
+	if errors.Is(err, blob.ErrExists) {
+		var holder string
+		var attempt int
+		old, rerr := b.ReadAll(ctx, key)
+		if rerr != nil {
+			return r.transient(fmt.Errorf("read the part's taken marker: %w", rerr))
+		}
+		if _, serr := fmt.Sscanf(string(old), "%s attempt %d", &holder, &attempt); serr != nil || attempt >= r.d.Attempt() {
+			return r.done(outcomeAlreadyDone, "another reader took the part")
+		}
+		r.log.Info("taking the part over from an earlier attempt", "from", holder, "from_attempt", attempt)
+		err = b.WriteAll(ctx, key, mark, &blob.WriterOptions{ContentType: "text/plain"})
+	}
+	if err != nil {
 		return r.transient(fmt.Errorf("take the part: %w", err))
 	}
 	return ""

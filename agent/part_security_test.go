@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -26,6 +27,8 @@ type partRecorder struct {
 	mu    sync.Mutex
 	parts []int
 	users []string
+	// failFirst fails the first read transiently (a blob or network hiccup).
+	failFirst bool
 }
 
 func (s *partRecorder) Dump(ctx context.Context, req *agent.DumpRequest, w io.Writer) (*scripter.Stats, error) {
@@ -37,7 +40,11 @@ func (s *partRecorder) DumpPart(ctx context.Context, req *agent.PartRequest, w i
 	s.mu.Lock()
 	s.parts = append(s.parts, req.Part)
 	s.users = append(s.users, req.User)
+	fail := s.failFirst && len(s.parts) == 1
 	s.mu.Unlock()
+	if fail {
+		return nil, errors.New("connection reset by peer")
+	}
 	_, err := io.WriteString(w, "part "+itoa(req.Part)+"\n")
 	return &agent.PartStats{Rows: 1}, err
 }
@@ -389,5 +396,18 @@ func TestAPartRequestNeverPrintsItsPassword(t *testing.T) {
 		if strings.Contains(s, "S3cret") {
 			t.Fatalf("printed: %s", s)
 		}
+	}
+}
+
+func TestAPartRetriedAfterAFailureIsTakenOverByItsNextAttempt(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	key, _ := seal.GenerateKey()
+	src := &partRecorder{failFirst: true}
+	e.start(agent.Config{Source: src, Key: key})
+	f := claimAndPlan(t, e, sealedFleetJob(t, publishedKey(t, e), "victim", "V1ctim-pw"))
+	sendPart(t, e.queue(), f.part(1), "p1")
+	res := waitPartResult(t, e, f, 1)
+	if p := src.read(); len(p) != 2 || res.Attempt != 2 {
+		t.Fatalf("reads %v, result of attempt %d: want the second attempt to read the part again", p, res.Attempt)
 	}
 }
