@@ -46,6 +46,9 @@ func (a *Agent) handle(workCtx context.Context, d *broker.Delivery, worker int) 
 // settles the delivery exactly once, except a lost lease, where the message
 // is no longer ours to settle.
 func (a *Agent) process(workCtx context.Context, d *broker.Delivery, worker int) string {
+	if kind, err := protocol.Peek(d.Body()); err == nil && kind == protocol.KindPart {
+		return a.processPart(workCtx, d, worker)
+	}
 	job, err := protocol.DecodeJob(d.Body())
 	if err != nil {
 		return a.reject(workCtx, d, err)
@@ -197,6 +200,11 @@ func (r *run) dump(jobCtx, workCtx context.Context) (*protocol.Manifest, error) 
 	compress := job.CompressOrDefault()
 	key := protocol.ObjectKey(job.ID, r.d.Attempt(), a.writerFor(r.worker), format, compress)
 	req := &DumpRequest{Job: job, User: user, Password: password}
+	if job.FleetParts {
+		co := newCoordinator(r)
+		req.Fleet = co
+		defer co.close(workCtx)
+	}
 	st, err := r.store(jobCtx, workCtx, req, key, format, compress)
 	if err != nil {
 		return nil, err

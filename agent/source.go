@@ -35,6 +35,10 @@ type DumpRequest struct {
 	// it, so that cat --format zip can rebuild the zip); a source that
 	// cannot record it leaves it empty.
 	Layout *scripter.Layout
+	// Fleet, set for a job with FleetParts, shares the job's table parts
+	// with the fleet (scripter.Options.Fleet); a source that cannot share
+	// them ignores it and reads alone.
+	Fleet scripter.Fleet
 }
 
 // String never shows the password, so a request logged by mistake leaks

@@ -52,6 +52,9 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 	opts := job.Options.Scripter()
 	opts.Progress = req.Progress
 	opts.Layout = req.Layout
+	if req.Fleet != nil {
+		opts.Fleet = req.Fleet
+	}
 	stats, err := scriptDatabase(ctx, db, w, opts)
 	if err != nil {
 		return nil, classifySQLError(ctx, job, err, req.Password)

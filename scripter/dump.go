@@ -142,6 +142,10 @@ func DumpFrom(ctx context.Context, r Reader, w io.Writer, opts Options) (*Stats,
 	}
 	d.st.Tables = len(script.Tables)
 	switch {
+	case opts.Fleet != nil && pr != nil && !opts.NoData && len(script.Tables) > 0:
+		var fw []Warning
+		fw, err = d.writeTablesFleet(ctx, pr, script.Tables, db.Collation)
+		warnings = append(warnings, fw...)
 	case parallel:
 		err = d.writeTablesParallel(ctx, pr, script.Tables, db.Collation)
 	case !opts.NoData:

@@ -71,6 +71,10 @@ type Options struct {
 	// Layout, when set, receives the layout of a sql-format script (see
 	// ZipFromScript).
 	Layout *Layout `json:"-"`
+	// Fleet, when set, shares the table data's parts with other readers
+	// (see Fleet); the script stays byte-identical. It never travels: the
+	// job asks for it with its own field.
+	Fleet Fleet `json:"-"`
 }
 
 // Progress is a running count reported while Dump works.

@@ -66,9 +66,9 @@ func openSQLReader(ctx context.Context, db *sql.DB, opts *Options) (*sqlReader, 
 		return nil, wrapServerError(err)
 	}
 	r.name = name
-	if opts.Jobs > 1 && !opts.NoData && opts.Consistency != ConsistencyNone {
-		// Several connections see one point in time only in a database
-		// snapshot; the catalog is read there too.
+	if (opts.Jobs > 1 || opts.Fleet != nil) && !opts.NoData && opts.Consistency != ConsistencyNone {
+		// Several connections (or a fleet's) see one point in time only in
+		// a database snapshot; the catalog is read there too.
 		if r.snapshotDB, r.why = createDatabaseSnapshot(ctx, conn, name); r.snapshotDB != "" {
 			r.level = sql.LevelReadCommitted // a database snapshot is read-only: nothing changes under any level
 			if err := r.begin(ctx); err != nil {

@@ -46,8 +46,8 @@ func Peek(b []byte) (kind string, err error) {
 	return h.Kind, nil
 }
 
-// Decode decodes any envelope and returns *Job, *Progress, *Reply or
-// *Manifest according to its kind. The result is validated.
+// Decode decodes any envelope and returns *Job, *Progress, *Reply,
+// *Manifest, *PartJob, *PartPlan or *PartResult according to its kind. The result is validated.
 func Decode(b []byte) (any, error) {
 	kind, err := Peek(b)
 	if err != nil {
@@ -62,6 +62,13 @@ func Decode(b []byte) (any, error) {
 		return DecodeReply(b)
 	case KindManifest:
 		return DecodeManifest(b)
+	case KindPart:
+		p, _, err := DecodePartJob(b)
+		return p, err
+	case KindPartPlan:
+		return DecodePartPlan(b)
+	case KindPartResult:
+		return DecodePartResult(b)
 	}
 	return nil, fmt.Errorf("%w: unknown kind %q", ErrMalformed, kind)
 }
@@ -139,8 +146,8 @@ func jsonErr(err error) string {
 	return err.Error()
 }
 
-// Encode sets the version and kind of an envelope (*Job, *Progress, *Reply
-// or *Manifest) and marshals it.
+// Encode sets the version and kind of an envelope (any type Decode
+// returns) and marshals it.
 func Encode(v any) ([]byte, error) {
 	switch e := v.(type) {
 	case *Job:
@@ -151,6 +158,12 @@ func Encode(v any) ([]byte, error) {
 		e.V, e.Kind = Version, KindReply
 	case *Manifest:
 		e.V, e.Kind = Version, KindManifest
+	case *PartJob:
+		e.V, e.Kind = Version, KindPart
+	case *PartPlan:
+		e.V, e.Kind = Version, KindPartPlan
+	case *PartResult:
+		e.V, e.Kind = Version, KindPartResult
 	default:
 		return nil, fmt.Errorf("protocol: Encode: %T is not an envelope", v)
 	}

@@ -1,6 +1,8 @@
 // Package protocol defines the versioned JSON envelopes that travel between
 // the CLI and the agents: Job (CLI → queue → agent), Progress and Reply
-// (agent → the CLI's reply inbox), and Manifest (agent → blob store).
+// (agent → the CLI's reply inbox), and Manifest (agent → blob store); for
+// a dump the fleet shares, PartPlan and PartResult (agent → blob store)
+// and PartJob (agent → queue → agent).
 //
 // Envelopes stay small: a script never travels in a message, only its blob
 // key and digest. No envelope ever carries a plaintext password: credentials
@@ -48,6 +50,10 @@ type Job struct {
 	// backup repository at this blob URL (package repo) as a new snapshot,
 	// instead of into one object of the agent's bucket.
 	Repo string `json:"repo,omitempty"`
+	// FleetParts lets the agent that takes the job share its table data
+	// with the fleet as part jobs (PartJob). It is a field of the job, not
+	// of Options, because it changes who reads the data, never the script.
+	FleetParts bool `json:"fleet_parts,omitempty"`
 }
 
 // Server says where the SQL Server is, as the agent should reach it.

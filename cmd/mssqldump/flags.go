@@ -117,6 +117,8 @@ func scriptFlags() []cli.Flag {
 				"N > 1 reads a database snapshot (CREATE DATABASE ... AS SNAPSHOT OF) where the server allows one; else --consistency snapshot fails and auto warns"},
 		&cli.Int64Flag{Name: "chunk-rows", EnvVars: env("chunk-rows"), Category: catScript,
 			Usage: "with --jobs > 1, read a table of more rows than this in key ranges of about this many rows (mydumper's --rows; default: one range per job, of at least 100000 rows)"},
+		boolean("fleet", "through a broker: let the agent fleet share this dump's table parts (--jobs and --chunk-rows cut them); "+
+			"needs a database snapshot, or --consistency none (then parts are not one point in time); the script is the same bytes"),
 		boolean("dump-date", "add a \"-- Dump completed on\" line (off: unchanged databases give identical dumps)"),
 		boolean("skip-dump-date", "no dump date line (the default)"),
 	}

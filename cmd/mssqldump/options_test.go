@@ -50,7 +50,7 @@ func TestScriptFlagsTravelVerbatimInTheJob(t *testing.T) {
 		"--add-drop-table", "--if-not-exists", "--rows-per-insert", "250",
 		"--skip-routines", "--skip-triggers", "--skip-extended-properties", "--permissions",
 		"--format", "zip", "--consistency", "snapshot", "--dump-date", "--compress", "gzip",
-		"--jobs", "3", "--chunk-rows", "5000",
+		"--jobs", "3", "--chunk-rows", "5000", "--fleet",
 		"shop", "dbo.b", "sales.c")...)
 	wantCode(t, r, 0)
 	job, user := src.last(t)
@@ -67,7 +67,7 @@ func TestScriptFlagsTravelVerbatimInTheJob(t *testing.T) {
 	if !reflect.DeepEqual(job.Options.Scripter(), want) {
 		t.Errorf("options in the job:\n got %+v\nwant %+v", job.Options, want)
 	}
-	if job.Database != "shop" || job.Server.Host != "sql1" || job.Server.Instance != "INST" || job.Compress != "gzip" {
+	if job.Database != "shop" || job.Server.Host != "sql1" || job.Server.Instance != "INST" || job.Compress != "gzip" || !job.FleetParts {
 		t.Errorf("job: database %q, server %+v, compress %q", job.Database, job.Server, job.Compress)
 	}
 	if len(job.Credentials.Sealed) == 0 || job.Credentials.Ref != "" || user != "backup" {

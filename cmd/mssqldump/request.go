@@ -261,5 +261,6 @@ func (e *cliEnv) dumpRequest(c *cli.Context) (*client.Request, error) {
 		Server: l.Server, Database: l.Database,
 		User: l.User, Password: l.Password, CredentialsRef: l.CredentialsRef,
 		Options: opts, Compress: compress, Timeout: c.Duration("timeout"),
+		FleetParts: c.Bool("fleet"),
 	}, nil
 }

@@ -55,6 +55,8 @@ type Request struct {
 	Timeout time.Duration
 	// Repo makes the job a backup into the repository at this URL.
 	Repo string
+	// FleetParts lets the agents share the job's table parts.
+	FleetParts bool
 }
 
 // NewJobID returns a random job id (a UUIDv4: 122 random bits).
@@ -97,6 +99,7 @@ func (c *Client) Submit(ctx context.Context, req *Request) (*Pending, error) {
 		Created: now, Deadline: now.Add(req.Timeout),
 		Server: req.Server, Database: req.Database,
 		Options: protocol.OptionsFrom(req.Options), Compress: compress, Repo: req.Repo,
+		FleetParts: req.FleetParts,
 	}
 	if err := job.Validate(); err != nil {
 		return nil, err
