@@ -117,13 +117,8 @@ func (c *coordinator) Records(ctx context.Context, i int) (*os.File, int64, erro
 		case !errors.Is(err, blob.ErrNotFound):
 			log.Warn("reading a part result failed; retrying", "err", err)
 		case !tried:
-			err := b.WriteAll(ctx, protocol.PartTakenKey(c.plan.ParentID, c.token, i), []byte("coordinator "+c.r.a.writerFor(c.r.worker)+"\n"),
-				&blob.WriterOptions{IfNotExists: true, ContentType: "text/plain"})
-			if err == nil {
+			if c.take(ctx, i, log) {
 				return nil, 0, nil // nobody took it: read it here, now
-			}
-			if !errors.Is(err, blob.ErrExists) {
-				log.Warn("could not take a part; waiting for its result", "err", err)
 			}
 		}
 		if time.Now().After(c.plan.Deadline) {
@@ -136,6 +131,27 @@ func (c *coordinator) Records(ctx context.Context, i int) (*os.File, int64, erro
 		case <-time.After(fleetPoll):
 		}
 	}
+}
+
+// Take takes part i for the dump to read here, now, when no agent has
+// (see scripter.Fleet); a part never published is the dump's anyway.
+func (c *coordinator) Take(ctx context.Context, i int) (bool, error) {
+	if !c.published[i] {
+		return true, nil
+	}
+	return c.take(ctx, i, c.r.log.With("part", i)), nil
+}
+
+// take writes part i's taken marker create-if-absent: true when it was
+// absent, so the part is the coordinator's to read. A store error counts
+// as taken elsewhere: Records then waits for a result, or the deadline.
+func (c *coordinator) take(ctx context.Context, i int, log *slog.Logger) bool {
+	err := c.r.a.cfg.Bucket.WriteAll(ctx, protocol.PartTakenKey(c.plan.ParentID, c.token, i), []byte("coordinator "+c.r.a.writerFor(c.r.worker)+"\n"),
+		&blob.WriterOptions{IfNotExists: true, ContentType: "text/plain"})
+	if err != nil && !errors.Is(err, blob.ErrExists) {
+		log.Warn("could not take a part; waiting for its result", "err", err)
+	}
+	return err == nil
 }
 
 // fetch downloads a recorded part into a temporary file, checking its

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mssqldump/mssqldump/scripter/data"
 	"github.com/mssqldump/mssqldump/scripter/model"
@@ -28,6 +29,11 @@ type Fleet interface {
 	// positioned anywhere, and their row count; the dump closes and
 	// removes the file. A nil file means the dump reads the part itself.
 	Records(ctx context.Context, i int) (*os.File, int64, error)
+	// Take claims part i for the dump to read now when no other reader
+	// has taken it, without waiting; false: another has, and Records
+	// gives its records. While it waits for the first parts, the dump
+	// takes and reads the last ones, so that it reads too rather than idle.
+	Take(ctx context.Context, i int) (bool, error)
 }
 
 // FleetPlan is what a fleet reads: the parts, in the database snapshot
@@ -147,7 +153,7 @@ func (d *dumpRun) writeTablesFleet(ctx context.Context, r ParallelReader, tables
 			}
 		}
 	}()
-	wg.Go(func() { fetchParts(ctx, r, d.limits(), d.opts.Fleet, shared, jobs) })
+	wg.Go(func() { fetchParts(ctx, r, d.limits(), d.opts.Fleet, shared, jobs, max(d.opts.Jobs, 1)) })
 	dw := data.NewWriter(nil, d.limits())
 	for _, tj := range jobs {
 		n, err := writeTableParts(ctx, d.s, dw, tj, &d.progress, d.report)
@@ -183,33 +189,102 @@ func planFleet(ctx context.Context, r ParallelReader, tables []*model.Table, col
 	return jobs, plan, nil
 }
 
-// fetchParts readies the parts in order: from the fleet when it took
-// them, else read here on r's connection. It stops at the first error,
-// which the writer meets at that part.
-func fetchParts(ctx context.Context, r ParallelReader, limits data.Limits, fleet Fleet, shared bool, jobs []*tableJob) {
-	w := data.NewWriter(nil, limits)
-	i := 0
+// fetchParts readies every part once. A forward fetcher takes the parts in
+// script order, from the fleet when another reader took them (waiting for
+// their records) or read here. When the fleet shares the parts, a backward
+// fetcher meanwhile takes the last parts nobody took and reads them here,
+// until it meets a part taken elsewhere or by the forward one: without it
+// the dump would idle while the first parts are read elsewhere. Parts read
+// here share slots connections (one with Jobs 1, where there is no pool).
+// A fetcher stops at its first error, which the writer meets at that part.
+func fetchParts(ctx context.Context, r ParallelReader, limits data.Limits, fleet Fleet, shared bool, jobs []*tableJob, slots int) {
+	var parts []*tablePart // in script order: part i of the plan
 	for _, tj := range jobs {
-		for _, p := range tj.parts {
-			var f *os.File
-			if shared {
-				f, p.rows, p.err = fleet.Records(ctx, i)
-			}
-			i++
-			switch {
-			case p.err != nil:
-			case f != nil:
-				p.file = f
-				_, p.err = f.Seek(0, io.SeekStart)
-			default:
-				p.rows, p.err = readPart(ctx, r, w, p)
-			}
-			close(p.done)
-			if p.err != nil {
-				return
-			}
+		parts = append(parts, tj.parts...)
+	}
+	f := &partFetcher{ctx: ctx, r: r, limits: limits, fleet: fleet, parts: parts,
+		claimed: make([]atomic.Bool, len(parts)), slots: make(chan struct{}, slots)}
+	var wg sync.WaitGroup
+	if shared {
+		wg.Go(f.backward)
+	}
+	f.forward(shared)
+	wg.Wait()
+}
+
+// partFetcher is the state fetchParts' two fetchers share: a part is
+// fetched by whichever claims it first.
+type partFetcher struct {
+	ctx     context.Context
+	r       ParallelReader
+	limits  data.Limits
+	fleet   Fleet
+	parts   []*tablePart
+	claimed []atomic.Bool
+	slots   chan struct{} // connections for the parts read here
+}
+
+// forward fetches every part the backward fetcher has not claimed, in
+// order: the fleet's records when shared, else read here.
+func (f *partFetcher) forward(shared bool) {
+	w := data.NewWriter(nil, f.limits)
+	for i, p := range f.parts {
+		if !f.claimed[i].CompareAndSwap(false, true) {
+			continue
+		}
+		var file *os.File
+		if shared {
+			file, p.rows, p.err = f.fleet.Records(f.ctx, i)
+		}
+		if !f.finish(p, file, w) {
+			return
 		}
 	}
+}
+
+// backward takes the last parts nobody took and reads them here. At the
+// first part the forward fetcher claimed, or that another reader took
+// (whose records it then waits for, as the forward one would), it stops.
+func (f *partFetcher) backward() {
+	w := data.NewWriter(nil, f.limits)
+	for i := len(f.parts) - 1; i >= 0; i-- {
+		if !f.claimed[i].CompareAndSwap(false, true) {
+			return
+		}
+		p := f.parts[i]
+		took, err := f.fleet.Take(f.ctx, i)
+		var file *os.File
+		switch {
+		case err != nil:
+			p.err = err
+		case !took:
+			file, p.rows, p.err = f.fleet.Records(f.ctx, i)
+		}
+		if !f.finish(p, file, w) || !took {
+			return
+		}
+	}
+}
+
+// finish readies p from the fleet's file, or reads it here when there is
+// none, and marks it done; false when it failed.
+func (f *partFetcher) finish(p *tablePart, file *os.File, w *data.Writer) bool {
+	switch {
+	case p.err != nil:
+	case file != nil:
+		p.file = file
+		_, p.err = file.Seek(0, io.SeekStart)
+	default:
+		select {
+		case f.slots <- struct{}{}:
+			p.rows, p.err = readPart(f.ctx, f.r, w, p)
+			<-f.slots
+		case <-f.ctx.Done():
+			p.err = context.Cause(f.ctx)
+		}
+	}
+	close(p.done)
+	return p.err == nil
 }
 
 // SnapshotName is the database snapshot the reader made, "" without one.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // memFleet stands for a fleet of other readers: each part but every
@@ -49,6 +50,80 @@ func (f *memFleet) Records(ctx context.Context, i int) (*os.File, int64, error) 
 	}
 	f.byPart[i] = true
 	return file, st.Rows, nil
+}
+
+// Take leaves the dump every third part, as Records does.
+func (f *memFleet) Take(_ context.Context, i int) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if i%3 != 2 {
+		return false, nil
+	}
+	if f.byPart == nil {
+		f.byPart = map[int]bool{}
+	}
+	f.byPart[i] = false
+	return true, nil
+}
+
+// slowFleet has another reader take every part but the last, whose
+// records come only once the dump has taken the last part: a dump that
+// waited for the first parts before reading any itself would never end.
+type slowFleet struct {
+	parts    int
+	tookLast chan struct{}
+	reader   *memReader
+	plan     *FleetPlan
+}
+
+func (f *slowFleet) Share(_ context.Context, plan *FleetPlan) (bool, error) {
+	f.plan, f.parts = plan, len(plan.Parts)
+	return true, nil
+}
+
+func (f *slowFleet) Take(_ context.Context, i int) (bool, error) {
+	if i == f.parts-1 {
+		close(f.tookLast)
+		return true, nil
+	}
+	return false, nil
+}
+
+func (f *slowFleet) Records(ctx context.Context, i int) (*os.File, int64, error) {
+	select {
+	case <-f.tookLast:
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	file, err := os.CreateTemp("", "fleet-part-*")
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := DumpPart(ctx, f.reader, file, Options{}, f.plan.Parts[i], f.plan.Collation)
+	if err != nil {
+		file.Close()
+		os.Remove(file.Name())
+		return nil, 0, err
+	}
+	return file, st.Rows, nil
+}
+
+func TestWhileTheFleetReadsTheFirstPartsTheDumpReadsTheLast(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	one, _ := dump(t, newMemReader(t, "northwind", 300), Options{})
+	for _, jobs := range []int{1, 2} {
+		fleet := &slowFleet{tookLast: make(chan struct{}), reader: newMemReader(t, "northwind", 300)}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		var sb strings.Builder
+		_, err := DumpFrom(ctx, newMemReader(t, "northwind", 300), &sb, Options{Jobs: jobs, ChunkRows: 50, Fleet: fleet})
+		cancel()
+		if err != nil {
+			t.Fatalf("jobs %d: %v", jobs, err)
+		}
+		if sb.String() != one {
+			t.Fatalf("jobs %d: the fleet dump differs from --jobs 1", jobs)
+		}
+	}
 }
 
 func TestAFleetDumpWritesTheBytesOfJobsOneWhoeverReadsEachPart(t *testing.T) {
