@@ -106,7 +106,7 @@ func DetectServer(ctx context.Context, q Querier) (*Server, error) {
 	if err := s.readProperties(ctx, q); err != nil {
 		return nil, err
 	}
-	if err := s.probe(ctx, q); err != nil {
+	if err := s.probe(ctx, forEngine(q, s)); err != nil {
 		return nil, err
 	}
 	s.probed = true
