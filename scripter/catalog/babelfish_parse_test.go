@@ -26,3 +26,11 @@ func TestBabelfish_OnlyBabelfishGetsBracketedQueries(t *testing.T) {
 		t.Error("Babelfish's queries are not rewritten")
 	}
 }
+
+// The server properties are read before the engine is known, with their
+// names bracketed in the source.
+func TestBabelfish_ThePropertiesQueryIsBracketedAlready(t *testing.T) {
+	if got := bracketNames(propertiesQuery); got != propertiesQuery {
+		t.Errorf("propertiesQuery has bare qualified names:\n%s", got)
+	}
+}
