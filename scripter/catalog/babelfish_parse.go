@@ -15,10 +15,11 @@ import (
 // many catalog column names are T-SQL keywords to it (name, type,
 // precision, definition, ...). Written as [name], each is the same token
 // to the parser as every other bracketed name, so one prediction serves
-// them all: on Babelfish 4.3 this cut the CPU of a data-only catalog read
-// by about a fifth. SQL Server parses a bracketed name as the bare one,
-// but it is done on Babelfish only, so that the queries SQL Server gets
-// stay as they read in the source.
+// them all: on Babelfish 4.3 this cut the server CPU of a data-only
+// catalog read from about 2.0 s to 1.7 s (its parsing alone by a fifth).
+// SQL Server parses a bracketed name as the bare one, but it is done on
+// Babelfish only, so that the queries SQL Server gets stay as they read in
+// the source.
 
 // bracketQuerier sends each query with its qualified names bracketed
 // (bracketNames).
