@@ -40,6 +40,7 @@ func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Row
 // warning; one that every dump needs fails with an error naming the view.
 func ReadRowsScope(ctx context.Context, q Querier, s *Server, scope Scope) (*Rows, error) {
 	r := &Rows{Server: s}
+	q = forEngine(q, s)
 	var deferred []readStep
 	for _, step := range readSteps(ctx, q, s, r, scope.Permissions && !scope.DataOnly) {
 		if scope.DataOnly && step.use != forData {
