@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -157,8 +159,8 @@ func startEmbedded(ctx context.Context, c *cli.Context, req *client.Request, log
 		return nil, fmt.Errorf("embedded default: %w", err)
 	}
 	// A second interrupt exits at once: take the job's state with it.
-	unregister := addCleanup(func() { _ = os.RemoveAll(dir) })
 	stack := &embedded.Stack{Dir: dir, Lease: c.Duration("embedded-lease")}
+	unregister := addCleanup(func() { stack.Halt(); removeSettled(dir) })
 	stack.OnClose(func() error { unregister(); return nil })
 	err = stack.Start(ctx)
 	if err == nil {
@@ -303,4 +305,19 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
+}
+
+// removeSettled removes dir, again while something still running (the
+// agent finishing a canceled job, the JetStream store) writes into it:
+// one RemoveAll racing a writer fails with "directory not empty" or is
+// undone, and a second interrupt left a job's state behind under load.
+func removeSettled(dir string) {
+	for range 20 {
+		if err := os.RemoveAll(dir); err == nil {
+			if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+				return
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/mssqldump/mssqldump/blob"
@@ -31,6 +32,16 @@ type Stack struct {
 	Bucket *blob.Bucket
 
 	closers []func() error // run last-in first-out by Close
+	halt    atomic.Pointer[func()]
+}
+
+// Halt shuts the JetStream server down at once, from any goroutine, for a
+// process about to exit (a second interrupt): its store stops writing
+// under Dir, which can then be removed. Close still runs its closers.
+func (s *Stack) Halt() {
+	if f := s.halt.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // Start starts the server and opens the queue and the bucket. If a step
@@ -52,6 +63,8 @@ func (s *Stack) start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("start the embedded nats server: %w", err)
 	}
+	shutdown := srv.Shutdown
+	s.halt.Store(&shutdown)
 	s.OnClose(func() error { srv.Shutdown(); return os.RemoveAll(natsDir) })
 
 	q, err := srv.OpenQueue(ctx, jetstreambroker.Options{Lease: s.Lease})

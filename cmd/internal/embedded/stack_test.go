@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/mssqldump/mssqldump/broker"
 )
@@ -74,5 +75,24 @@ func TestAStartThatFailsHalfWayClosesWhatItStarted(t *testing.T) {
 	}
 	if !closedEarlier {
 		t.Error("a closer added before Start did not run")
+	}
+}
+
+func TestHaltStopsTheServerAtOnceAndCloseStillRuns(t *testing.T) {
+	ctx := context.Background()
+	s := &Stack{Dir: t.TempDir()}
+	s.Halt() // before Start: nothing to stop
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Halt()
+	sendCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := s.Queue.Send(sendCtx, &broker.Message{ID: "m1", Body: []byte("job")}); err == nil {
+		t.Error("Send succeeded on a halted server")
+	}
+	_ = s.Close() // the queue's own close may report the halted server
+	if _, err := os.Stat(filepath.Join(s.Dir, "nats")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Close after Halt left the JetStream store behind (stat: %v)", err)
 	}
 }
