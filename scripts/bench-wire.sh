@@ -16,7 +16,10 @@
 # set (a nats:// URL and a minio:// or s3:// URL an agent fleet already
 # serves, its AWS_* credentials in the environment) it also times the same
 # dumps through that fleet, --jobs 1, 2 and 4, checks their bytes too, and
-# with AGENT_PID set prints that agent's peak RSS (VmHWM) afterwards. It prints wall and
+# with AGENT_PID set prints that agent's peak RSS (VmHWM) afterwards;
+# BROKERED_FLAGS adds flags to those dumps (e.g. "--fleet --consistency none"
+# to share their parts between the fleet's agents on an engine without
+# database snapshots). It prints wall and
 # CPU seconds, peak RSS and each figure's ratio to freebcp. The database
 # (MSSQLDUMP_BENCH_DB, default speedbench) is dropped at the end unless
 # KEEP=1; REUSE=1 then times the kept table again without reloading it. RUNS (default 3) runs of each; the best wall time counts.
@@ -137,8 +140,9 @@ cmp -s "$WORK/jobs1.sql" "$WORK/jobs2.sql" && same=yes
 names="freebcp jobs1 jobs2"
 if [ -n "${BROKER:-}" ] && [ -n "${BLOB:-}" ]; then
 	for j in 1 2 4; do
+		# shellcheck disable=SC2086 # BROKERED_FLAGS is a list of flags
 		run "brokered$j" "$MD" --broker "$BROKER" --blob "$BLOB" --dsn "$DSN" --quiet --no-create-info --jobs "$j" \
-			-r "$WORK/brokered$j.sql" --database "$DB" dbo.wide
+			${BROKERED_FLAGS:-} -r "$WORK/brokered$j.sql" --database "$DB" dbo.wide
 		BYTES[brokered$j]=$(stat -c %s "$WORK/brokered$j.sql")
 		cmp -s "$WORK/jobs1.sql" "$WORK/brokered$j.sql" || same=no
 	done
