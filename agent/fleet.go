@@ -109,7 +109,9 @@ func (c *coordinator) Records(ctx context.Context, i int) (*os.File, int64, erro
 	log := c.r.log.With("part", i)
 	b := c.r.a.cfg.Bucket
 	key := protocol.PartResultKey(c.plan.ParentID, c.token, i)
-	for tried := false; ; tried = true {
+	// tried is set only once take ran: a failed first read must not
+	// leave an untaken part waiting for the plan's deadline.
+	for tried := false; ; {
 		body, err := b.ReadAll(ctx, key)
 		switch {
 		case err == nil:
@@ -117,6 +119,7 @@ func (c *coordinator) Records(ctx context.Context, i int) (*os.File, int64, erro
 		case !errors.Is(err, blob.ErrNotFound):
 			log.Warn("reading a part result failed; retrying", "err", err)
 		case !tried:
+			tried = true
 			if c.take(ctx, i, log) {
 				return nil, 0, nil // nobody took it: read it here, now
 			}

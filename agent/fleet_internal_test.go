@@ -1,0 +1,53 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mssqldump/mssqldump/agent/protocol"
+	"github.com/mssqldump/mssqldump/blob"
+	"github.com/mssqldump/mssqldump/blob/faultyblob"
+	"github.com/mssqldump/mssqldump/blob/fileblob"
+)
+
+// testCoordinator is a coordinator of a one-part plan over bucket, as
+// Share leaves it once the part is published.
+func testCoordinator(t *testing.T, b *blob.Bucket, deadline time.Time) *coordinator {
+	t.Helper()
+	a := &Agent{cfg: Config{Bucket: b}, writer: "w"}
+	r := &run{a: a, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	c := newCoordinator(r)
+	c.plan = &protocol.PartPlan{ParentID: "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b", Token: c.token, Deadline: deadline,
+		Parts: []protocol.PartSpec{{Schema: "dbo", Table: "t"}}}
+	c.published = []bool{true}
+	return c
+}
+
+// A part nobody took is the coordinator's at once, even when its first
+// look for the part's result failed: it must not wait for the plan's
+// deadline for a part no other reader holds.
+func TestRecordsTakesAnUntakenPartAfterAFailedFirstRead(t *testing.T) {
+	d, err := fileblob.OpenBucket(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := testCoordinator(t, blob.NewBucket(d), time.Now().Add(time.Hour))
+	key := protocol.PartResultKey(c.plan.ParentID, c.token, 0)
+	b, _ := faultyblob.Wrap(blob.NewBucket(d), faultyblob.Fault{Op: faultyblob.OpNewReader, Key: key, Err: errors.New("blip")})
+	c.r.a.cfg.Bucket = b
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	f, _, err := c.Records(ctx, 0)
+	if err != nil || f != nil {
+		t.Fatalf("Records = %v, %v; want no file, no error (the coordinator reads the part)", f, err)
+	}
+	mark, err := b.ReadAll(context.Background(), protocol.PartTakenKey(c.plan.ParentID, c.token, 0))
+	if err != nil || !strings.HasPrefix(string(mark), "coordinator ") {
+		t.Fatalf("taken marker %q, %v: want the coordinator's", mark, err)
+	}
+}
