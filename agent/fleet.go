@@ -35,7 +35,8 @@ type coordinator struct {
 	published []bool
 
 	mu      sync.Mutex
-	cleanup []string // keys to delete once the dump ends
+	cleanup []string     // keys to delete once the dump ends
+	fetched map[int]bool // parts whose result Records read
 }
 
 func newCoordinator(r *run) *coordinator {
@@ -168,7 +169,7 @@ func (c *coordinator) fetch(ctx context.Context, body []byte, i int, log *slog.L
 		log.Warn("part result refused; the coordinator reads the part", "err", err)
 		return nil, 0, nil
 	}
-	c.remember(res.Object)
+	c.remember(i, res.Object)
 	f, err := os.CreateTemp("", "mssqldump-fleet-part-*")
 	if err != nil {
 		return nil, 0, fmt.Errorf("temporary file for a fleet part: %w", err)
@@ -215,9 +216,13 @@ func (c *coordinator) download(ctx context.Context, res *protocol.PartResult, f 
 	return nil
 }
 
-func (c *coordinator) remember(key string) {
+func (c *coordinator) remember(i int, key string) {
 	c.mu.Lock()
 	c.cleanup = append(c.cleanup, key)
+	if c.fetched == nil {
+		c.fetched = map[int]bool{}
+	}
+	c.fetched[i] = true
 	c.mu.Unlock()
 }
 
@@ -230,10 +235,41 @@ func (c *coordinator) close(workCtx context.Context) {
 	defer cancel()
 	c.mu.Lock()
 	keys := c.cleanup
+	fetched := c.fetched
 	c.mu.Unlock()
+	keys = append(keys, c.unfetched(ctx, fetched)...)
 	for _, k := range keys {
 		if err := c.r.a.cfg.Bucket.Delete(ctx, k); err != nil && !errors.Is(err, blob.ErrNotFound) {
 			c.r.log.Warn("could not delete a fleet part object", "key", k, "err", err)
 		}
 	}
+}
+
+// unfetched returns the records of published parts that were recorded
+// but whose result the dump never read: a dump that failed or was
+// canceled before it reached them, or a part the coordinator read itself
+// at the deadline. Nothing else deletes them, and they hold table rows.
+// Only records inside their part's prefix (CheckFor) are returned.
+func (c *coordinator) unfetched(ctx context.Context, fetched map[int]bool) []string {
+	var keys []string
+	for i, pub := range c.published {
+		if !pub || fetched[i] {
+			continue
+		}
+		body, err := c.r.a.cfg.Bucket.ReadAll(ctx, protocol.PartResultKey(c.plan.ParentID, c.token, i))
+		if err != nil {
+			if !errors.Is(err, blob.ErrNotFound) {
+				c.r.log.Warn("could not read a part result to delete its records", "part", i, "err", err)
+			}
+			continue
+		}
+		res, err := protocol.DecodePartResult(body)
+		if err == nil {
+			err = res.CheckFor(c.plan.ParentID, c.token, i, c.planSHA)
+		}
+		if err == nil {
+			keys = append(keys, res.Object)
+		}
+	}
+	return keys
 }

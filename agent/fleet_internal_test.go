@@ -51,3 +51,34 @@ func TestRecordsTakesAnUntakenPartAfterAFailedFirstRead(t *testing.T) {
 		t.Fatalf("taken marker %q, %v: want the coordinator's", mark, err)
 	}
 }
+
+// The records of a part recorded by another agent but never fetched (the
+// dump failed or was canceled first) are deleted with the fetched ones:
+// else they stay in the store for good, table rows no manifest names.
+func TestCloseDeletesRecordsOfPartsTheDumpNeverFetched(t *testing.T) {
+	d, err := fileblob.OpenBucket(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := blob.NewBucket(d)
+	c := testCoordinator(t, b, time.Now().Add(time.Hour))
+	c.planSHA = strings.Repeat("a", 64)
+	ctx := context.Background()
+	obj := protocol.PartObjectKey(c.plan.ParentID, c.token, 0, 1, "other-w0", protocol.CompressZstd)
+	if err := b.WriteAll(ctx, obj, []byte("records"), nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := protocol.Encode(&protocol.PartResult{ParentID: c.plan.ParentID, Token: c.token, Part: 0,
+		PlanSHA256: c.planSHA, Attempt: 1, AgentID: "other", Object: obj, SHA256: strings.Repeat("b", 64),
+		Size: 7, Compress: protocol.CompressZstd, Finished: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteAll(ctx, protocol.PartResultKey(c.plan.ParentID, c.token, 0), res, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.close(ctx)
+	if ok, err := b.Exists(ctx, obj); err != nil || ok {
+		t.Fatalf("records of a part never fetched: exists %v, %v; want deleted", ok, err)
+	}
+}
