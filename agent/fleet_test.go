@@ -184,16 +184,7 @@ func TestTwoAgentsReadAFleetDumpsPartsAndTheScriptIsByteIdenticalToOneAgent(t *t
 	db := newMemDB(t, 900)
 	opts := protocol.Options{Tables: []string{"Orders", "Customers", "Order Details", "Products"},
 		RowsPerInsert: 70, ChunkRows: 100, Jobs: 2, Consistency: "snapshot"}
-
-	single := newEnv(t, 5*time.Second)
-	single.start(agent.Config{Source: &memSource{db: db, id: "single", barrier: newReaderBarrier(0)}})
-	job := newJob(t)
-	job.Options = opts
-	rep, _ := waitFinal(t, submit(t, single.queue(), job), 60*time.Second)
-	if rep.Status != protocol.StatusOK {
-		t.Fatalf("one-agent dump: %+v %+v", rep, rep.Error)
-	}
-	want := script(t, single, rep.Result)
+	want := oneAgentScript(t, db, opts)
 
 	e := newEnv(t, 5*time.Second)
 	barrier := newReaderBarrier(2)
@@ -202,7 +193,7 @@ func TestTwoAgentsReadAFleetDumpsPartsAndTheScriptIsByteIdenticalToOneAgent(t *t
 	e.start(agent.Config{AgentID: "b", Source: &memSource{db: db, id: "b", barrier: barrier}})
 	fleetJob := newJob(t)
 	fleetJob.Options, fleetJob.FleetParts = opts, true
-	rep, _ = waitFinal(t, submit(t, e.queue(), fleetJob), 90*time.Second)
+	rep, _ := waitFinal(t, submit(t, e.queue(), fleetJob), 90*time.Second)
 	if rep.Status != protocol.StatusOK {
 		t.Fatalf("fleet dump: %+v %+v", rep, rep.Error)
 	}
