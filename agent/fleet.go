@@ -111,7 +111,9 @@ func (c *coordinator) Records(ctx context.Context, i int) (*os.File, int64, erro
 	b := c.r.a.cfg.Bucket
 	key := protocol.PartResultKey(c.plan.ParentID, c.token, i)
 	// tried is set only once take ran: a failed first read must not
-	// leave an untaken part waiting for the plan's deadline.
+	// leave an untaken part waiting for the plan's deadline. Later, a
+	// part whose reader failed for good is untaken again (it released its
+	// marker): take it rather than wait for the deadline.
 	for tried := false; ; {
 		body, err := b.ReadAll(ctx, key)
 		switch {
@@ -119,7 +121,7 @@ func (c *coordinator) Records(ctx context.Context, i int) (*os.File, int64, erro
 			return c.fetch(ctx, body, i, log)
 		case !errors.Is(err, blob.ErrNotFound):
 			log.Warn("reading a part result failed; retrying", "err", err)
-		case !tried:
+		case !tried || c.released(ctx, i):
 			tried = true
 			if c.take(ctx, i, log) {
 				return nil, 0, nil // nobody took it: read it here, now
@@ -144,6 +146,13 @@ func (c *coordinator) Take(ctx context.Context, i int) (bool, error) {
 		return true, nil
 	}
 	return c.take(ctx, i, c.r.log.With("part", i)), nil
+}
+
+// released reports whether part i's taken marker is gone: its reader
+// failed for good and released it (partRun.release).
+func (c *coordinator) released(ctx context.Context, i int) bool {
+	ok, err := c.r.a.cfg.Bucket.Exists(ctx, protocol.PartTakenKey(c.plan.ParentID, c.token, i))
+	return err == nil && !ok
 }
 
 // take writes part i's taken marker create-if-absent: true when it was

@@ -82,3 +82,32 @@ func TestCloseDeletesRecordsOfPartsTheDumpNeverFetched(t *testing.T) {
 		t.Fatalf("records of a part never fetched: exists %v, %v; want deleted", ok, err)
 	}
 }
+
+// A part another reader took and then released (it failed for good) is
+// the coordinator's as soon as the marker is gone, not at the deadline.
+func TestRecordsTakesAPartItsReaderReleased(t *testing.T) {
+	d, err := fileblob.OpenBucket(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := blob.NewBucket(d)
+	c := testCoordinator(t, b, time.Now().Add(time.Hour))
+	marker := protocol.PartTakenKey(c.plan.ParentID, c.token, 0)
+	if err := b.WriteAll(context.Background(), marker, []byte("other-w0 attempt 1\n"), nil); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		_ = b.Delete(context.Background(), marker)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	f, _, err := c.Records(ctx, 0)
+	if err != nil || f != nil {
+		t.Fatalf("Records = %v, %v; want no file, no error (the coordinator reads the part)", f, err)
+	}
+	mark, err := b.ReadAll(context.Background(), marker)
+	if err != nil || !strings.HasPrefix(string(mark), "coordinator ") {
+		t.Fatalf("taken marker %q, %v: want the coordinator's", mark, err)
+	}
+}

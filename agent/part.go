@@ -69,6 +69,7 @@ type partRun struct {
 	parentSHA string
 	sealed    *seal.Credentials
 	stop      func() // the heartbeat's, once it runs
+	took      bool   // this attempt wrote the part's taken marker
 }
 
 // processPart runs the steps of one part job and returns its outcome.
@@ -200,6 +201,7 @@ func (r *partRun) done(outcome, why string) string {
 func (r *partRun) transient(err error) string {
 	if r.d.Attempt() >= r.a.cfg.MaxAttempts {
 		r.log.Error("part failed on its last attempt; its coordinator reads it", "err", err)
+		r.release(context.Background())
 		r.settle("term", func(c context.Context) error { return r.d.Term(c, err.Error()) })
 		return outcomeFailed
 	}

@@ -44,7 +44,7 @@ func (r *partRun) read(workCtx context.Context) string {
 func (r *partRun) take(ctx context.Context) string {
 	p, b := r.part, r.a.cfg.Bucket
 	key := protocol.PartTakenKey(p.ParentID, p.Token, p.Part)
-	mark := []byte(fmt.Sprintf("%s attempt %d\n", r.a.writerFor(r.worker), r.d.Attempt()))
+	mark := r.mark()
 	opts := &blob.WriterOptions{IfNotExists: true, ContentType: "text/plain"}
 	err := b.WriteAll(ctx, key, mark, opts)
 	if errors.Is(err, blob.ErrExists) {
@@ -63,7 +63,34 @@ func (r *partRun) take(ctx context.Context) string {
 	if err != nil {
 		return r.transient(fmt.Errorf("take the part: %w", err))
 	}
+	r.took = true
 	return ""
+}
+
+// mark is this attempt's taken marker.
+func (r *partRun) mark() []byte {
+	return []byte(fmt.Sprintf("%s attempt %d\n", r.a.writerFor(r.worker), r.d.Attempt()))
+}
+
+// release deletes this attempt's taken marker of a part it failed for
+// good: its coordinator, which looks for the marker while it waits, then
+// takes and reads the part at once instead of waiting for the plan's
+// deadline for records that never come. A marker another reader wrote
+// since is left alone.
+func (r *partRun) release(workCtx context.Context) {
+	if !r.took {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(workCtx), finishTimeout)
+	defer cancel()
+	b, p := r.a.cfg.Bucket, r.part
+	key := protocol.PartTakenKey(p.ParentID, p.Token, p.Part)
+	if old, err := b.ReadAll(ctx, key); err != nil || string(old) != string(r.mark()) {
+		return
+	}
+	if err := b.Delete(ctx, key); err != nil && !errors.Is(err, blob.ErrNotFound) {
+		r.log.Warn("could not release the part; its coordinator reads it at the plan's deadline", "err", err)
+	}
 }
 
 // login is the parent's login, found as run.login finds a job's.
@@ -174,9 +201,11 @@ func (r *partRun) readFailed(workCtx, jobCtx context.Context, err error) string 
 	switch {
 	case errors.As(err, &de):
 		r.log.Warn("part failed", "code", de.Code, "err", de.Message)
+		r.release(workCtx)
 		r.settle("term", func(c context.Context) error { return r.d.Term(c, de.Message) })
 		return outcomeFailed
 	case errors.As(err, &ce):
+		r.release(workCtx)
 		r.settle("term", func(c context.Context) error { return r.d.Term(c, ce.Error()) })
 		return outcomeFailed
 	}

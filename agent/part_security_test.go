@@ -29,6 +29,8 @@ type partRecorder struct {
 	users []string
 	// failFirst fails the first read transiently (a blob or network hiccup).
 	failFirst bool
+	// failWith, when set, fails every read with it.
+	failWith error
 }
 
 func (s *partRecorder) Dump(ctx context.Context, req *agent.DumpRequest, w io.Writer) (*scripter.Stats, error) {
@@ -44,6 +46,9 @@ func (s *partRecorder) DumpPart(ctx context.Context, req *agent.PartRequest, w i
 	s.mu.Unlock()
 	if fail {
 		return nil, errors.New("connection reset by peer")
+	}
+	if s.failWith != nil {
+		return nil, s.failWith
 	}
 	_, err := io.WriteString(w, "part "+itoa(req.Part)+"\n")
 	return &agent.PartStats{Rows: 1}, err
@@ -409,5 +414,21 @@ func TestAPartRetriedAfterAFailureIsTakenOverByItsNextAttempt(t *testing.T) {
 	res := waitPartResult(t, e, f, 1)
 	if p := src.read(); len(p) != 2 || res.Attempt != 2 {
 		t.Fatalf("reads %v, result of attempt %d: want the second attempt to read the part again", p, res.Attempt)
+	}
+}
+
+func TestAPartFailedForGoodIsReleasedToItsCoordinator(t *testing.T) {
+	e := newEnv(t, 5*time.Second)
+	key, _ := seal.GenerateKey()
+	src := &partRecorder{failWith: &agent.DumpError{Code: protocol.ErrCodeDumpFailed, Message: "permission denied"}}
+	e.start(agent.Config{Source: src, Key: key})
+	f := claimAndPlan(t, e, sealedFleetJob(t, publishedKey(t, e), "victim", "V1ctim-pw"))
+	sendPart(t, e.queue(), f.part(1), "p1")
+	mustDeadLetter(t, e.queue(), "p1")
+	if p := src.read(); len(p) != 1 {
+		t.Fatalf("reads %v, want one failed read", p)
+	}
+	if exists(t, e.bucket, protocol.PartTakenKey(f.parent.ID, f.plan.Token, 1)) {
+		t.Fatal("the part's taken marker stayed: its coordinator waits for the plan's deadline")
 	}
 }
