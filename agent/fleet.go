@@ -33,6 +33,7 @@ type coordinator struct {
 	plan      *protocol.PartPlan
 	planSHA   string
 	published []bool
+	columns   []string // scripter.FleetPart.Columns of each part
 
 	mu      sync.Mutex
 	cleanup []string     // keys to delete once the dump ends
@@ -59,9 +60,11 @@ func (c *coordinator) Share(ctx context.Context, fp *scripter.FleetPlan) (bool, 
 	plan := &protocol.PartPlan{ParentID: job.ID, ParentSHA256: c.r.jobSHA256, Token: c.token,
 		Attempt: c.r.d.Attempt(), AgentID: c.r.a.cfg.AgentID, Snapshot: fp.Snapshot, Collation: fp.Collation,
 		Created: now, Deadline: protocol.PartDeadline(now, job.Deadline)}
+	c.columns = nil
 	for _, p := range fp.Parts {
 		plan.Parts = append(plan.Parts, protocol.PartSpec{Schema: p.Schema, Table: p.Table,
 			Range: protocol.KeyRange{Lo: p.Range.Lo, Hi: p.Range.Hi}})
+		c.columns = append(c.columns, p.Columns)
 	}
 	body, err := protocol.Encode(plan)
 	if err != nil {
@@ -173,6 +176,10 @@ func (c *coordinator) fetch(ctx context.Context, body []byte, i int, log *slog.L
 	res, err := protocol.DecodePartResult(body)
 	if err == nil {
 		err = res.CheckFor(c.plan.ParentID, c.token, i, c.planSHA)
+	}
+	if err == nil && i < len(c.columns) && res.ColumnsSHA256 != c.columns[i] {
+		err = fmt.Errorf("its rows were encoded with other columns (digest %.12s, the dump's %.12s): the table changed since the plan",
+			res.ColumnsSHA256, c.columns[i])
 	}
 	if err != nil {
 		log.Warn("part result refused; the coordinator reads the part", "err", err)

@@ -2,9 +2,12 @@ package agent
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +112,57 @@ func TestRecordsTakesAPartItsReaderReleased(t *testing.T) {
 	mark, err := b.ReadAll(context.Background(), marker)
 	if err != nil || !strings.HasPrefix(string(mark), "coordinator ") {
 		t.Fatalf("taken marker %q, %v: want the coordinator's", mark, err)
+	}
+}
+
+// Records hands over another reader's records only when they were encoded
+// with the columns of the dump's own plan: without a database snapshot the
+// table may have changed between the plan and the read, and rows of
+// another column list would go into the script.
+func TestRecordsRefusesRecordsEncodedWithOtherColumns(t *testing.T) {
+	for _, c := range []struct {
+		name, columns string
+		handed        bool
+	}{
+		{"same columns", strings.Repeat("c", 64), true},
+		{"other columns", strings.Repeat("d", 64), false},
+		{"no digest", "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := fileblob.OpenBucket(t.TempDir(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := blob.NewBucket(d)
+			co := testCoordinator(t, b, time.Now().Add(time.Hour))
+			co.planSHA, co.columns = strings.Repeat("a", 64), []string{strings.Repeat("c", 64)}
+			ctx := context.Background()
+			records := []byte("records")
+			obj := protocol.PartObjectKey(co.plan.ParentID, co.token, 0, 1, "other-w0", protocol.CompressNone)
+			if err := b.WriteAll(ctx, obj, records, nil); err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256(records)
+			res, err := protocol.Encode(&protocol.PartResult{ParentID: co.plan.ParentID, Token: co.token, Part: 0,
+				PlanSHA256: co.planSHA, Attempt: 1, AgentID: "other", Object: obj, SHA256: hex.EncodeToString(sum[:]),
+				Size: int64(len(records)), Compress: protocol.CompressNone, Rows: 1, ColumnsSHA256: c.columns, Finished: time.Now()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := b.WriteAll(ctx, protocol.PartResultKey(co.plan.ParentID, co.token, 0), res, nil); err != nil {
+				t.Fatal(err)
+			}
+			f, _, err := co.Records(ctx, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f != nil {
+				f.Close()
+				os.Remove(f.Name())
+			}
+			if (f != nil) != c.handed {
+				t.Errorf("records handed over: %v, want %v", f != nil, c.handed)
+			}
+		})
 	}
 }

@@ -51,6 +51,12 @@ type FleetPlan struct {
 type FleetPart struct {
 	Schema, Table string
 	Range         data.KeyRange
+	// Columns is PartStats.Columns of the dump's own plan of the table:
+	// records another reader encoded with other columns (the table was
+	// altered between the plan and its read, possible without a database
+	// snapshot) do not belong in the script, and the fleet must not hand
+	// them over.
+	Columns string
 }
 
 // WarnFleetNotOnePointInTime: parts read by a fleet without a database
@@ -178,7 +184,7 @@ func planFleet(ctx context.Context, r ParallelReader, tables []*model.Table, col
 		}
 		tj.parts = parts
 		for _, p := range parts {
-			fp := FleetPart{Schema: t.Schema, Table: t.Name}
+			fp := FleetPart{Schema: t.Schema, Table: t.Name, Columns: columnsDigest(tj.plan)}
 			if p.plan.Range != nil {
 				fp.Range = *p.plan.Range
 			}
