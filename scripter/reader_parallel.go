@@ -93,16 +93,22 @@ func (r *sqlReader) KeyStats(ctx context.Context, p *data.Plan) (lo, hi, rows in
 	}
 	defer release()
 	var min, max, estimate sql.NullInt64
+	if p.Where != "" {
+		// One read of the rows the Where selects, not one for the bounds
+		// and another for the count.
+		if err := q.QueryRowContext(ctx, p.KeyStatsQuery()).Scan(&min, &max, &rows); err != nil {
+			return 0, 0, 0, wrapServerError(err)
+		}
+		return min.Int64, max.Int64, rows, nil
+	}
 	if err := q.QueryRowContext(ctx, p.KeyBoundsQuery()).Scan(&min, &max); err != nil {
 		return 0, 0, 0, wrapServerError(err)
 	}
-	if p.Where == "" {
-		if err := q.QueryRowContext(ctx, p.RowEstimateQuery()).Scan(&estimate); err != nil {
-			return 0, 0, 0, wrapServerError(err)
-		}
-		if estimate.Int64 > 0 {
-			return min.Int64, max.Int64, estimate.Int64, nil
-		}
+	if err := q.QueryRowContext(ctx, p.RowEstimateQuery()).Scan(&estimate); err != nil {
+		return 0, 0, 0, wrapServerError(err)
+	}
+	if estimate.Int64 > 0 {
+		return min.Int64, max.Int64, estimate.Int64, nil
 	}
 	if err := q.QueryRowContext(ctx, p.RowCountQuery()).Scan(&rows); err != nil {
 		return 0, 0, 0, wrapServerError(err)
