@@ -177,10 +177,16 @@ func dropDatabaseSnapshot(conn *sql.Conn, name, snapshot string) error {
 // still uses it.
 func (r *sqlReader) leaveSnapshot(s *sqlSession) {
 	_ = s.tx.Rollback()
+	r.releaseConn(s.conn)
+}
+
+// releaseConn moves conn out of the database snapshot, if any, and gives
+// it back to the pool.
+func (r *sqlReader) releaseConn(conn *sql.Conn) {
 	if r.snapshotDB != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, _ = s.conn.ExecContext(ctx, "USE "+tsql.QuoteIdent(r.name))
+		_, _ = conn.ExecContext(ctx, "USE "+tsql.QuoteIdent(r.name))
 		cancel()
 	}
-	_ = s.conn.Close()
+	_ = conn.Close()
 }
