@@ -41,7 +41,9 @@ func (r *sqlReader) openSession(ctx context.Context) (*sqlSession, error) {
 	}
 	s, err := r.startSession(ctx, conn)
 	if err != nil {
-		conn.Close()
+		// startSession may have failed after its USE (a dump canceled
+		// meanwhile): conn goes back to the pool out of the snapshot.
+		r.releaseConn(conn)
 		return nil, err
 	}
 	return s, nil

@@ -93,16 +93,22 @@ func (r *sqlReader) KeyStats(ctx context.Context, p *data.Plan) (lo, hi, rows in
 	}
 	defer release()
 	var min, max, estimate sql.NullInt64
+	if p.Where != "" {
+		// One read of the rows the Where selects, not one for the bounds
+		// and another for the count.
+		if err := q.QueryRowContext(ctx, p.KeyStatsQuery()).Scan(&min, &max, &rows); err != nil {
+			return 0, 0, 0, wrapServerError(err)
+		}
+		return min.Int64, max.Int64, rows, nil
+	}
 	if err := q.QueryRowContext(ctx, p.KeyBoundsQuery()).Scan(&min, &max); err != nil {
 		return 0, 0, 0, wrapServerError(err)
 	}
-	if p.Where == "" {
-		if err := q.QueryRowContext(ctx, p.RowEstimateQuery()).Scan(&estimate); err != nil {
-			return 0, 0, 0, wrapServerError(err)
-		}
-		if estimate.Int64 > 0 {
-			return min.Int64, max.Int64, estimate.Int64, nil
-		}
+	if err := q.QueryRowContext(ctx, p.RowEstimateQuery()).Scan(&estimate); err != nil {
+		return 0, 0, 0, wrapServerError(err)
+	}
+	if estimate.Int64 > 0 {
+		return min.Int64, max.Int64, estimate.Int64, nil
 	}
 	if err := q.QueryRowContext(ctx, p.RowCountQuery()).Scan(&rows); err != nil {
 		return 0, 0, 0, wrapServerError(err)
@@ -171,10 +177,16 @@ func dropDatabaseSnapshot(conn *sql.Conn, name, snapshot string) error {
 // still uses it.
 func (r *sqlReader) leaveSnapshot(s *sqlSession) {
 	_ = s.tx.Rollback()
+	r.releaseConn(s.conn)
+}
+
+// releaseConn moves conn out of the database snapshot, if any, and gives
+// it back to the pool.
+func (r *sqlReader) releaseConn(conn *sql.Conn) {
 	if r.snapshotDB != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, _ = s.conn.ExecContext(ctx, "USE "+tsql.QuoteIdent(r.name))
+		_, _ = conn.ExecContext(ctx, "USE "+tsql.QuoteIdent(r.name))
 		cancel()
 	}
-	_ = s.conn.Close()
+	_ = conn.Close()
 }

@@ -52,6 +52,13 @@ func bracketNames(text string) string {
 			n := quotedLen(text[i:])
 			b.WriteString(text[i : i+n])
 			i += n
+		case c == '/' && strings.HasPrefix(text[i:], "/*"):
+			// Copied whole, or a quote in it would be taken for the start
+			// of a literal, and the names in the literal after it
+			// bracketed.
+			n := blockCommentLen(text[i:])
+			b.WriteString(text[i : i+n])
+			i += n
 		case c == '-' && strings.HasPrefix(text[i:], "--"):
 			n := strings.IndexByte(text[i:], '\n')
 			if n < 0 {
@@ -111,6 +118,26 @@ func quotedLen(text string) int {
 			continue
 		}
 		return i + 1
+	}
+	return len(text)
+}
+
+// blockCommentLen is the length of the /* ... */ comment that starts text,
+// or of all of text if it is not closed. T-SQL nests block comments.
+func blockCommentLen(text string) int {
+	depth := 0
+	for i := 0; i+1 < len(text); i++ {
+		switch text[i : i+2] {
+		case "/*":
+			depth++
+			i++
+		case "*/":
+			depth--
+			i++
+			if depth == 0 {
+				return i + 1
+			}
+		}
 	}
 	return len(text)
 }

@@ -11,6 +11,10 @@ func TestBabelfish_QualifiedNamesAreBracketed(t *testing.T) {
 		{"SELECT 1.5, x.[y], a.b.c, o.*", "SELECT 1.5, x.[y], a.[b].[c], o.*"},
 		{"WHERE x.y IN ('a.b')", "WHERE x.[y] IN ('a.b')"},
 		{"unclosed 'x.y", "unclosed 'x.y"},
+		// A quote in a block comment (nested ones too) starts no literal.
+		{"SELECT /* it's a.b */ x.y, N'p.q'", "SELECT /* it's a.b */ x.[y], N'p.q'"},
+		{"SELECT /* a /* it's */ b.c */ x.y, N'p.q'", "SELECT /* a /* it's */ b.c */ x.[y], N'p.q'"},
+		{"SELECT x.y /* unclosed 'a.b", "SELECT x.[y] /* unclosed 'a.b"},
 	} {
 		if got := bracketNames(tc.in); got != tc.want {
 			t.Errorf("bracketNames(%q) = %q, want %q", tc.in, got, tc.want)

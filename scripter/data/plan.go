@@ -361,10 +361,19 @@ func (p *Plan) Width() int {
 // KeyBoundsQuery selects the smallest and largest value of the split
 // column in the rows the plan reads (its Where, not its Range): what a table
 // is cut into key ranges by. Only for a plan with a split column.
-func (p *Plan) KeyBoundsQuery() string {
+func (p *Plan) KeyBoundsQuery() string { return p.wholeQuery(p.boundsItems()) }
+
+// KeyStatsQuery is KeyBoundsQuery and RowCountQuery in one query: for a
+// plan with a Where, whose bounds are not a seek of the key and whose rows
+// the server keeps no count of, it reads the rows once where the two
+// would read them twice.
+func (p *Plan) KeyStatsQuery() string { return p.wholeQuery(p.boundsItems() + ", COUNT_BIG(*)") }
+
+// boundsItems selects the smallest and largest value of the split column.
+func (p *Plan) boundsItems() string {
 	c, _ := p.SplitColumn()
 	q := tsql.QuoteIdent(c.Name)
-	return p.wholeQuery("MIN(" + q + "), MAX(" + q + ")")
+	return "MIN(" + q + "), MAX(" + q + ")"
 }
 
 // RowCountQuery counts the rows the plan reads (its Where, not its Range).

@@ -79,6 +79,9 @@ func TestKeyStatsReadTheWholeFilteredTableAsTheRowsAre(t *testing.T) {
 	if q, want := p.RowCountQuery(), "SELECT COUNT_BIG(*)"+from; q != want {
 		t.Errorf("row count query\n%s\nwant\n%s", q, want)
 	}
+	if q, want := p.KeyStatsQuery(), "SELECT MIN([id]), MAX([id]), COUNT_BIG(*)"+from; q != want {
+		t.Errorf("key stats query\n%s\nwant\n%s", q, want)
+	}
 	if q := p.Query(); !strings.Contains(q, " FROM "+tsql.QuoteName(tb.Schema, tb.Name)+" WITH (SNAPSHOT) WHERE (amount > 0) AND [id] >= 7 ") {
 		t.Errorf("rows query %s reads the table differently", q)
 	}
