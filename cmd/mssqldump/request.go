@@ -143,6 +143,11 @@ func (e *cliEnv) promptPassword() (string, error) {
 		defer tty.Close()
 		in = tty
 	}
+	restore, err := echoOff(int(in.Fd()))
+	if err != nil {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	defer restore()
 	fmt.Fprint(e.stderr, "Enter password: ")
 	pw, err := term.ReadPassword(int(in.Fd()))
 	fmt.Fprintln(e.stderr)
