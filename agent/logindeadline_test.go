@@ -12,32 +12,12 @@ import (
 
 	mssql "github.com/microsoft/go-mssqldb"
 
+	"github.com/mssqldump/mssqldump/internal/faketds"
 	"github.com/mssqldump/mssqldump/internal/testenv"
 )
 
-// silentServer accepts TCP connections and never answers: a SQL Server
-// that hangs in its login.
-func silentServer(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { c.Close() })
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 func TestALoginThatNeverAnswersFailsAtTheLoginDeadlineWithNoConnectionTimeout(t *testing.T) {
-	port := silentServer(t)
+	port := faketds.StartSilent(t)
 	c, err := mssql.NewConnector("sqlserver://u:p@127.0.0.1:" + strconv.Itoa(port) + "?encrypt=disable&connection+timeout=0&dial+timeout=5")
 	if err != nil {
 		t.Fatal(err)
