@@ -126,8 +126,7 @@ func planTables(ctx context.Context, r ParallelReader, tables []*model.Table, co
 	defer close(parts)
 	defer close(jobs)
 	for _, t := range tables {
-		tj := &tableJob{table: t, plan: data.NewPlan(t, opts.Where, collation)}
-		tj.parts, tj.err = splitTable(ctx, r, tj.plan, opts.ChunkRows, max(opts.Jobs, 1))
+		tj := planTable(ctx, r, t, collation, opts)
 		jobs <- tj
 		if tj.err != nil {
 			return
@@ -140,6 +139,14 @@ func planTables(ctx context.Context, r ParallelReader, tables []*model.Table, co
 			}
 		}
 	}
+}
+
+// planTable plans one table's data and splits it into parts (tj.err
+// when the split failed): the one way a parallel and a fleet dump plan.
+func planTable(ctx context.Context, r ParallelReader, t *model.Table, collation string, opts *Options) *tableJob {
+	tj := &tableJob{table: t, plan: data.NewPlan(t, opts.Where, collation)}
+	tj.parts, tj.err = splitTable(ctx, r, tj.plan, opts.ChunkRows, max(opts.Jobs, 1))
+	return tj
 }
 
 // readParts is one reader of a parallel dump, on one connection: it

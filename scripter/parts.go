@@ -177,14 +177,13 @@ func planFleet(ctx context.Context, r ParallelReader, tables []*model.Table, col
 	plan := &FleetPlan{Collation: collation}
 	var jobs []*tableJob
 	for _, t := range tables {
-		tj := &tableJob{table: t, plan: data.NewPlan(t, opts.Where, collation)}
-		parts, err := splitTable(ctx, r, tj.plan, opts.ChunkRows, max(opts.Jobs, 1))
-		if err != nil {
-			return nil, nil, err
+		tj := planTable(ctx, r, t, collation, opts)
+		if tj.err != nil {
+			return nil, nil, tj.err
 		}
-		tj.parts = parts
-		for _, p := range parts {
-			fp := FleetPart{Schema: t.Schema, Table: t.Name, Columns: columnsDigest(tj.plan)}
+		columns := columnsDigest(tj.plan)
+		for _, p := range tj.parts {
+			fp := FleetPart{Schema: t.Schema, Table: t.Name, Columns: columns}
 			if p.plan.Range != nil {
 				fp.Range = *p.plan.Range
 			}
