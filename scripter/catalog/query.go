@@ -109,6 +109,7 @@ func readSteps(ctx context.Context, q Querier, s *Server, r *Rows, permissions b
 				func() (e error) { r.Permissions, e = readPermissions(ctx, q); return }},
 		)
 	}
+	usePlainReads(ctx, q, s, r, steps)
 	return steps
 }
 

@@ -56,6 +56,10 @@ type Server struct {
 	// SQL Server compatibility): SERVERPROPERTY('Babelfish') = 1.
 	Babelfish        bool
 	BabelfishVersion string
+	// joinedOnly makes a Babelfish catalog read run the joined queries of
+	// query.go instead of plain reads (babelfish_plain.go): the test that
+	// compares the two sets it.
+	joinedOnly bool
 }
 
 // IsAzure reports whether the server is Azure SQL Database.
