@@ -65,7 +65,8 @@ func (r *zeroRow) Next(dest []driver.Value) error {
 
 // selectListLen counts the items of a query's outermost SELECT list: the
 // commas at parenthesis depth 0 between the first SELECT and the FROM at
-// depth 0, outside string literals and [bracketed] names.
+// depth 0 (or the end of a query without FROM), outside string literals
+// and [bracketed] names.
 func selectListLen(q string) (int, error) {
 	i := strings.Index(q, "SELECT")
 	if i < 0 {
@@ -100,7 +101,10 @@ func selectListLen(q string) (int, error) {
 			return items, nil
 		}
 	}
-	return 0, fmt.Errorf("no FROM at depth 0 in %q", q)
+	if depth != 0 {
+		return 0, fmt.Errorf("unbalanced parentheses in %q", q)
+	}
+	return items, nil
 }
 
 func TestSelectListLenCountsTopLevelItems(t *testing.T) {
@@ -109,6 +113,7 @@ func TestSelectListLenCountsTopLevelItems(t *testing.T) {
 		"SELECT a, CONVERT(int, b), 'x, y', [c,d] FROM t":        4,
 		"SELECT (SELECT x, y FROM u), N'it''s, fine', z\nFROM t": 3,
 		"SELECT CASE WHEN a IN (1, 2) THEN 1 END, b FROM t":      2,
+		"SELECT CAST(f('x') AS int), g()":                        2,
 	} {
 		if got, err := selectListLen(q); err != nil || got != want {
 			t.Errorf("selectListLen(%q) = %d, %v; want %d", q, got, err, want)

@@ -104,9 +104,32 @@ var gatedViews = []string{
 }
 
 // DetectServer reads the server's version, edition, database settings and
-// which gated catalog columns exist.
+// which gated catalog columns exist. One cheap query first tells the
+// engine; Babelfish then gets plain reads (detectBabelfishPlain), SQL
+// Server the joined queries.
 func DetectServer(ctx context.Context, q Querier) (*Server, error) {
+	return detectServer(ctx, q, false)
+}
+
+// detectServerJoined is DetectServer with the joined queries on every
+// engine: the test that compares the two detections on Babelfish uses it.
+func detectServerJoined(ctx context.Context, q Querier) (*Server, error) {
+	return detectServer(ctx, q, true)
+}
+
+func detectServer(ctx context.Context, q Querier, joined bool) (*Server, error) {
 	s := &Server{columns: map[string]bool{}, views: map[string]bool{}}
+	e, err := readEngine(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if e.babelfish && !joined {
+		if err := s.detectBabelfishPlain(ctx, q, e); err != nil {
+			return nil, err
+		}
+		s.probed = true
+		return s, nil
+	}
 	if err := s.readProperties(ctx, q); err != nil {
 		return nil, err
 	}
@@ -115,6 +138,181 @@ func DetectServer(ctx context.Context, q Querier) (*Server, error) {
 	}
 	s.probed = true
 	return s, nil
+}
+
+// engineQuery tells the engine with what every engine answers cheaply: its
+// first two items are the query the scripter's reader sends before the
+// catalog is read (readIsolationState), so that Babelfish's parser, which
+// learns each construct once per connection, has learned its shape
+// already; SERVERPROPERTY gives NULL for a property the engine lacks.
+const engineQuery = `SELECT CAST(SERVERPROPERTY('Babelfish') AS int), DB_NAME(), ` +
+	`CAST(SERVERPROPERTY('ProductMajorVersion') AS int), CAST(SERVERPROPERTY('EngineEdition') AS int), ` +
+	`CAST(SERVERPROPERTY('BabelfishVersion') AS nvarchar(128))`
+
+// engine is what engineQuery reads.
+type engine struct {
+	babelfish        bool
+	database         string
+	majorVersion     int
+	engineEdition    int
+	babelfishVersion string
+}
+
+// readEngine runs engineQuery.
+func readEngine(ctx context.Context, q Querier) (engine, error) {
+	var e engine
+	var bbf int
+	rows, err := q.QueryContext(ctx, engineQuery)
+	if err != nil {
+		return e, fmt.Errorf("catalog: reading server properties: %w", err)
+	}
+	for rows.Next() {
+		if err := rows.Scan(nint{&bbf}, nstr{&e.database}, nint{&e.majorVersion}, nint{&e.engineEdition},
+			nstr{&e.babelfishVersion}); err != nil {
+			rows.Close()
+			return e, fmt.Errorf("catalog: reading server properties: %w", err)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return e, fmt.Errorf("catalog: reading server properties: %w", err)
+	}
+	e.babelfish = bbf == 1
+	return e, nil
+}
+
+// detectBabelfishPlain reads, on Babelfish, what readProperties and probe
+// read, with plain SELECTs (see babelfish_plain.go): the joined two cost a
+// new connection about 0.5 s of parsing there. The database's row of
+// sys.databases is picked here, and each probed name is looked up among
+// the rows of sys.all_objects in the sys schema, as OBJECT_ID(N'sys.' +
+// name) finds it.
+func (s *Server) detectBabelfishPlain(ctx context.Context, q Querier, e engine) error {
+	var d databaseRow
+	dbs, err := readAll(ctx, q, selectFrom("databases").col("name", nstr{&d.Name}).
+		col("collation_name", nstr{&d.Collation}).col("compatibility_level", nint{&d.Compatibility}).
+		col("snapshot_isolation_state", nint{&d.SnapshotIsolationState}).
+		col("is_read_committed_snapshot_on", nbool{&d.ReadCommittedSnapshot}), &d)
+	if err != nil {
+		return err
+	}
+	db, ok := currentDatabase(dbs, e.database)
+	if !ok {
+		return fmt.Errorf("catalog: sys.databases has no row for the current database")
+	}
+	s.MajorVersion, s.EngineEdition = e.majorVersion, e.engineEdition
+	s.Database, s.Collation, s.Compatibility = db.Name, db.Collation, db.Compatibility
+	s.SnapshotIsolationState, s.ReadCommittedSnapshot = db.SnapshotIsolationState, db.ReadCommittedSnapshot
+	s.Babelfish, s.BabelfishVersion = true, e.babelfishVersion
+	// The same read of sys.all_objects as the plain catalog's, so that the
+	// parser has learned it for that read too.
+	objects, err := (&plainCatalog{ctx: ctx, q: q, s: s}).allObjects()
+	if err != nil {
+		return err
+	}
+	sysID, err := sysSchemaID(ctx, q)
+	if err != nil {
+		return err
+	}
+	var c probeColumn
+	cols, err := readAll(ctx, q, selectFrom("all_columns").col("object_id", &c.ObjectID).col("name", &c.Name), &c)
+	if err != nil {
+		return err
+	}
+	s.recordProbe(sysObjects(objects, sysID), cols)
+	return nil
+}
+
+// databaseRow is a row of sys.databases.
+type databaseRow struct {
+	Name, Collation                       string
+	Compatibility, SnapshotIsolationState int
+	ReadCommittedSnapshot                 bool
+}
+
+// currentDatabase picks the row of the database DB_NAME() names (which is
+// what DB_ID() identifies): by its exact name, else by the name compared
+// case-insensitively, as database names are.
+func currentDatabase(dbs []databaseRow, name string) (databaseRow, bool) {
+	for _, d := range dbs {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	for _, d := range dbs {
+		if strings.EqualFold(d.Name, name) {
+			return d, true
+		}
+	}
+	return databaseRow{}, false
+}
+
+// sysSchemaID is the schema_id of the sys schema, which Babelfish's
+// sys.schemas does not list: its PostgreSQL namespace's OID.
+func sysSchemaID(ctx context.Context, q Querier) (int64, error) {
+	var oid int64
+	var name string
+	id := int64(-1)
+	err := selectFromSchema("pg_catalog", "pg_namespace").col("oid", nint64{&oid}).col("nspname", nstr{&name}).
+		each(ctx, q, func() error {
+			if name == "sys" {
+				id = oid
+			}
+			return nil
+		})
+	if err == nil && id < 0 {
+		err = fmt.Errorf("catalog: pg_catalog.pg_namespace has no sys schema")
+	}
+	return id, err
+}
+
+// probeColumn is a row of sys.all_columns: a column of a view.
+type probeColumn struct {
+	ObjectID int64
+	Name     string
+}
+
+// sysObjects maps each object name of the sys schema, lower case, to the
+// object OBJECT_ID(N'sys.' + name) finds: names compare case-insensitively
+// there; of several objects with one name (Babelfish's overloaded
+// functions) the first by object_id stands for them all.
+func sysObjects(objects []plainObject, sysID int64) map[string]plainObject {
+	out := map[string]plainObject{}
+	for _, o := range objects {
+		if o.SchemaID != sysID {
+			continue
+		}
+		if _, ok := out[strings.ToLower(o.Name)]; !ok {
+			out[strings.ToLower(o.Name)] = o
+		}
+	}
+	return out
+}
+
+// recordProbe records what probe reads, from the sys objects (sysObjects)
+// and the columns of every view: the probed names that exist, and the
+// columns of the gated views, under the view's name as OBJECT_NAME gives
+// it, lower case.
+func (s *Server) recordProbe(sys map[string]plainObject, cols []probeColumn) {
+	for _, name := range probedNames() {
+		if _, ok := sys[name]; ok {
+			s.views[name] = true
+			if name == probeFunction {
+				s.listsBuiltins = true
+			}
+		}
+	}
+	gated := map[int64]string{}
+	for _, v := range gatedViews {
+		if o, ok := sys[v]; ok {
+			gated[o.ObjectID] = strings.ToLower(o.Name)
+		}
+	}
+	for _, c := range cols {
+		if view, ok := gated[c.ObjectID]; ok {
+			s.views[view] = true
+			s.columns[view+"."+c.Name] = true
+		}
+	}
 }
 
 // propertiesQuery reads the version, edition and database settings. Its
