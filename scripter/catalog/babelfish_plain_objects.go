@@ -1,6 +1,407 @@
 package catalog
 
-// plainObjectSteps are the plain reads of babelfish_plain_objectss.go.
+import (
+	"cmp"
+	"database/sql"
+	"slices"
+	"strings"
+)
+
+// plainObjectSteps are the plain reads of babelfish_plain_objects.go: the
+// objects, schemas, types, XML schema collections and tables.
 func plainObjectSteps() map[string]plainStep {
-	return map[string]plainStep{}
+	return map[string]plainStep{
+		"user objects":           plainReadObjects,
+		"schemas":                plainReadSchemas,
+		"types":                  plainReadTypes,
+		"XML schema collections": plainReadXMLSchemas,
+		"tables":                 plainReadTables,
+	}
+}
+
+// --- names SCHEMA_NAME gives ---
+
+// schemaNamesWithSystem maps schema_id to what SCHEMA_NAME returns for
+// every schema a catalog row may name: sys.schemas lists only the
+// database's own schemas, while the built-in types live in the sys and
+// pg_catalog schemas, which SCHEMA_NAME names by their PostgreSQL
+// namespace (the name of pg_catalog.pg_namespace).
+func (p *plainCatalog) schemaNamesWithSystem() (map[int64]string, error) {
+	return cached(p, "schema names with system schemas", func() (map[int64]string, error) {
+		own, err := p.schemaNames()
+		if err != nil {
+			return nil, err
+		}
+		var oid int64
+		var name string
+		out := map[int64]string{}
+		err = selectFromSchema("pg_catalog", "pg_namespace").col("oid", nint64{&oid}).col("nspname", nstr{&name}).
+			each(p.ctx, p.q, func() error {
+				out[oid] = name
+				return nil
+			})
+		for id, n := range own {
+			out[id] = n
+		}
+		return out, err
+	})
+}
+
+// --- user objects ---
+
+// plainReadObjects is readObjects: the rows of sys.all_objects a user
+// created, in object_id order.
+func plainReadObjects(p *plainCatalog, r *Rows) error {
+	all, err := p.allObjects()
+	if err != nil {
+		return err
+	}
+	schemas, err := p.schemaNamesWithSystem()
+	if err != nil {
+		return err
+	}
+	r.Objects = userObjectRows(all, schemas)
+	return nil
+}
+
+// userObjectRows keeps the objects that are not is_ms_shipped, with their
+// schema's name and their type trimmed as RTRIM trims it. all is in
+// object_id order already.
+func userObjectRows(all []plainObject, schemas map[int64]string) []ObjectRow {
+	var out []ObjectRow
+	for _, o := range all {
+		if o.IsMSShipped {
+			continue
+		}
+		out = append(out, ObjectRow{ObjectID: o.ObjectID, Schema: schemas[o.SchemaID], Name: o.Name,
+			Type: strings.TrimRight(o.Type, " "), ParentObjectID: o.ParentObjectID})
+	}
+	return out
+}
+
+// --- schemas ---
+
+// plainSchema is a row of sys.schemas.
+type plainSchema struct {
+	SchemaID    int64
+	Name        string
+	PrincipalID sql.NullInt64
+}
+
+// plainPrincipal is a row of sys.database_principals.
+type plainPrincipal struct {
+	PrincipalID sql.NullInt64
+	Name        string
+	IsFixedRole bool
+}
+
+// plainReadSchemas is readSchemas.
+func plainReadSchemas(p *plainCatalog, r *Rows) error {
+	var s plainSchema
+	schemas, err := readAll(p.ctx, p.q, selectFrom("schemas").col("schema_id", &s.SchemaID).col("name", &s.Name).
+		col("principal_id", &s.PrincipalID), &s)
+	if err != nil {
+		return err
+	}
+	principals, err := p.principals()
+	if err != nil {
+		return err
+	}
+	r.Schemas = userSchemaRows(schemas, principals)
+	return nil
+}
+
+// principals reads sys.database_principals (its ids, names and whether
+// each is a fixed role).
+func (p *plainCatalog) principals() ([]plainPrincipal, error) {
+	return cached(p, "objects: database principals", func() ([]plainPrincipal, error) {
+		var d plainPrincipal
+		return readAll(p.ctx, p.q, selectFrom("database_principals").col("principal_id", &d.PrincipalID).
+			col("name", nstr{&d.Name}).col("is_fixed_role", nbool{&d.IsFixedRole}), &d)
+	})
+}
+
+// builtinSchemas are the schemas every database has, left out by name.
+var builtinSchemas = []string{"dbo", "guest", "INFORMATION_SCHEMA", "sys"}
+
+// userSchemaRows joins the user schemas to their owner as readSchemas
+// does: not a built-in schema nor a fixed role's own schema (named after
+// and owned by it), names compared case-insensitively as Babelfish's
+// collation compares them; one row per owner the principal_id matches
+// (Babelfish gives several principals the id -1), sorted by name the
+// same way.
+func userSchemaRows(schemas []plainSchema, principals []plainPrincipal) []SchemaRow {
+	var out []SchemaRow
+	for _, s := range schemas {
+		if slices.ContainsFunc(builtinSchemas, func(b string) bool { return strings.EqualFold(b, s.Name) }) ||
+			slices.ContainsFunc(principals, func(r plainPrincipal) bool {
+				return samePrincipal(r.PrincipalID, s.PrincipalID) && r.IsFixedRole && strings.EqualFold(r.Name, s.Name)
+			}) {
+			continue
+		}
+		owned := false
+		for _, o := range principals {
+			if samePrincipal(o.PrincipalID, s.PrincipalID) {
+				out = append(out, SchemaRow{SchemaID: s.SchemaID, Name: s.Name, Owner: o.Name})
+				owned = true
+			}
+		}
+		if !owned {
+			out = append(out, SchemaRow{SchemaID: s.SchemaID, Name: s.Name})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b SchemaRow) int { return cmpNameFold(a.Name, b.Name) })
+	return out
+}
+
+// samePrincipal is SQL's a = b on two nullable ids: NULL matches nothing.
+func samePrincipal(a, b sql.NullInt64) bool { return a.Valid && b.Valid && a.Int64 == b.Int64 }
+
+// cmpNameFold orders names case-insensitively, as ORDER BY on a name does
+// under Babelfish's default collation.
+func cmpNameFold(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
+
+// --- types ---
+
+// plainType is a row of sys.types.
+type plainType struct {
+	TypeRow
+	SchemaID int64
+}
+
+// plainTableType is a row of sys.table_types: what a table type adds.
+type plainTableType struct {
+	UserTypeID, TypeTableObjectID int64
+	IsMemoryOptimized             bool
+}
+
+// plainReadTypes is readTypes.
+func plainReadTypes(p *plainCatalog, r *Rows) error {
+	var t plainType
+	types, err := readAll(p.ctx, p.q, selectFrom("types").col("user_type_id", &t.UserTypeID).
+		col("system_type_id", &t.SystemTypeID).col("schema_id", nint64{&t.SchemaID}).col("name", &t.Name).
+		col("max_length", nint{&t.MaxLength}).col("precision", nint{&t.Precision}).col("scale", nint{&t.Scale}).
+		col("is_nullable", nbool{&t.IsNullable}).col("is_user_defined", nbool{&t.IsUserDefined}).
+		col("is_assembly_type", nbool{&t.IsAssemblyType}).col("is_table_type", nbool{&t.IsTableType}).
+		col("default_object_id", nint64{&t.DefaultObjectID}).col("rule_object_id", nint64{&t.RuleObjectID}), &t)
+	if err != nil {
+		return err
+	}
+	var tt plainTableType
+	tableTypes, err := readAll(p.ctx, p.q, selectFrom("table_types").col("user_type_id", &tt.UserTypeID).
+		col("type_table_object_id", nint64{&tt.TypeTableObjectID}).
+		gated(p.s, "is_memory_optimized", nbool{&tt.IsMemoryOptimized}), &tt)
+	if err != nil {
+		return err
+	}
+	schemas, err := p.schemaNamesWithSystem()
+	if err != nil {
+		return err
+	}
+	r.Types = typeRows(types, tableTypes, schemas)
+	return nil
+}
+
+// typeRows joins each type to its table type's row, if any (one row per
+// match, as the LEFT JOIN gives), names its schema and sorts by
+// user_type_id.
+func typeRows(types []plainType, tableTypes []plainTableType, schemas map[int64]string) []TypeRow {
+	byType := map[int64][]plainTableType{}
+	for _, tt := range tableTypes {
+		byType[tt.UserTypeID] = append(byType[tt.UserTypeID], tt)
+	}
+	var out []TypeRow
+	for _, t := range types {
+		row := t.TypeRow
+		row.Schema = schemas[t.SchemaID]
+		matches := byType[t.UserTypeID]
+		if len(matches) == 0 {
+			out = append(out, row)
+		}
+		for _, tt := range matches {
+			row.TypeTableObjectID, row.IsMemoryOptimized = tt.TypeTableObjectID, tt.IsMemoryOptimized
+			out = append(out, row)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b TypeRow) int { return cmp.Compare(a.UserTypeID, b.UserTypeID) })
+	return out
+}
+
+// --- XML schema collections ---
+
+// plainXMLSchema is a row of sys.xml_schema_collections.
+type plainXMLSchema struct {
+	CollectionID, SchemaID int64
+	Name                   string
+}
+
+// plainReadXMLSchemas is readXMLSchemas. An engine with
+// XML_SCHEMA_NAMESPACE gets the joined query, which calls it for each
+// collection's text; Babelfish has no such function.
+func plainReadXMLSchemas(p *plainCatalog, r *Rows) (err error) {
+	if p.s.HasFunction("XML_SCHEMA_NAMESPACE") {
+		r.XMLSchemas, err = readXMLSchemas(p.ctx, p.q, p.s)
+		return err
+	}
+	var x plainXMLSchema
+	rows, err := readAll(p.ctx, p.q, selectFrom("xml_schema_collections").col("xml_collection_id", &x.CollectionID).
+		col("schema_id", nint64{&x.SchemaID}).col("name", &x.Name), &x)
+	if err != nil {
+		return err
+	}
+	schemas, err := p.schemaNamesWithSystem()
+	if err != nil {
+		return err
+	}
+	r.XMLSchemas = xmlSchemaRows(rows, schemas)
+	return nil
+}
+
+// xmlSchemaRows leaves out the built-in sys collection (id 1) and sorts
+// by collection id; the definition stays empty without
+// XML_SCHEMA_NAMESPACE.
+func xmlSchemaRows(rows []plainXMLSchema, schemas map[int64]string) []XMLSchemaRow {
+	var out []XMLSchemaRow
+	for _, x := range rows {
+		if x.CollectionID > 1 {
+			out = append(out, XMLSchemaRow{CollectionID: x.CollectionID, Schema: schemas[x.SchemaID], Name: x.Name})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b XMLSchemaRow) int { return cmp.Compare(a.CollectionID, b.CollectionID) })
+	return out
+}
+
+// --- tables ---
+
+// plainTable is a row of sys.tables.
+type plainTable struct {
+	TableRow
+	SchemaID, LobDataSpaceID int64
+	IsMSShipped              bool
+}
+
+// plainIndexSpace is the data space of a table's heap or clustered index:
+// a row of sys.indexes.
+type plainIndexSpace struct {
+	ObjectID, IndexID, DataSpaceID int64
+}
+
+// plainDataSpace is a row of sys.data_spaces.
+type plainDataSpace struct {
+	ID   int64
+	Name string
+	Type string
+}
+
+// plainReadTables is readTables. An engine with ledger tables (SQL Server
+// 2022) gets the joined query, which reads each ledger view's columns;
+// Babelfish has none.
+func plainReadTables(p *plainCatalog, r *Rows) (err error) {
+	if p.s.Has("tables", "ledger_view_id") && p.s.Has("columns", "ledger_view_column_type") {
+		r.Tables, err = readTables(p.ctx, p.q, p.s)
+		return err
+	}
+	tables, err := p.readPlainTables()
+	if err != nil {
+		return err
+	}
+	var ix plainIndexSpace
+	indexes, err := readAll(p.ctx, p.q, selectFrom("indexes").col("object_id", &ix.ObjectID).col("index_id", &ix.IndexID).
+		col("data_space_id", nint64{&ix.DataSpaceID}), &ix)
+	if err != nil {
+		return err
+	}
+	var ds plainDataSpace
+	spaces, err := readAll(p.ctx, p.q, selectFrom("data_spaces").col("data_space_id", &ds.ID).col("name", nstr{&ds.Name}).
+		col("type", nstr{&ds.Type}), &ds)
+	if err != nil {
+		return err
+	}
+	tracked, err := p.trackedTables()
+	if err != nil {
+		return err
+	}
+	schemas, err := p.schemaNamesWithSystem()
+	if err != nil {
+		return err
+	}
+	r.Tables = tableRows(tables, indexes, spaces, tracked, schemas)
+	return nil
+}
+
+// readPlainTables reads sys.tables, with the version-gated columns the
+// server has (the others stay zero, as the joined query's typed NULLs).
+func (p *plainCatalog) readPlainTables() ([]plainTable, error) {
+	var t plainTable
+	s := p.s
+	q := selectFrom("tables").col("object_id", &t.ObjectID).col("schema_id", nint64{&t.SchemaID}).col("name", &t.Name).
+		col("lock_escalation_desc", nstr{&t.LockEscalation}).gated(s, "is_memory_optimized", nbool{&t.MemoryOptimized}).
+		gated(s, "durability_desc", nstr{&t.Durability}).gated(s, "temporal_type", nint{&t.TemporalType}).
+		gated(s, "history_table_id", nint64{&t.HistoryTableID}).gated(s, "history_retention_period", nint{&t.RetentionPeriod}).
+		gated(s, "history_retention_period_unit_desc", nstr{&t.RetentionUnit}).gated(s, "is_node", nbool{&t.IsNode}).
+		gated(s, "is_edge", nbool{&t.IsEdge}).gated(s, "ledger_type_desc", nstr{&t.LedgerType}).
+		gated(s, "is_dropped_ledger_table", nbool{&t.LedgerView}).col("lob_data_space_id", nint64{&t.LobDataSpaceID}).
+		gated(s, "is_external", nbool{&t.IsExternal}).gated(s, "is_filetable", nbool{&t.IsFileTable}).
+		col("is_ms_shipped", nbool{&t.IsMSShipped})
+	return readAll(p.ctx, p.q, q, &t)
+}
+
+// trackedTables is the set of tables sys.change_tracking_tables lists,
+// nil where the engine has no such view (no table is tracked then).
+func (p *plainCatalog) trackedTables() (map[int64]bool, error) {
+	if !p.s.HasView("change_tracking_tables") {
+		return nil, nil
+	}
+	var id int64
+	out := map[int64]bool{}
+	err := selectFrom("change_tracking_tables").col("object_id", &id).each(p.ctx, p.q, func() error {
+		out[id] = true
+		return nil
+	})
+	return out, err
+}
+
+// tableRows joins the user tables (not is_ms_shipped) to the data space of
+// their heap or clustered index (index_id 0 or 1; one row per such index,
+// as the LEFT JOIN gives, in index_id order) and of their LOB data, names
+// their schema, marks the change-tracked ones, and sorts by object_id.
+// The compression stays empty: Babelfish says NONE for every partition,
+// and the joined query reads NULL there.
+func tableRows(tables []plainTable, indexes []plainIndexSpace, spaces []plainDataSpace, tracked map[int64]bool,
+	schemas map[int64]string) []TableRow {
+	heaps := map[int64][]plainIndexSpace{}
+	for _, ix := range indexes {
+		if ix.IndexID == 0 || ix.IndexID == 1 {
+			heaps[ix.ObjectID] = append(heaps[ix.ObjectID], ix)
+		}
+	}
+	for _, h := range heaps {
+		slices.SortStableFunc(h, func(a, b plainIndexSpace) int { return cmp.Compare(a.IndexID, b.IndexID) })
+	}
+	byID := map[int64]plainDataSpace{}
+	for _, ds := range spaces {
+		if _, ok := byID[ds.ID]; !ok {
+			byID[ds.ID] = ds
+		}
+	}
+	var out []TableRow
+	for _, t := range tables {
+		if t.IsMSShipped {
+			continue
+		}
+		row := t.TableRow
+		row.Schema = schemas[t.SchemaID]
+		row.TextImageOn = byID[t.LobDataSpaceID].Name
+		row.ChangeTracking = tracked[t.ObjectID]
+		if len(heaps[t.ObjectID]) == 0 {
+			out = append(out, row)
+		}
+		for _, ix := range heaps[t.ObjectID] {
+			ds := byID[ix.DataSpaceID]
+			row.FileGroup, row.Partitioned = ds.Name, strings.EqualFold(strings.TrimRight(ds.Type, " "), "PS")
+			out = append(out, row)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b TableRow) int { return cmp.Compare(a.ObjectID, b.ObjectID) })
+	return out
 }
