@@ -21,12 +21,12 @@ func plainObjectSteps() map[string]plainStep {
 
 // --- names SCHEMA_NAME gives ---
 
-// schemaNamesWithSystem maps schema_id to what SCHEMA_NAME returns for
+// objSchemaNames maps schema_id to what SCHEMA_NAME returns for
 // every schema a catalog row may name: sys.schemas lists only the
 // database's own schemas, while the built-in types live in the sys and
 // pg_catalog schemas, which SCHEMA_NAME names by their PostgreSQL
 // namespace (the name of pg_catalog.pg_namespace).
-func (p *plainCatalog) schemaNamesWithSystem() (map[int64]string, error) {
+func (p *plainCatalog) objSchemaNames() (map[int64]string, error) {
 	return cached(p, "schema names with system schemas", func() (map[int64]string, error) {
 		own, err := p.schemaNames()
 		if err != nil {
@@ -56,7 +56,7 @@ func plainReadObjects(p *plainCatalog, r *Rows) error {
 	if err != nil {
 		return err
 	}
-	schemas, err := p.schemaNamesWithSystem()
+	schemas, err := p.objSchemaNames()
 	if err != nil {
 		return err
 	}
@@ -81,15 +81,15 @@ func userObjectRows(all []plainObject, schemas map[int64]string) []ObjectRow {
 
 // --- schemas ---
 
-// plainSchema is a row of sys.schemas.
-type plainSchema struct {
+// objSchema is a row of sys.schemas.
+type objSchema struct {
 	SchemaID    int64
 	Name        string
 	PrincipalID sql.NullInt64
 }
 
-// plainPrincipal is a row of sys.database_principals.
-type plainPrincipal struct {
+// objPrincipal is a row of sys.database_principals.
+type objPrincipal struct {
 	PrincipalID sql.NullInt64
 	Name        string
 	IsFixedRole bool
@@ -97,13 +97,13 @@ type plainPrincipal struct {
 
 // plainReadSchemas is readSchemas.
 func plainReadSchemas(p *plainCatalog, r *Rows) error {
-	var s plainSchema
+	var s objSchema
 	schemas, err := readAll(p.ctx, p.q, selectFrom("schemas").col("schema_id", &s.SchemaID).col("name", &s.Name).
 		col("principal_id", &s.PrincipalID), &s)
 	if err != nil {
 		return err
 	}
-	principals, err := p.principals()
+	principals, err := p.objPrincipals()
 	if err != nil {
 		return err
 	}
@@ -111,18 +111,18 @@ func plainReadSchemas(p *plainCatalog, r *Rows) error {
 	return nil
 }
 
-// principals reads sys.database_principals (its ids, names and whether
+// objPrincipals reads sys.database_principals (its ids, names and whether
 // each is a fixed role).
-func (p *plainCatalog) principals() ([]plainPrincipal, error) {
-	return cached(p, "objects: database principals", func() ([]plainPrincipal, error) {
-		var d plainPrincipal
+func (p *plainCatalog) objPrincipals() ([]objPrincipal, error) {
+	return cached(p, "objects: database principals", func() ([]objPrincipal, error) {
+		var d objPrincipal
 		return readAll(p.ctx, p.q, selectFrom("database_principals").col("principal_id", &d.PrincipalID).
 			col("name", nstr{&d.Name}).col("is_fixed_role", nbool{&d.IsFixedRole}), &d)
 	})
 }
 
-// builtinSchemas are the schemas every database has, left out by name.
-var builtinSchemas = []string{"dbo", "guest", "INFORMATION_SCHEMA", "sys"}
+// objBuiltinSchemas are the schemas every database has, left out by name.
+var objBuiltinSchemas = []string{"dbo", "guest", "INFORMATION_SCHEMA", "sys"}
 
 // userSchemaRows joins the user schemas to their owner as readSchemas
 // does: not a built-in schema nor a fixed role's own schema (named after
@@ -130,18 +130,18 @@ var builtinSchemas = []string{"dbo", "guest", "INFORMATION_SCHEMA", "sys"}
 // collation compares them; one row per owner the principal_id matches
 // (Babelfish gives several principals the id -1), sorted by name the
 // same way.
-func userSchemaRows(schemas []plainSchema, principals []plainPrincipal) []SchemaRow {
+func userSchemaRows(schemas []objSchema, principals []objPrincipal) []SchemaRow {
 	var out []SchemaRow
 	for _, s := range schemas {
-		if slices.ContainsFunc(builtinSchemas, func(b string) bool { return strings.EqualFold(b, s.Name) }) ||
-			slices.ContainsFunc(principals, func(r plainPrincipal) bool {
-				return samePrincipal(r.PrincipalID, s.PrincipalID) && r.IsFixedRole && strings.EqualFold(r.Name, s.Name)
+		if slices.ContainsFunc(objBuiltinSchemas, func(b string) bool { return strings.EqualFold(b, s.Name) }) ||
+			slices.ContainsFunc(principals, func(r objPrincipal) bool {
+				return objSamePrincipal(r.PrincipalID, s.PrincipalID) && r.IsFixedRole && strings.EqualFold(r.Name, s.Name)
 			}) {
 			continue
 		}
 		owned := false
 		for _, o := range principals {
-			if samePrincipal(o.PrincipalID, s.PrincipalID) {
+			if objSamePrincipal(o.PrincipalID, s.PrincipalID) {
 				out = append(out, SchemaRow{SchemaID: s.SchemaID, Name: s.Name, Owner: o.Name})
 				owned = true
 			}
@@ -150,34 +150,34 @@ func userSchemaRows(schemas []plainSchema, principals []plainPrincipal) []Schema
 			out = append(out, SchemaRow{SchemaID: s.SchemaID, Name: s.Name})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b SchemaRow) int { return cmpNameFold(a.Name, b.Name) })
+	slices.SortStableFunc(out, func(a, b SchemaRow) int { return objCmpNameFold(a.Name, b.Name) })
 	return out
 }
 
-// samePrincipal is SQL's a = b on two nullable ids: NULL matches nothing.
-func samePrincipal(a, b sql.NullInt64) bool { return a.Valid && b.Valid && a.Int64 == b.Int64 }
+// objSamePrincipal is SQL's a = b on two nullable ids: NULL matches nothing.
+func objSamePrincipal(a, b sql.NullInt64) bool { return a.Valid && b.Valid && a.Int64 == b.Int64 }
 
-// cmpNameFold orders names case-insensitively, as ORDER BY on a name does
+// objCmpNameFold orders names case-insensitively, as ORDER BY on a name does
 // under Babelfish's default collation.
-func cmpNameFold(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
+func objCmpNameFold(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
 
 // --- types ---
 
-// plainType is a row of sys.types.
-type plainType struct {
+// objType is a row of sys.types.
+type objType struct {
 	TypeRow
 	SchemaID int64
 }
 
-// plainTableType is a row of sys.table_types: what a table type adds.
-type plainTableType struct {
+// objTableType is a row of sys.table_types: what a table type adds.
+type objTableType struct {
 	UserTypeID, TypeTableObjectID int64
 	IsMemoryOptimized             bool
 }
 
 // plainReadTypes is readTypes.
 func plainReadTypes(p *plainCatalog, r *Rows) error {
-	var t plainType
+	var t objType
 	types, err := readAll(p.ctx, p.q, selectFrom("types").col("user_type_id", &t.UserTypeID).
 		col("system_type_id", &t.SystemTypeID).col("schema_id", nint64{&t.SchemaID}).col("name", &t.Name).
 		col("max_length", nint{&t.MaxLength}).col("precision", nint{&t.Precision}).col("scale", nint{&t.Scale}).
@@ -187,14 +187,14 @@ func plainReadTypes(p *plainCatalog, r *Rows) error {
 	if err != nil {
 		return err
 	}
-	var tt plainTableType
+	var tt objTableType
 	tableTypes, err := readAll(p.ctx, p.q, selectFrom("table_types").col("user_type_id", &tt.UserTypeID).
 		col("type_table_object_id", nint64{&tt.TypeTableObjectID}).
 		gated(p.s, "is_memory_optimized", nbool{&tt.IsMemoryOptimized}), &tt)
 	if err != nil {
 		return err
 	}
-	schemas, err := p.schemaNamesWithSystem()
+	schemas, err := p.objSchemaNames()
 	if err != nil {
 		return err
 	}
@@ -205,8 +205,8 @@ func plainReadTypes(p *plainCatalog, r *Rows) error {
 // typeRows joins each type to its table type's row, if any (one row per
 // match, as the LEFT JOIN gives), names its schema and sorts by
 // user_type_id.
-func typeRows(types []plainType, tableTypes []plainTableType, schemas map[int64]string) []TypeRow {
-	byType := map[int64][]plainTableType{}
+func typeRows(types []objType, tableTypes []objTableType, schemas map[int64]string) []TypeRow {
+	byType := map[int64][]objTableType{}
 	for _, tt := range tableTypes {
 		byType[tt.UserTypeID] = append(byType[tt.UserTypeID], tt)
 	}
@@ -229,8 +229,8 @@ func typeRows(types []plainType, tableTypes []plainTableType, schemas map[int64]
 
 // --- XML schema collections ---
 
-// plainXMLSchema is a row of sys.xml_schema_collections.
-type plainXMLSchema struct {
+// objXMLSchema is a row of sys.xml_schema_collections.
+type objXMLSchema struct {
 	CollectionID, SchemaID int64
 	Name                   string
 }
@@ -243,13 +243,13 @@ func plainReadXMLSchemas(p *plainCatalog, r *Rows) (err error) {
 		r.XMLSchemas, err = readXMLSchemas(p.ctx, p.q, p.s)
 		return err
 	}
-	var x plainXMLSchema
+	var x objXMLSchema
 	rows, err := readAll(p.ctx, p.q, selectFrom("xml_schema_collections").col("xml_collection_id", &x.CollectionID).
 		col("schema_id", nint64{&x.SchemaID}).col("name", &x.Name), &x)
 	if err != nil {
 		return err
 	}
-	schemas, err := p.schemaNamesWithSystem()
+	schemas, err := p.objSchemaNames()
 	if err != nil {
 		return err
 	}
@@ -260,7 +260,7 @@ func plainReadXMLSchemas(p *plainCatalog, r *Rows) (err error) {
 // xmlSchemaRows leaves out the built-in sys collection (id 1) and sorts
 // by collection id; the definition stays empty without
 // XML_SCHEMA_NAMESPACE.
-func xmlSchemaRows(rows []plainXMLSchema, schemas map[int64]string) []XMLSchemaRow {
+func xmlSchemaRows(rows []objXMLSchema, schemas map[int64]string) []XMLSchemaRow {
 	var out []XMLSchemaRow
 	for _, x := range rows {
 		if x.CollectionID > 1 {
@@ -273,21 +273,21 @@ func xmlSchemaRows(rows []plainXMLSchema, schemas map[int64]string) []XMLSchemaR
 
 // --- tables ---
 
-// plainTable is a row of sys.tables.
-type plainTable struct {
+// objTable is a row of sys.tables.
+type objTable struct {
 	TableRow
 	SchemaID, LobDataSpaceID int64
 	IsMSShipped              bool
 }
 
-// plainIndexSpace is the data space of a table's heap or clustered index:
+// objIndexSpace is the data space of a table's heap or clustered index:
 // a row of sys.indexes.
-type plainIndexSpace struct {
+type objIndexSpace struct {
 	ObjectID, IndexID, DataSpaceID int64
 }
 
-// plainDataSpace is a row of sys.data_spaces.
-type plainDataSpace struct {
+// objDataSpace is a row of sys.data_spaces.
+type objDataSpace struct {
 	ID   int64
 	Name string
 	Type string
@@ -305,13 +305,13 @@ func plainReadTables(p *plainCatalog, r *Rows) (err error) {
 	if err != nil {
 		return err
 	}
-	var ix plainIndexSpace
+	var ix objIndexSpace
 	indexes, err := readAll(p.ctx, p.q, selectFrom("indexes").col("object_id", &ix.ObjectID).col("index_id", &ix.IndexID).
 		col("data_space_id", nint64{&ix.DataSpaceID}), &ix)
 	if err != nil {
 		return err
 	}
-	var ds plainDataSpace
+	var ds objDataSpace
 	spaces, err := readAll(p.ctx, p.q, selectFrom("data_spaces").col("data_space_id", &ds.ID).col("name", nstr{&ds.Name}).
 		col("type", nstr{&ds.Type}), &ds)
 	if err != nil {
@@ -321,7 +321,7 @@ func plainReadTables(p *plainCatalog, r *Rows) (err error) {
 	if err != nil {
 		return err
 	}
-	schemas, err := p.schemaNamesWithSystem()
+	schemas, err := p.objSchemaNames()
 	if err != nil {
 		return err
 	}
@@ -331,8 +331,8 @@ func plainReadTables(p *plainCatalog, r *Rows) (err error) {
 
 // readPlainTables reads sys.tables, with the version-gated columns the
 // server has (the others stay zero, as the joined query's typed NULLs).
-func (p *plainCatalog) readPlainTables() ([]plainTable, error) {
-	var t plainTable
+func (p *plainCatalog) readPlainTables() ([]objTable, error) {
+	var t objTable
 	s := p.s
 	q := selectFrom("tables").col("object_id", &t.ObjectID).col("schema_id", nint64{&t.SchemaID}).col("name", &t.Name).
 		col("lock_escalation_desc", nstr{&t.LockEscalation}).gated(s, "is_memory_optimized", nbool{&t.MemoryOptimized}).
@@ -367,18 +367,18 @@ func (p *plainCatalog) trackedTables() (map[int64]bool, error) {
 // their schema, marks the change-tracked ones, and sorts by object_id.
 // The compression stays empty: Babelfish says NONE for every partition,
 // and the joined query reads NULL there.
-func tableRows(tables []plainTable, indexes []plainIndexSpace, spaces []plainDataSpace, tracked map[int64]bool,
+func tableRows(tables []objTable, indexes []objIndexSpace, spaces []objDataSpace, tracked map[int64]bool,
 	schemas map[int64]string) []TableRow {
-	heaps := map[int64][]plainIndexSpace{}
+	heaps := map[int64][]objIndexSpace{}
 	for _, ix := range indexes {
 		if ix.IndexID == 0 || ix.IndexID == 1 {
 			heaps[ix.ObjectID] = append(heaps[ix.ObjectID], ix)
 		}
 	}
 	for _, h := range heaps {
-		slices.SortStableFunc(h, func(a, b plainIndexSpace) int { return cmp.Compare(a.IndexID, b.IndexID) })
+		slices.SortStableFunc(h, func(a, b objIndexSpace) int { return cmp.Compare(a.IndexID, b.IndexID) })
 	}
-	byID := map[int64]plainDataSpace{}
+	byID := map[int64]objDataSpace{}
 	for _, ds := range spaces {
 		if _, ok := byID[ds.ID]; !ok {
 			byID[ds.ID] = ds
