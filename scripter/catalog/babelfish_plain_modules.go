@@ -25,11 +25,12 @@ func plainModuleSteps() map[string]plainStep {
 }
 
 // sysObjects reads sys.objects whole, in object_id order. The modules and
-// sequences are read from sys.objects, not sys.all_objects: on Babelfish
-// the two differ for user objects (sys.objects calls every function FN, as
-// its sys.procedures does, where sys.all_objects says IF or TF; and it
-// lists a database's sequences by sys.schemas, not by the shipped-object
-// list).
+// sequences are read from sys.objects, as the joined queries read them,
+// not from sys.all_objects: on Babelfish 4.3 the two differ for user
+// objects. sys.objects calls every function FN (its sys.procedures does),
+// where sys.all_objects says IF or TF; it says is_ms_shipped = 0 for the
+// procedures Babelfish ships in master_dbo and msdb_dbo; and it lists the
+// sequences of the schemas in sys.schemas, not those of schema sys.
 func (p *plainCatalog) sysObjects() ([]plainObject, error) {
 	return cached(p, "modules: sys.objects", func() ([]plainObject, error) {
 		var o plainObject
@@ -42,8 +43,10 @@ func (p *plainCatalog) sysObjects() ([]plainObject, error) {
 	})
 }
 
-// schemaName is what SCHEMA_NAME returns for id: "" (the NULL the joined
-// query would fail to scan) when sys.schemas has no such schema.
+// schemaName is what SCHEMA_NAME returns for id. Babelfish's SCHEMA_NAME
+// gives any PostgreSQL schema's T-SQL name, sys.schemas only this
+// database's; the views, procedures and sequences of sys.objects all join
+// sys.schemas, so the two agree on their schema_ids.
 func schemaName(names map[int64]string, id int64) string { return names[id] }
 
 // ---- sequences ----
