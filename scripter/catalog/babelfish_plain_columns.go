@@ -198,12 +198,6 @@ func hasIdentity(cols []ColumnRow) bool {
 
 // ---- identity ----
 
-// plainDepend is a row of pg_catalog.pg_depend.
-type plainDepend struct {
-	ClassID, ObjID, RefClassID, RefObjID, RefObjSubID int64
-	DepType                                           string // "char": 'a' auto, 'i' internal, ...
-}
-
 // plainSequence is a row of pg_catalog.pg_sequence: a PostgreSQL
 // sequence's start and increment.
 type plainSequence struct {
@@ -232,47 +226,28 @@ type plainIdentitySources struct {
 // in pg_namespace: the joined query maps SCHEMA_NAME through
 // babelfish_namespace_ext of DB_ID(), which names the same namespace.
 func readPlainIdentitySources(p *plainCatalog) (plainIdentitySources, error) {
-	src := plainIdentitySources{Sequences: map[int64]plainSequence{}, Namespaces: map[int64]string{},
-		LastValues: map[plainSequenceName]string{}}
-	var d plainDepend
-	q := selectFromSchema("pg_catalog", "pg_depend").col("classid", nint64{&d.ClassID}).col("objid", nint64{&d.ObjID}).
-		col("refclassid", nint64{&d.RefClassID}).col("refobjid", nint64{&d.RefObjID}).
-		col("refobjsubid", nint64{&d.RefObjSubID}).col("deptype", nstr{&d.DepType})
+	src := plainIdentitySources{Sequences: map[int64]plainSequence{}, LastValues: map[plainSequenceName]string{}}
 	var err error
-	if src.Depends, err = readAll(p.ctx, p.q, q, &d); err != nil {
+	if src.Depends, err = p.pgDepends(); err != nil {
 		return src, err
 	}
-	var s plainSequence
-	err = selectFromSchema("pg_catalog", "pg_sequence").col("seqrelid", nint64{&s.SeqRelID}).
-		col("seqstart", nint64{&s.Start}).col("seqincrement", nint64{&s.Increment}).each(p.ctx, p.q, func() error {
-		src.Sequences[s.SeqRelID] = s
-		return nil
-	})
+	sequences, err := p.pgSequences()
 	if err != nil {
 		return src, err
 	}
-	var oid int64
-	var nsp string
-	err = selectFromSchema("pg_catalog", "pg_namespace").col("oid", nint64{&oid}).col("nspname", nstr{&nsp}).
-		each(p.ctx, p.q, func() error {
-			src.Namespaces[oid] = nsp
-			return nil
-		})
-	if err != nil {
+	for _, s := range sequences {
+		src.Sequences[s.RelID] = plainSequence{SeqRelID: s.RelID, Start: s.Start, Increment: s.Increment}
+	}
+	if src.Namespaces, err = p.namespaceNames(); err != nil {
 		return src, err
 	}
-	var n plainSequenceName
-	var last sql.NullInt64
-	err = selectFromSchema("pg_catalog", "pg_sequences").col("schemaname", nstr{&n.Schema}).
-		col("sequencename", nstr{&n.Name}).col("last_value", &last).each(p.ctx, p.q, func() error {
-		if _, dup := src.LastValues[n]; !dup {
-			src.LastValues[n] = ""
-			if last.Valid {
-				src.LastValues[n] = strconv.FormatInt(last.Int64, 10)
-			}
+	last, err := p.sequenceLastValues()
+	for n, v := range last {
+		src.LastValues[plainSequenceName(n)] = ""
+		if v.Valid {
+			src.LastValues[plainSequenceName(n)] = strconv.FormatInt(v.Int64, 10)
 		}
-		return nil
-	})
+	}
 	return src, err
 }
 

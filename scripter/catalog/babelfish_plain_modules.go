@@ -51,31 +51,18 @@ func schemaName(names map[int64]string, id int64) string { return names[id] }
 
 // ---- sequences ----
 
-// pgSequence is a row of pg_catalog.pg_sequence: a PostgreSQL sequence's
-// settings (every database's: Babelfish keeps them all in one PostgreSQL
-// database).
-type pgSequence struct {
-	RelID, TypeID                     int64
-	Start, Increment, Max, Min, Cache int64
-	Cycle                             bool
-}
-
-// pgSequenceName is a sequence's PostgreSQL schema and name, the key of
-// pg_catalog.pg_sequences.
-type pgSequenceName struct{ Schema, Name string }
-
 // typeSize is a sys.types row's precision and scale.
 type typeSize struct{ Precision, Scale int }
 
 // sequenceSources is what the sequences step joins.
 type sequenceSources struct {
-	objects    []plainObject            // sys.objects, object_id order
-	sequences  []pgSequence             // pg_catalog.pg_sequence
-	owned      map[int64]bool           // sequences a column owns (identity), by relid
-	types      map[int64]typeSize       // sys.types by user_type_id
-	schemas    map[int64]string         // SCHEMA_NAME by schema_id
-	namespaces map[int64]string         // pg_namespace.nspname by oid
-	lastValues map[pgSequenceName]int64 // pg_sequences.last_value, where not NULL
+	objects    []plainObject                    // sys.objects, object_id order
+	sequences  []pgSequence                     // pg_catalog.pg_sequence
+	owned      map[int64]bool                   // sequences a column owns (identity), by relid
+	types      map[int64]typeSize               // sys.types by user_type_id
+	schemas    map[int64]string                 // SCHEMA_NAME by schema_id
+	namespaces map[int64]string                 // pg_namespace.nspname by oid
+	lastValues map[pgSequenceName]sql.NullInt64 // pg_sequences.last_value
 }
 
 // plainSequences is readBabelfishSequences with plain reads.
@@ -119,29 +106,17 @@ func (p *plainCatalog) sequenceSources() (sequenceSources, error) {
 	return src, err
 }
 
-func (p *plainCatalog) pgSequences() ([]pgSequence, error) {
-	var s pgSequence
-	q := selectFromSchema("pg_catalog", "pg_sequence").col("seqrelid", &s.RelID).col("seqtypid", &s.TypeID).
-		col("seqstart", &s.Start).col("seqincrement", &s.Increment).col("seqmax", &s.Max).col("seqmin", &s.Min).
-		col("seqcache", nint64{&s.Cache}).col("seqcycle", nbool{&s.Cycle})
-	return readAll(p.ctx, p.q, q, &s)
-}
-
 // ownedSequences are the sequences PostgreSQL made for identity (and
 // serial) columns: pg_depend rows of class pg_class (1259) with deptype
 // 'a' (auto) or 'i' (internal), by the sequence's oid.
 func (p *plainCatalog) ownedSequences() (map[int64]bool, error) {
-	var classID, objID int64
-	var depType string
+	depends, err := p.pgDepends()
 	out := map[int64]bool{}
-	q := selectFromSchema("pg_catalog", "pg_depend").col("classid", nint64{&classID}).col("objid", nint64{&objID}).
-		col("deptype", nstr{&depType})
-	err := q.each(p.ctx, p.q, func() error {
-		if classID == 1259 && (depType == "a" || depType == "i") {
-			out[objID] = true
+	for _, d := range depends {
+		if d.ClassID == 1259 && (d.DepType == "a" || d.DepType == "i") {
+			out[d.ObjID] = true
 		}
-		return nil
-	})
+	}
 	return out, err
 }
 
@@ -152,37 +127,6 @@ func (p *plainCatalog) typeSizes() (map[int64]typeSize, error) {
 	q := selectFrom("types").col("user_type_id", &id).col("precision", nint{&t.Precision}).col("scale", nint{&t.Scale})
 	err := q.each(p.ctx, p.q, func() error {
 		out[id] = t
-		return nil
-	})
-	return out, err
-}
-
-// namespaceNames maps a PostgreSQL schema's oid (a T-SQL schema_id) to its
-// PostgreSQL name (a database's dbo is <database>_dbo).
-func (p *plainCatalog) namespaceNames() (map[int64]string, error) {
-	var oid int64
-	var name string
-	out := map[int64]string{}
-	q := selectFromSchema("pg_catalog", "pg_namespace").col("oid", &oid).col("nspname", &name)
-	err := q.each(p.ctx, p.q, func() error {
-		out[oid] = name
-		return nil
-	})
-	return out, err
-}
-
-// sequenceLastValues reads the last value each sequence handed out (NULL,
-// and left out, until it hands one out).
-func (p *plainCatalog) sequenceLastValues() (map[pgSequenceName]int64, error) {
-	var k pgSequenceName
-	var last sql.NullInt64
-	out := map[pgSequenceName]int64{}
-	q := selectFromSchema("pg_catalog", "pg_sequences").col("schemaname", nstr{&k.Schema}).
-		col("sequencename", nstr{&k.Name}).col("last_value", &last)
-	err := q.each(p.ctx, p.q, func() error {
-		if last.Valid {
-			out[k] = last.Int64
-		}
 		return nil
 	})
 	return out, err
@@ -213,8 +157,8 @@ func joinSequences(src sequenceSources) []SequenceRow {
 				IsCycling: s.Cycle,
 			}
 			nsp, ok := src.namespaces[o.SchemaID]
-			if last, found := src.lastValues[pgSequenceName{nsp, o.Name}]; ok && found {
-				row.Current = decimal(last)
+			if last, found := src.lastValues[pgSequenceName{nsp, o.Name}]; ok && found && last.Valid {
+				row.Current = decimal(last.Int64)
 			}
 			out = append(out, finishBabelfishSequence(row, s.Cache))
 		}
@@ -285,13 +229,6 @@ func sortSynonyms(rows []plainSynonym, schemas map[int64]string) []SynonymRow {
 
 // ---- views, routines, defaults and rules ----
 
-// plainModule is a row of sys.sql_modules.
-type plainModule struct {
-	ObjectID                            int64
-	Definition                          *string
-	AnsiNulls, QuotedIdent, SchemaBound bool
-}
-
 // moduleTypes are the sys.objects types readModules reads, besides the
 // stand-alone defaults (D without a parent).
 var moduleTypes = map[string]bool{"V": true, "P": true, "FN": true, "IF": true, "TF": true, "PC": true, "FS": true,
@@ -312,11 +249,7 @@ func plainModules(p *plainCatalog, r *Rows) error {
 	if err != nil || !slices.ContainsFunc(objects, isModuleObject) {
 		return err
 	}
-	var m plainModule
-	q := selectFrom("sql_modules").col("object_id", &m.ObjectID).col("definition", nptr{&m.Definition}).
-		col("uses_ansi_nulls", nbool{&m.AnsiNulls}).col("uses_quoted_identifier", nbool{&m.QuotedIdent}).
-		col("is_schema_bound", nbool{&m.SchemaBound})
-	modules, err := readAll(p.ctx, p.q, q, &m)
+	modules, err := p.plainSQLModules()
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,8 @@ func sequenceFixture() sequenceSources {
 		types:      map[int64]typeSize{20: {19, 0}, 21: {5, 0}, 23: {10, 0}},
 		schemas:    map[int64]string{10: "dbo", 11: "Sales"},
 		namespaces: map[int64]string{10: "db_dbo", 11: "db_sales"},
-		lastValues: map[pgSequenceName]int64{{"db_sales", "orderno"}: 25, {"db_dbo", "t_id_seq"}: 7, {"other_sales", "small"}: 3},
+		lastValues: map[pgSequenceName]sql.NullInt64{{"db_sales", "orderno"}: {Int64: 25, Valid: true}, {"db_dbo", "t_id_seq"}: {Int64: 7, Valid: true},
+			{"other_sales", "small"}: {Int64: 3, Valid: true}, {"db_sales", "unused"}: {}},
 	}
 }
 

@@ -32,14 +32,11 @@ func (p *plainCatalog) objSchemaNames() (map[int64]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		var oid int64
-		var name string
-		out := map[int64]string{}
-		err = selectFromSchema("pg_catalog", "pg_namespace").col("oid", nint64{&oid}).col("nspname", nstr{&name}).
-			each(p.ctx, p.q, func() error {
-				out[oid] = name
-				return nil
-			})
+		namespaces, err := p.namespaceNames()
+		out := make(map[int64]string, len(namespaces)+len(own))
+		for oid, name := range namespaces {
+			out[oid] = name
+		}
 		for id, n := range own {
 			out[id] = n
 		}
