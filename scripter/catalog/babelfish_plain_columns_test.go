@@ -2,14 +2,10 @@ package catalog
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"reflect"
 	"testing"
 	"time"
-
-	"github.com/mssqldump/mssqldump/internal/testenv"
 )
 
 // fixtureObjects indexes objects by id, as objectsByID does.
@@ -280,30 +276,10 @@ var identityScript = []string{
 // TestIntegrationOnBabelfishThePlainColumnsHaveTheIdentityValuesOfTheJoinedQuery
 // reads the columns of a database of identity columns both ways.
 func TestIntegrationOnBabelfishThePlainColumnsHaveTheIdentityValuesOfTheJoinedQuery(t *testing.T) {
-	dsn := testenv.RequireMSSQL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	master := openDatabase(t, dsn, "master")
-	var babelfish sql.NullInt64
-	if err := master.QueryRowContext(ctx, `SELECT CAST(SERVERPROPERTY('Babelfish') AS int)`).Scan(&babelfish); err != nil {
-		t.Fatal(err)
-	}
-	if babelfish.Int64 != 1 {
-		t.Skip("the plain reads run only on Babelfish")
-	}
-	var suffix [6]byte
-	_, _ = rand.Read(suffix[:])
-	name := "mssqldump_identity_" + hex.EncodeToString(suffix[:])
-	if _, err := master.ExecContext(ctx, "CREATE DATABASE ["+name+"]"); err != nil {
-		t.Fatal(err)
-	}
-	db := openDatabase(t, dsn, name)
-	t.Cleanup(func() {
-		db.Close()
-		if _, err := master.ExecContext(context.Background(), "DROP DATABASE ["+name+"]"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
+	dsn, master := requireBabelfish(ctx, t)
+	db, _ := createScratchDatabase(ctx, t, dsn, master, "mssqldump_identity")
 	for _, stmt := range identityScript {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
@@ -314,20 +290,7 @@ func TestIntegrationOnBabelfishThePlainColumnsHaveTheIdentityValuesOfTheJoinedQu
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	s, err := DetectServer(ctx, conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	joined := *s
-	joined.joinedOnly = true
-	plainRows, err := ReadRowsScope(ctx, conn, s, Scope{DataOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	joinedRows, err := ReadRowsScope(ctx, conn, &joined, Scope{DataOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plainRows, joinedRows := readBothWays(ctx, t, conn, Scope{DataOnly: true})
 	identities := 0
 	for _, c := range joinedRows.Columns {
 		if c.IsIdentity && c.IdentitySeed != "" {

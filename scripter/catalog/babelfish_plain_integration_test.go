@@ -28,9 +28,35 @@ import (
 // with the joined queries, in every scope, and wants the same rows and the
 // same warnings.
 func TestIntegrationOnBabelfishThePlainReadsReturnTheRowsOfTheJoinedQueries(t *testing.T) {
-	dsn := testenv.RequireMSSQL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
+	dsn, master := requireBabelfish(ctx, t)
+	torture := createTortureDatabase(ctx, t, dsn, master)
+	names := append([]string{torture}, userDatabases(ctx, t, master, false)...)
+	scopes := map[string]Scope{"data only": {DataOnly: true}, "full": {}, "full with permissions": {Permissions: true}}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			conn, err := openDatabase(t, dsn, name).Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			for scopeName, scope := range scopes {
+				plainRows, joinedRows := readBothWays(ctx, t, conn, scope)
+				if diff := firstRowDifference(plainRows, joinedRows); diff != "" {
+					t.Errorf("%s: %s", scopeName, diff)
+				}
+			}
+		})
+	}
+}
+
+// requireBabelfish returns the test server's DSN and a pool on its master
+// database, or skips the test unless the server is Babelfish: the plain
+// reads run only there.
+func requireBabelfish(ctx context.Context, t *testing.T) (string, *sql.DB) {
+	t.Helper()
+	dsn := testenv.RequireMSSQL(t)
 	master := openDatabase(t, dsn, "master")
 	var babelfish sql.NullInt64
 	if err := master.QueryRowContext(ctx, `SELECT CAST(SERVERPROPERTY('Babelfish') AS int)`).Scan(&babelfish); err != nil {
@@ -39,55 +65,54 @@ func TestIntegrationOnBabelfishThePlainReadsReturnTheRowsOfTheJoinedQueries(t *t
 	if babelfish.Int64 != 1 {
 		t.Skip("the plain reads run only on Babelfish")
 	}
-	torture := createTortureDatabase(ctx, t, dsn, master)
-	names := []string{torture}
+	return dsn, master
+}
+
+// userDatabases lists the server's databases, master, tempdb and msdb only
+// withSystem, and never other tests' (mssqldump_*), which come and go
+// while a test runs.
+func userDatabases(ctx context.Context, t *testing.T, master *sql.DB, withSystem bool) []string {
+	t.Helper()
 	rows, err := master.QueryContext(ctx, `SELECT name FROM sys.databases ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
+	var names []string
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		// Other tests' databases (mssqldump_*) come and go while this runs.
-		if n != torture && n != "master" && n != "tempdb" && n != "msdb" && !strings.HasPrefix(n, "mssqldump_") {
+		system := n == "master" || n == "tempdb" || n == "msdb"
+		if (withSystem || !system) && !strings.HasPrefix(n, "mssqldump_") {
 			names = append(names, n)
 		}
 	}
-	if err := rows.Close(); err != nil {
+	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	scopes := map[string]Scope{"data only": {DataOnly: true}, "full": {}, "full with permissions": {Permissions: true}}
-	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			db := openDatabase(t, dsn, name)
-			conn, err := db.Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			s, err := DetectServer(ctx, conn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			joined := *s
-			joined.joinedOnly = true
-			for scopeName, scope := range scopes {
-				plainRows, err := ReadRowsScope(ctx, conn, s, scope)
-				if err != nil {
-					t.Fatalf("%s, plain reads: %v", scopeName, err)
-				}
-				joinedRows, err := ReadRowsScope(ctx, conn, &joined, scope)
-				if err != nil {
-					t.Fatalf("%s, joined queries: %v", scopeName, err)
-				}
-				if diff := firstRowDifference(plainRows, joinedRows); diff != "" {
-					t.Errorf("%s: %s", scopeName, diff)
-				}
-			}
-		})
+	return names
+}
+
+// readBothWays reads the catalog of conn's database in scope with the plain
+// reads and with the joined queries.
+func readBothWays(ctx context.Context, t *testing.T, conn *sql.Conn, scope Scope) (plain, joined *Rows) {
+	t.Helper()
+	s, err := DetectServer(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
 	}
+	plain, err = ReadRowsScope(ctx, conn, s, scope)
+	if err != nil {
+		t.Fatalf("plain reads: %v", err)
+	}
+	j := *s
+	j.joinedOnly = true
+	if joined, err = ReadRowsScope(ctx, conn, &j, scope); err != nil {
+		t.Fatalf("joined queries: %v", err)
+	}
+	return plain, joined
 }
 
 // firstRowDifference names the first field of Rows whose rows differ, and
@@ -140,18 +165,13 @@ func openDatabase(t *testing.T, dsn, name string) *sql.DB {
 	return db
 }
 
-// createTortureDatabase creates a database from scripter's torture schema,
-// with what Babelfish takes of it (it refuses the features it lacks, batch
-// by batch), and drops it when the test ends.
-func createTortureDatabase(ctx context.Context, t *testing.T, dsn string, master *sql.DB) string {
+// createScratchDatabase creates a database named prefix_<random>, which
+// is dropped when the test ends.
+func createScratchDatabase(ctx context.Context, t *testing.T, dsn string, master *sql.DB, prefix string) (*sql.DB, string) {
 	t.Helper()
-	script, err := os.ReadFile(filepath.Join("..", "testdata", "torture.sql"))
-	if err != nil {
-		t.Fatalf("the torture schema is missing: %v", err)
-	}
 	var suffix [6]byte
 	_, _ = rand.Read(suffix[:])
-	name := "mssqldump_plain_" + hex.EncodeToString(suffix[:])
+	name := prefix + "_" + hex.EncodeToString(suffix[:])
 	if _, err := master.ExecContext(ctx, "CREATE DATABASE ["+name+"]"); err != nil {
 		t.Fatalf("create database %s: %v", name, err)
 	}
@@ -162,6 +182,19 @@ func createTortureDatabase(ctx context.Context, t *testing.T, dsn string, master
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
+	return db, name
+}
+
+// createTortureDatabase creates a database from scripter's torture schema,
+// with what Babelfish takes of it (it refuses the features it lacks, batch
+// by batch), and drops it when the test ends.
+func createTortureDatabase(ctx context.Context, t *testing.T, dsn string, master *sql.DB) string {
+	t.Helper()
+	script, err := os.ReadFile(filepath.Join("..", "testdata", "torture.sql"))
+	if err != nil {
+		t.Fatalf("the torture schema is missing: %v", err)
+	}
+	db, name := createScratchDatabase(ctx, t, dsn, master, "mssqldump_plain")
 	hatch := "EXEC sys.sp_babelfish_configure 'babelfishpg_tsql.escape_hatch_nocheck_existing_constraint', 'ignore';\nGO\n"
 	for pass, failed := 1, -1; pass <= 4; pass++ {
 		st, err := sqlbatch.Restore(ctx, db, bytes.NewReader(append([]byte(hatch), script...)), sqlbatch.RestoreOptions{ContinueOnError: true})
