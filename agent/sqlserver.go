@@ -43,10 +43,7 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 	// A bound on the connections one job holds on the customer's server:
 	// the job's --jobs (one connection each), at least 4.
 	db.SetMaxOpenConns(max(4, job.Options.Jobs+1))
-	pingCtx, cancel := context.WithTimeout(ctx, sqlLoginTimeout)
-	err = db.PingContext(pingCtx)
-	cancel()
-	if err != nil {
+	if err := logIn(ctx, db); err != nil {
 		return nil, classifySQLError(ctx, job, err, req.Password)
 	}
 	opts := job.Options.Scripter()
@@ -60,6 +57,23 @@ func (sqlServerSource) Dump(ctx context.Context, req *DumpRequest, w io.Writer) 
 		return nil, classifySQLError(ctx, job, err, req.Password)
 	}
 	return stats, nil
+}
+
+// logIn opens the job's first connection, so that a refused login is told
+// apart from a failed dump, and leaves it in db's pool for the dump. It runs
+// no statement: database/sql's Ping would have go-mssqldb send
+// "select 1;", and on Babelfish every new connection's first statement
+// costs a cold parse (50-100 ms of server CPU, see
+// scripter/catalog/babelfish_plain.go) that the dump's own first query
+// pays anyway.
+func logIn(ctx context.Context, db *sql.DB) error {
+	ctx, cancel := context.WithTimeout(ctx, sqlLoginTimeout)
+	defer cancel()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	return conn.Close()
 }
 
 // connDefaults are the agent's connection parameters where a job sets none.

@@ -28,10 +28,7 @@ func (sqlServerSource) DumpPart(ctx context.Context, req *PartRequest, w io.Writ
 	db := sql.OpenDB(boundLogin(connector, sqlLoginTimeout))
 	defer db.Close()
 	db.SetMaxOpenConns(2)
-	pingCtx, cancel := context.WithTimeout(ctx, sqlLoginTimeout)
-	err = db.PingContext(pingCtx)
-	cancel()
-	if err != nil {
+	if err := logIn(ctx, db); err != nil {
 		return nil, classifySQLError(ctx, job, err, req.Password)
 	}
 	st, err := scripter.DumpPartDB(ctx, db, w, job.Options.Scripter(), partOf(plan, req.Part), plan.Collation)

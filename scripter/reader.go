@@ -60,7 +60,7 @@ func openSQLReader(ctx context.Context, db *sql.DB, opts *Options) (*sqlReader, 
 		return nil, wrapServerError(err)
 	}
 	r := &sqlReader{conn: conn, permissions: opts.Permissions, dataOnly: opts.NoCreateInfo, db: db, consistency: opts.Consistency}
-	state, name, memoryOptimized, err := readIsolationState(ctx, conn)
+	state, name, memoryOptimized, babelfish, err := readIsolationState(ctx, conn)
 	if err != nil {
 		conn.Close()
 		return nil, wrapServerError(err)
@@ -69,7 +69,11 @@ func openSQLReader(ctx context.Context, db *sql.DB, opts *Options) (*sqlReader, 
 	if (opts.Jobs > 1 || opts.Fleet != nil) && !opts.NoData && opts.Consistency != ConsistencyNone {
 		// Several connections (or a fleet's) see one point in time only in
 		// a database snapshot; the catalog is read there too.
-		if r.snapshotDB, r.why = createDatabaseSnapshot(ctx, conn, name); r.snapshotDB != "" {
+		if babelfish {
+			// Not even tried: each statement a new Babelfish connection
+			// parses costs it (see catalog/babelfish_plain.go).
+			r.why = "Babelfish has no database snapshots"
+		} else if r.snapshotDB, r.why = createDatabaseSnapshot(ctx, conn, name); r.snapshotDB != "" {
 			r.level = sql.LevelReadCommitted // a database snapshot is read-only: nothing changes under any level
 			if err := r.begin(ctx); err != nil {
 				r.Close()
@@ -111,18 +115,18 @@ func openSQLReader(ctx context.Context, db *sql.DB, opts *Options) (*sqlReader, 
 // sys.tables views (1 and 0), and reading them cost a new connection 0.4 s
 // of server CPU (each view's first use in a backend), so they are not read
 // there: one cheap query tells the engine first.
-func readIsolationState(ctx context.Context, conn *sql.Conn) (state int, name string, memoryOptimized int, err error) {
-	var babelfish sql.NullInt64
-	if err = conn.QueryRowContext(ctx, `SELECT CAST(SERVERPROPERTY('Babelfish') AS int), DB_NAME()`).Scan(&babelfish, &name); err != nil {
-		return 0, "", 0, err
+func readIsolationState(ctx context.Context, conn *sql.Conn) (state int, name string, memoryOptimized int, babelfish bool, err error) {
+	var engine sql.NullInt64
+	if err = conn.QueryRowContext(ctx, `SELECT CAST(SERVERPROPERTY('Babelfish') AS int), DB_NAME()`).Scan(&engine, &name); err != nil {
+		return 0, "", 0, false, err
 	}
-	if babelfish.Int64 == 1 {
-		return babelfishSnapshotIsolationState, name, 0, nil
+	if engine.Int64 == 1 {
+		return babelfishSnapshotIsolationState, name, 0, true, nil
 	}
 	err = conn.QueryRowContext(ctx, `SELECT CONVERT(int, d.snapshot_isolation_state), d.name,
   (SELECT COUNT(*) FROM sys.tables AS t WHERE t.is_memory_optimized = 1)
 FROM sys.databases AS d WHERE d.database_id = DB_ID()`).Scan(&state, &name, &memoryOptimized)
-	return state, name, memoryOptimized, err
+	return state, name, memoryOptimized, false, err
 }
 
 // babelfishSnapshotIsolationState is what Babelfish's sys.databases says

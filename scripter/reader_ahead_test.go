@@ -197,3 +197,18 @@ func TestOnBabelfishTheIsolationStateIsItsConstantNotAReadOfSysDatabases(t *test
 		t.Errorf("level %v, name %q, %d queries; want SNAPSHOT, db, one query", r.level, r.name, d.queries.Load())
 	}
 }
+
+// Babelfish has no database snapshots: --jobs asks it for no data files
+// (a statement a new Babelfish connection pays to parse) and says why.
+func TestOnBabelfishJobsTriesNoDatabaseSnapshot(t *testing.T) {
+	d := &countingDriver{babelfish: true}
+	db := openCounting(t, d)
+	r, err := openSQLReader(context.Background(), db, &Options{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.snapshotDB != "" || r.why != "Babelfish has no database snapshots" || d.queries.Load() != 1 {
+		t.Errorf("snapshot %q, why %q, %d queries; want none, Babelfish's, one query", r.snapshotDB, r.why, d.queries.Load())
+	}
+}
