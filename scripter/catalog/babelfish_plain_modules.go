@@ -21,6 +21,7 @@ func plainModuleSteps() map[string]plainStep {
 		"dependencies":                        plainDependencies,
 		"principals":                          plainPrincipals,
 		"role memberships":                    plainRoleMembers,
+		"extended properties":                 plainExtPropsIfAny,
 	}
 }
 

@@ -3,6 +3,8 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -80,5 +82,74 @@ func TestAPlainQueryBracketsItsNamesAndReadsOneView(t *testing.T) {
 	q = selectFrom("tables").col("object_id", &a).gated(s, "is_node", &b).gated(s, "is_edge", &b)
 	if got, want := q.text(), "SELECT [object_id], [is_node] FROM sys.[tables]"; got != want {
 		t.Errorf("gated columns: got %q, want %q", got, want)
+	}
+}
+
+// extPropsDriver answers the plain look at sys.extended_properties with
+// one row per class in classes, and any other query with one row of
+// zeros, recording every query.
+type extPropsDriver struct {
+	classes []int64
+	queries []string
+}
+
+func (d *extPropsDriver) Open(string) (driver.Conn, error) { return extPropsConn{d}, nil }
+func (d *extPropsDriver) Connect(context.Context) (driver.Conn, error) {
+	return extPropsConn{d}, nil
+}
+func (d *extPropsDriver) Driver() driver.Driver { return d }
+
+type extPropsConn struct{ d *extPropsDriver }
+
+func (c extPropsConn) Prepare(string) (driver.Stmt, error) { return nil, driver.ErrSkip }
+func (c extPropsConn) Close() error                        { return nil }
+func (c extPropsConn) Begin() (driver.Tx, error)           { return nil, driver.ErrSkip }
+func (c extPropsConn) QueryContext(_ context.Context, q string, _ []driver.NamedValue) (driver.Rows, error) {
+	c.d.queries = append(c.d.queries, q)
+	if q == "SELECT [class] FROM sys.[extended_properties]" {
+		return &classRows{classes: c.d.classes}, nil
+	}
+	n, err := selectListLen(q)
+	if err != nil {
+		return nil, err
+	}
+	return &zeroRow{n: n}, nil
+}
+
+type classRows struct{ classes []int64 }
+
+func (r *classRows) Columns() []string { return []string{"class"} }
+func (r *classRows) Close() error      { return nil }
+func (r *classRows) Next(dest []driver.Value) error {
+	if len(r.classes) == 0 {
+		return io.EOF
+	}
+	dest[0], r.classes = r.classes[0], r.classes[1:]
+	return nil
+}
+
+// On Babelfish the joined query of the extended properties, 0.8 s of
+// parsing on a new connection, runs only when there is a property it
+// reads.
+func TestOnBabelfishExtendedPropertiesAreQueriedOnlyWhenThereAreAny(t *testing.T) {
+	for _, c := range []struct {
+		classes []int64
+		joined  bool
+	}{{nil, false}, {[]int64{5, 8}, false}, {[]int64{5, 1}, true}} {
+		d := &extPropsDriver{classes: c.classes}
+		db := sql.OpenDB(d)
+		r := &Rows{}
+		err := plainExtPropsIfAny(&plainCatalog{ctx: context.Background(), q: db, s: babelfishServer()}, r)
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined := len(d.queries) == 2 && strings.Contains(d.queries[1], "FROM sys.extended_properties AS ep")
+		if joined != c.joined || (len(d.queries) == 1) == c.joined {
+			t.Errorf("classes %v: queries %q; want the joined query: %v", c.classes, d.queries, c.joined)
+		}
+		if c.joined && len(r.ExtProps) != 1 {
+			t.Errorf("classes %v: %d properties, want the joined query's one row", c.classes, len(r.ExtProps))
+		}
 	}
 }

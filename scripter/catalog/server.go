@@ -205,11 +205,12 @@ func (s *Server) detectBabelfishPlain(ctx context.Context, q Querier, e engine) 
 	s.Babelfish, s.BabelfishVersion = true, e.babelfishVersion
 	// The same read of sys.all_objects as the plain catalog's, so that the
 	// parser has learned it for that read too.
-	objects, err := (&plainCatalog{ctx: ctx, q: q, s: s}).allObjects()
+	p := &plainCatalog{ctx: ctx, q: q, s: s}
+	objects, err := p.allObjects()
 	if err != nil {
 		return err
 	}
-	sysID, err := sysSchemaID(ctx, q)
+	sysID, err := sysSchemaID(p)
 	if err != nil {
 		return err
 	}
@@ -248,21 +249,17 @@ func currentDatabase(dbs []databaseRow, name string) (databaseRow, bool) {
 
 // sysSchemaID is the schema_id of the sys schema, which Babelfish's
 // sys.schemas does not list: its PostgreSQL namespace's OID.
-func sysSchemaID(ctx context.Context, q Querier) (int64, error) {
-	var oid int64
-	var name string
-	id := int64(-1)
-	err := selectFromSchema("pg_catalog", "pg_namespace").col("oid", nint64{&oid}).col("nspname", nstr{&name}).
-		each(ctx, q, func() error {
-			if name == "sys" {
-				id = oid
-			}
-			return nil
-		})
-	if err == nil && id < 0 {
-		err = fmt.Errorf("catalog: pg_catalog.pg_namespace has no sys schema")
+func sysSchemaID(p *plainCatalog) (int64, error) {
+	namespaces, err := p.namespaceNames()
+	if err != nil {
+		return 0, err
 	}
-	return id, err
+	for oid, name := range namespaces {
+		if name == "sys" {
+			return oid, nil
+		}
+	}
+	return 0, fmt.Errorf("catalog: pg_catalog.pg_namespace has no sys schema")
 }
 
 // probeColumn is a row of sys.all_columns: a column of a view.
