@@ -3,10 +3,12 @@ package scripter
 import (
 	"context"
 	"database/sql/driver"
+	"io"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/mssqldump/mssqldump/scripter/catalog"
 	"github.com/mssqldump/mssqldump/scripter/data"
 	"github.com/mssqldump/mssqldump/scripter/model"
 )
@@ -31,6 +33,11 @@ func (c *keyStatsConn) QueryContext(_ context.Context, query string, _ []driver.
 	case strings.HasPrefix(query, "SELECT MIN("):
 		c.asked = append(c.asked, "bounds")
 		return &oneRow{vals: []driver.Value{int64(1), int64(1000)}}, nil
+	case query == plainPartitionsQuery:
+		c.asked = append(c.asked, "partitions")
+		// Table 7: a heap of 600 rows and a nonclustered index; table 8.
+		return &manyRows{rows: [][]driver.Value{{int64(7), int64(0), int64(600)}, {int64(7), int64(2), int64(600)},
+			{int64(8), int64(1), int64(50)}}}, nil
 	case strings.Contains(query, "FROM sys.partitions"):
 		c.asked = append(c.asked, "estimate")
 		return &oneRow{vals: []driver.Value{c.estimate}}, nil
@@ -45,9 +52,23 @@ type keyStatsDriver struct{ conn *keyStatsConn }
 
 func (d keyStatsDriver) Open(string) (driver.Conn, error) { return d.conn, nil }
 
+// manyRows are driver rows of three columns.
+type manyRows struct{ rows [][]driver.Value }
+
+func (r *manyRows) Columns() []string { return []string{"a", "b", "c"} }
+func (r *manyRows) Close() error      { return nil }
+func (r *manyRows) Next(dest []driver.Value) error {
+	if len(r.rows) == 0 {
+		return io.EOF
+	}
+	copy(dest, r.rows[0])
+	r.rows = r.rows[1:]
+	return nil
+}
+
 func keyStatsPlan(where string) *data.Plan {
 	id := &model.Column{Name: "id", Type: model.Type{Name: "int", System: "int", MaxLength: 4, Precision: 10}}
-	t := &model.Table{QName: model.QName{Schema: "dbo", Name: "t"}, Columns: []*model.Column{id},
+	t := &model.Table{QName: model.QName{Schema: "dbo", Name: "t"}, ObjectID: 7, Columns: []*model.Column{id},
 		PrimaryKey: &model.Index{Name: "pk", Kind: "CLUSTERED", Columns: []model.IndexColumn{{Name: "id"}}}}
 	return data.NewPlan(t, where, "")
 }
@@ -83,5 +104,27 @@ func TestKeyStatsTakeTheServersRowCountAndReadNoRowToCountThem(t *testing.T) {
 				t.Errorf("got %d..%d, %d rows, asked %q; want 1..1000, %d rows, asked %q", lo, hi, rows, conn.asked, c.rows, c.asked)
 			}
 		})
+	}
+}
+
+// On Babelfish the server's row count comes from a plain read of
+// sys.partitions (the estimate query costs a new connection 0.15-0.25 s of
+// parsing there): the rows of the table's heap or clustered index.
+func TestOnBabelfishKeyStatsSumThePlainPartitionsOfTheTable(t *testing.T) {
+	conn := &keyStatsConn{countingConn: countingConn{d: &countingDriver{}}}
+	db := openWith(t, keyStatsDriver{conn})
+	r, err := openSQLReader(context.Background(), db, &Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.server = &catalog.Server{Babelfish: true}
+	conn.asked = nil
+	lo, hi, rows, err := r.KeyStats(context.Background(), keyStatsPlan(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo != 1 || hi != 1000 || rows != 600 || strings.Join(conn.asked, " ") != "bounds partitions" {
+		t.Errorf("got %d..%d, %d rows, asked %q; want 1..1000, 600 rows, asked \"bounds partitions\"", lo, hi, rows, conn.asked)
 	}
 }

@@ -59,6 +59,7 @@ func (a *assembler) scriptable(t TableRow) bool {
 func (a *assembler) newTable(t TableRow) *model.Table {
 	mt := &model.Table{
 		QName:          model.QName{Schema: t.Schema, Name: t.Name},
+		ObjectID:       t.ObjectID,
 		Compression:    normCompression(t.Compression),
 		LockEscalation: t.LockEscalation,
 		FileGroup:      t.FileGroup,

@@ -72,8 +72,11 @@ func fastKindOf(t tsql.Type) fastKind {
 
 // Plan is how one table's data is read and written.
 type Plan struct {
-	Table   model.QName
-	Columns []Column
+	Table model.QName
+	// ObjectID is the table's object_id (model.Table.ObjectID), 0 when
+	// unknown.
+	ObjectID int64
+	Columns  []Column
 	// OrderBy is the ORDER BY list (without the keywords).
 	OrderBy string
 	// OrderSource says where the order comes from: "primary key",
@@ -260,7 +263,7 @@ func orderExpr(c *model.Column, et tsql.Type) []string {
 
 // NewPlan builds the data plan of t. where is Options.Where ("" for none).
 func NewPlan(t *model.Table, where, dbCollation string) *Plan {
-	p := &Plan{Table: t.QName, Where: where, DBCollation: dbCollation, MemoryOptimized: t.MemoryOptimized, splitColumn: -1}
+	p := &Plan{Table: t.QName, ObjectID: t.ObjectID, Where: where, DBCollation: dbCollation, MemoryOptimized: t.MemoryOptimized, splitColumn: -1}
 	pos := map[string]int{}
 	var cols []*model.Column
 	// The DDL writer decides which columns the restored table accepts

@@ -134,6 +134,10 @@ type Synonym struct {
 // Table is a user table (or the body of a table type).
 type Table struct {
 	QName
+	// ObjectID is the object_id the catalog read the table under (0 for a
+	// table type's body): what the reader finds the server's row count of
+	// the table by on Babelfish. It is not part of the script.
+	ObjectID    int64         `json:"-"`
 	Columns     []*Column     `json:"columns"`
 	PrimaryKey  *Index        `json:"primary_key,omitempty"`
 	Uniques     []*Index      `json:"uniques,omitempty"` // UNIQUE constraints
