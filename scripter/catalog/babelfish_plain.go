@@ -86,6 +86,17 @@ func cached[T any](p *plainCatalog, key string, load func() (T, error)) (T, erro
 	return v, nil
 }
 
+// groupBy groups rows by key, each group in the rows' order: the rows a
+// LEFT JOIN on that key matches.
+func groupBy[T any, K comparable](rows []T, key func(T) K) map[K][]T {
+	out := map[K][]T{}
+	for _, r := range rows {
+		k := key(r)
+		out[k] = append(out[k], r)
+	}
+	return out
+}
+
 // plainQuery is one plain SELECT, "SELECT [a], [b] FROM schema.[view]",
 // and what each column is scanned into. Its text uses only bracketed
 // names: no alias, join, WHERE, ORDER BY or function.

@@ -145,20 +145,9 @@ func readPlainColumnSources(p *plainCatalog) (plainColumnSources, error) {
 // computed column, DEFAULT constraint and mask (a LEFT JOIN: one row per
 // match, or one without), in (object_id, column_id) order.
 func joinPlainColumns(src plainColumnSources, objects map[int64]plainObject) []ColumnRow {
-	computed := map[columnKey][]plainComputed{}
-	for _, c := range src.Computed {
-		k := columnKey{c.ObjectID, c.ColumnID}
-		computed[k] = append(computed[k], c)
-	}
-	defaults := map[int64][]plainDefault{}
-	for _, d := range src.Defaults {
-		defaults[d.ObjectID] = append(defaults[d.ObjectID], d)
-	}
-	masks := map[columnKey][]plainMask{}
-	for _, m := range src.Masks {
-		k := columnKey{m.ObjectID, m.ColumnID}
-		masks[k] = append(masks[k], m)
-	}
+	computed := groupBy(src.Computed, func(c plainComputed) columnKey { return columnKey{c.ObjectID, c.ColumnID} })
+	defaults := groupBy(src.Defaults, func(d plainDefault) int64 { return d.ObjectID })
+	masks := groupBy(src.Masks, func(m plainMask) columnKey { return columnKey{m.ObjectID, m.ColumnID} })
 	var out []ColumnRow
 	for _, c := range src.Columns {
 		if !userObjectOfType(objects, c.ObjectID, "U", "TT") {
@@ -561,16 +550,8 @@ func indexKindRows(src plainIndexSources) map[plainIndexKey][]indexKind {
 			names[k] = i.Name
 		}
 	}
-	xml := map[plainIndexKey][]plainXMLIndex{}
-	for _, x := range src.XML {
-		k := plainIndexKey{x.ObjectID, x.IndexID}
-		xml[k] = append(xml[k], x)
-	}
-	spatial := map[plainIndexKey][]plainSpatial{}
-	for _, s := range src.Spatial {
-		k := plainIndexKey{s.ObjectID, s.IndexID}
-		spatial[k] = append(spatial[k], s)
-	}
+	xml := groupBy(src.XML, func(x plainXMLIndex) plainIndexKey { return plainIndexKey{x.ObjectID, x.IndexID} })
+	spatial := groupBy(src.Spatial, func(s plainSpatial) plainIndexKey { return plainIndexKey{s.ObjectID, s.IndexID} })
 	out := map[plainIndexKey][]indexKind{}
 	for k := range names {
 		if len(src.Buckets[k]) == 0 && len(xml[k]) == 0 && len(spatial[k]) == 0 {

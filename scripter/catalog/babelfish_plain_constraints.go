@@ -269,10 +269,7 @@ func (p *plainCatalog) plainSQLModules() ([]plainModule, error) {
 // property and returns NULL for it, as for every property it does not
 // know.
 func joinTriggers(triggers []plainTrigger, modules []plainModule) []TriggerRow {
-	byID := map[int64][]plainModule{}
-	for _, m := range modules {
-		byID[m.ObjectID] = append(byID[m.ObjectID], m)
-	}
+	byID := groupBy(modules, func(m plainModule) int64 { return m.ObjectID })
 	var out []TriggerRow
 	for _, t := range keepTriggers(triggers) {
 		row := TriggerRow{ObjectID: t.ObjectID, Name: t.Name, ParentClass: t.ParentClass, ParentID: t.ParentID,

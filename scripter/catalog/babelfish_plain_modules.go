@@ -140,10 +140,7 @@ func (p *plainCatalog) typeSizes() (map[int64]typeSize, error) {
 // babelfish_namespace_ext maps SCHEMA_NAME to), in object_id order. Like
 // readBabelfishSequences, it returns an empty slice, not nil, for none.
 func joinSequences(src sequenceSources) []SequenceRow {
-	byRelID := map[int64][]pgSequence{}
-	for _, s := range src.sequences {
-		byRelID[s.RelID] = append(byRelID[s.RelID], s)
-	}
+	byRelID := groupBy(src.sequences, func(s pgSequence) int64 { return s.RelID })
 	out := []SequenceRow{}
 	for _, o := range src.objects {
 		if trimType(o.Type) != "SO" || src.owned[o.ObjectID] {
@@ -294,10 +291,7 @@ func (p *plainCatalog) ledgerViews() (map[int64]bool, error) {
 // (objects, in object_id order) with its sys.sql_modules row, if any (one
 // row per match, as a LEFT JOIN gives), except hidden ledger views.
 func joinModules(objects []plainObject, modules []plainModule, schemas map[int64]string, hidden map[int64]bool) []ModuleRow {
-	byID := map[int64][]plainModule{}
-	for _, m := range modules {
-		byID[m.ObjectID] = append(byID[m.ObjectID], m)
-	}
+	byID := groupBy(modules, func(m plainModule) int64 { return m.ObjectID })
 	var out []ModuleRow
 	for _, o := range objects {
 		if !isModuleObject(o) || hidden[o.ObjectID] {
@@ -557,10 +551,7 @@ func plainRoleMembers(p *plainCatalog, r *Rows) error {
 // neither built-in (principal_id 4 and below) nor internal (##), ordered
 // by the role's and the member's principal_id.
 func joinRoleMembers(members []plainRoleMember, principals []plainPrincipal) []RoleMemberRow {
-	byID := map[int64][]plainPrincipal{}
-	for _, d := range principals {
-		byID[d.PrincipalID] = append(byID[d.PrincipalID], d)
-	}
+	byID := groupBy(principals, func(d plainPrincipal) int64 { return d.PrincipalID })
 	type keyed struct {
 		role, member int64
 		row          RoleMemberRow

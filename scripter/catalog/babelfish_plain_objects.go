@@ -203,10 +203,7 @@ func plainReadTypes(p *plainCatalog, r *Rows) error {
 // match, as the LEFT JOIN gives), names its schema and sorts by
 // user_type_id.
 func typeRows(types []objType, tableTypes []objTableType, schemas map[int64]string) []TypeRow {
-	byType := map[int64][]objTableType{}
-	for _, tt := range tableTypes {
-		byType[tt.UserTypeID] = append(byType[tt.UserTypeID], tt)
-	}
+	byType := groupBy(tableTypes, func(tt objTableType) int64 { return tt.UserTypeID })
 	var out []TypeRow
 	for _, t := range types {
 		row := t.TypeRow

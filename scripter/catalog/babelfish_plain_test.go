@@ -18,21 +18,11 @@ var plainSelectRE = regexp.MustCompile(`^SELECT \[[a-z0-9_]+\](, \[[a-z0-9_]+\])
 // returns the queries it sent.
 func readScopeWithRecorder(t *testing.T, s *Server, scope Scope) []string {
 	t.Helper()
-	registerOnce.Do(func() { sql.Register("catalog-recorder", recorder) })
-	db, err := sql.Open("catalog-recorder", "")
+	queries, _, err := recordScope(t, s, scope)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	recorder.mu.Lock()
-	recorder.queries = nil
-	recorder.mu.Unlock()
-	if _, err := ReadRowsScope(context.Background(), db, s, scope); err != nil {
-		t.Fatal(err)
-	}
-	recorder.mu.Lock()
-	defer recorder.mu.Unlock()
-	return append([]string(nil), recorder.queries...)
+	return queries
 }
 
 func babelfishServer() *Server {

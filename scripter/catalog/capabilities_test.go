@@ -34,6 +34,13 @@ func without(names []string, drop ...string) []string {
 // queries it sent and its result.
 func readWithRecorder(t *testing.T, s *Server) ([]string, *Rows, error) {
 	t.Helper()
+	return recordScope(t, s, Scope{Permissions: true})
+}
+
+// recordScope runs ReadRowsScope on the recording driver, returning the
+// queries it sent and its result.
+func recordScope(t *testing.T, s *Server, scope Scope) ([]string, *Rows, error) {
+	t.Helper()
 	registerOnce.Do(func() { sql.Register("catalog-recorder", recorder) })
 	db, err := sql.Open("catalog-recorder", "")
 	if err != nil {
@@ -43,7 +50,7 @@ func readWithRecorder(t *testing.T, s *Server) ([]string, *Rows, error) {
 	recorder.mu.Lock()
 	recorder.queries = nil
 	recorder.mu.Unlock()
-	rows, err := ReadRows(context.Background(), db, s, true)
+	rows, err := ReadRowsScope(context.Background(), db, s, scope)
 	recorder.mu.Lock()
 	defer recorder.mu.Unlock()
 	return append([]string(nil), recorder.queries...), rows, err
