@@ -10,6 +10,8 @@
 // newer releases (temporal 2016+, graph 2017+, ledger 2022+, ...) is selected
 // only when sys.all_columns says the server has it, otherwise a typed NULL
 // stands in, so one code path serves SQL Server 2016+ and Azure SQL Database.
+// On Babelfish the query layer reads each view with plain SELECTs instead
+// and joins the rows here (babelfish_plain*.go), into the same row structs.
 package catalog
 
 import (
