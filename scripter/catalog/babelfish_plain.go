@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -104,6 +105,8 @@ type plainQuery struct {
 	schema, view string
 	cols         []string
 	dests        []any
+	// where is " WHERE [col] IN (...)", or "": see whereIn.
+	where string
 }
 
 // selectFrom starts a plain SELECT from sys.[view].
@@ -132,6 +135,31 @@ func (p *plainQuery) gated(s *Server, name string, dest any) *plainQuery {
 	return p
 }
 
+// whereIn keeps the rows whose column col is one of ids. Only the
+// pg_catalog reads use it: those views list every database of the
+// Babelfish server (pg_depend has tens of thousands of rows on a small
+// one), so reading them whole would grow with the server rather than with
+// the database dumped. The WHERE costs a connection's parser one more
+// construct. ids must not be empty (read nothing instead).
+func (p *plainQuery) whereIn(col string, ids []int64) *plainQuery {
+	items := make([]string, len(ids))
+	for i, id := range ids {
+		items[i] = strconv.FormatInt(id, 10)
+	}
+	p.where = " WHERE [" + col + "] IN (" + strings.Join(items, ", ") + ")"
+	return p
+}
+
+// whereInNames keeps the rows whose column col is one of names.
+func (p *plainQuery) whereInNames(col string, names []string) *plainQuery {
+	items := make([]string, len(names))
+	for i, n := range names {
+		items[i] = "N'" + strings.ReplaceAll(n, "'", "''") + "'"
+	}
+	p.where = " WHERE [" + col + "] IN (" + strings.Join(items, ", ") + ")"
+	return p
+}
+
 // text is the SELECT.
 func (p *plainQuery) text() string {
 	var b strings.Builder
@@ -143,6 +171,7 @@ func (p *plainQuery) text() string {
 		b.WriteString("[" + strings.ReplaceAll(c, "]", "]]") + "]")
 	}
 	b.WriteString(" FROM " + p.schema + ".[" + p.view + "]")
+	b.WriteString(p.where)
 	return b.String()
 }
 

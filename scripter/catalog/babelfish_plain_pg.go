@@ -1,13 +1,17 @@
 package catalog
 
-import "database/sql"
+import (
+	"database/sql"
+	"slices"
+)
 
 // The PostgreSQL catalogs Babelfish keeps what its sys views leave out
 // in: which sequence backs an identity column (pg_depend), a sequence's
 // settings (pg_sequence) and last value (pg_sequences), and the
 // PostgreSQL name of a schema (pg_namespace). One PostgreSQL database holds
-// every Babelfish database, so these list all of them. Several plain steps
-// join them; each is read at most once per catalog read.
+// every Babelfish database, so these list all of them: each read keeps,
+// with one WHERE ... IN, the rows of the dumped database's objects (see
+// plainQuery.whereIn), and runs at most once per catalog read.
 
 // plainDepend is a row of pg_catalog.pg_depend.
 type plainDepend struct {
@@ -15,18 +19,56 @@ type plainDepend struct {
 	DepType                                           string // "char": 'a' auto, 'i' internal, ...
 }
 
-// pgDepends reads pg_depend whole: every dependency of the PostgreSQL
-// database (17,164 rows on the test server with 14 databases, 0.05 to
-// 0.13 s on a fresh connection). No smaller view ties a sequence to the
-// column it serves.
+// pgDepends reads the rows of pg_depend that depend on a table of the
+// database (refobjid: its tables and table types): what ties a sequence to
+// the column it serves, which no sys view shows. The whole of pg_depend
+// is every dependency of every database (17,164 rows on the test server
+// with 14 databases).
 func (p *plainCatalog) pgDepends() ([]plainDepend, error) {
 	return cached(p, "pg_catalog.pg_depend", func() ([]plainDepend, error) {
+		tables, err := p.objectIDsOfType("U", "TT")
+		if err != nil || len(tables) == 0 {
+			return nil, err
+		}
 		var d plainDepend
 		q := selectFromSchema("pg_catalog", "pg_depend").col("classid", nint64{&d.ClassID}).col("objid", nint64{&d.ObjID}).
 			col("refclassid", nint64{&d.RefClassID}).col("refobjid", nint64{&d.RefObjID}).
-			col("refobjsubid", nint64{&d.RefObjSubID}).col("deptype", nstr{&d.DepType})
+			col("refobjsubid", nint64{&d.RefObjSubID}).col("deptype", nstr{&d.DepType}).whereIn("refobjid", tables)
 		return readAll(p.ctx, p.q, q, &d)
 	})
+}
+
+// objectIDsOfType lists the object_ids of sys.all_objects rows (shipped
+// or not) of the given types, in object_id order.
+func (p *plainCatalog) objectIDsOfType(types ...string) ([]int64, error) {
+	all, err := p.allObjects()
+	var ids []int64
+	for _, o := range all {
+		if sqlTypeIs(o.Type, types...) {
+			ids = append(ids, o.ObjectID)
+		}
+	}
+	return ids, err
+}
+
+// sequenceSchemas lists the PostgreSQL names of the schemas that hold a
+// sequence of the database (pg_sequences names a sequence's schema so).
+func (p *plainCatalog) sequenceSchemas() ([]string, error) {
+	all, err := p.allObjects()
+	if err != nil {
+		return nil, err
+	}
+	namespaces, err := p.namespaceNames()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, o := range all {
+		if n, ok := namespaces[o.SchemaID]; ok && sqlTypeIs(o.Type, "SO") && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names, nil
 }
 
 // pgSequence is a row of pg_catalog.pg_sequence: a PostgreSQL sequence's
@@ -37,13 +79,19 @@ type pgSequence struct {
 	Cycle                             bool
 }
 
-// pgSequences reads pg_sequence whole.
+// pgSequences reads the pg_sequence rows of the database's sequences
+// (sys.all_objects of type SO: the user's, the identity columns', and
+// Babelfish's own).
 func (p *plainCatalog) pgSequences() ([]pgSequence, error) {
 	return cached(p, "pg_catalog.pg_sequence", func() ([]pgSequence, error) {
+		ids, err := p.objectIDsOfType("SO")
+		if err != nil || len(ids) == 0 {
+			return nil, err
+		}
 		var s pgSequence
 		q := selectFromSchema("pg_catalog", "pg_sequence").col("seqrelid", &s.RelID).col("seqtypid", &s.TypeID).
 			col("seqstart", &s.Start).col("seqincrement", &s.Increment).col("seqmax", &s.Max).col("seqmin", &s.Min).
-			col("seqcache", nint64{&s.Cache}).col("seqcycle", nbool{&s.Cycle})
+			col("seqcache", nint64{&s.Cache}).col("seqcycle", nbool{&s.Cycle}).whereIn("seqrelid", ids)
 		return readAll(p.ctx, p.q, q, &s)
 	})
 }
@@ -52,16 +100,20 @@ func (p *plainCatalog) pgSequences() ([]pgSequence, error) {
 // pg_catalog.pg_sequences.
 type pgSequenceName struct{ Schema, Name string }
 
-// sequenceLastValues reads the last value each sequence handed out, NULL
-// until it hands one out.
+// sequenceLastValues reads the last value each sequence of the
+// database's schemas handed out, NULL until it hands one out.
 func (p *plainCatalog) sequenceLastValues() (map[pgSequenceName]sql.NullInt64, error) {
 	return cached(p, "pg_catalog.pg_sequences", func() (map[pgSequenceName]sql.NullInt64, error) {
+		out := map[pgSequenceName]sql.NullInt64{}
+		schemas, err := p.sequenceSchemas()
+		if err != nil || len(schemas) == 0 {
+			return out, err
+		}
 		var k pgSequenceName
 		var last sql.NullInt64
-		out := map[pgSequenceName]sql.NullInt64{}
 		q := selectFromSchema("pg_catalog", "pg_sequences").col("schemaname", nstr{&k.Schema}).
-			col("sequencename", nstr{&k.Name}).col("last_value", &last)
-		err := q.each(p.ctx, p.q, func() error {
+			col("sequencename", nstr{&k.Name}).col("last_value", &last).whereInNames("schemaname", schemas)
+		err = q.each(p.ctx, p.q, func() error {
 			if _, dup := out[k]; !dup {
 				out[k] = last
 			}

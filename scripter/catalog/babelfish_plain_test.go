@@ -11,8 +11,11 @@ import (
 )
 
 // plainSelectRE is the one shape a plain read may have: bracketed column
-// names from one view, nothing else (see babelfish_plain.go).
-var plainSelectRE = regexp.MustCompile(`^SELECT \[[a-z0-9_]+\](, \[[a-z0-9_]+\])* FROM (sys|pg_catalog)\.\[[a-z0-9_]+\]$`)
+// names from one view, nothing else (see babelfish_plain.go), but for a
+// pg_catalog view a WHERE [col] IN (...) of numbers or names
+// (plainQuery.whereIn).
+var plainSelectRE = regexp.MustCompile(`^SELECT \[[a-z0-9_]+\](, \[[a-z0-9_]+\])* FROM ` +
+	`(sys\.\[[a-z0-9_]+\]|pg_catalog\.\[[a-z0-9_]+\]( WHERE \[[a-z0-9_]+\] IN \((\d+|N'[^']*')(, (\d+|N'[^']*'))*\))?)$`)
 
 // readScopeWithRecorder runs ReadRowsScope on the recording driver and
 // returns the queries it sent.
@@ -66,6 +69,14 @@ func TestAPlainQueryBracketsItsNamesAndReadsOneView(t *testing.T) {
 	var a, b int64
 	q := selectFrom("all_objects").col("object_id", &a).col("odd]name", &b)
 	if got, want := q.text(), "SELECT [object_id], [odd]]name] FROM sys.[all_objects]"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	q = selectFromSchema("pg_catalog", "pg_depend").col("objid", &a).whereIn("refobjid", []int64{7, 9})
+	if got, want := q.text(), "SELECT [objid] FROM pg_catalog.[pg_depend] WHERE [refobjid] IN (7, 9)"; got != want || !plainSelectRE.MatchString(got) {
+		t.Errorf("got %q, want %q, a plain read", got, want)
+	}
+	q = selectFromSchema("pg_catalog", "pg_sequences").col("last_value", &a).whereInNames("schemaname", []string{"db_dbo", "o'k"})
+	if got, want := q.text(), "SELECT [last_value] FROM pg_catalog.[pg_sequences] WHERE [schemaname] IN (N'db_dbo', N'o''k')"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	s := NewServer(16, 3, []string{"tables.is_node"}, nil)
