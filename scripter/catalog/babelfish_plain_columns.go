@@ -206,12 +206,10 @@ type plainIdentitySources struct {
 	LastValues map[plainSequenceName]string // pg_sequences.last_value, "" while NULL
 }
 
-// readPlainIdentitySources reads pg_depend, pg_sequence, pg_namespace and
-// pg_sequences whole. pg_depend lists every dependency of the PostgreSQL
-// database, which every Babelfish database shares (17,164 rows, 0.05 to
-// 0.13 s on a fresh connection of the test server, with 14 databases), and
-// no smaller view ties a sequence to its column, so it is read only when
-// a column is an identity. The schema of a sequence is found by its oid
+// readPlainIdentitySources reads the database's rows of pg_depend,
+// pg_sequence, pg_namespace and pg_sequences (babelfish_plain_pg.go): no
+// sys view ties a sequence to its column, so they are read only when a
+// column is an identity. The schema of a sequence is found by its oid
 // in pg_namespace: the joined query maps SCHEMA_NAME through
 // babelfish_namespace_ext of DB_ID(), which names the same namespace.
 func readPlainIdentitySources(p *plainCatalog) (plainIdentitySources, error) {
