@@ -12,12 +12,13 @@ func plainPermissionSteps() map[string]plainStep {
 // plain step only has to prove that with a plain look at the view.
 //
 // Should a later Babelfish fill the view, the joined query runs (only
-// then): its names come from OBJECT_NAME, OBJECT_SCHEMA_NAME, SCHEMA_NAME
-// and COL_NAME, which on Babelfish return PostgreSQL's names of any of
-// the server's databases and NULL for what the session may not SELECT or
-// EXECUTE (babelfishpg_tsql's runtime/functions.c), which no plain read
-// of this database's views can repeat, and with no row to compare them
-// on, a join written here could not be checked against the server.
+// then). Its names come from functions that a join of this database's
+// views would not repeat: on Babelfish 4.3 SCHEMA_NAME names the schema
+// of any database (sys.schemas only this one's), COL_NAME the column of
+// any database's table, and OBJECT_NAME and OBJECT_SCHEMA_NAME give NULL
+// for an object the session may not SELECT or EXECUTE (babelfishpg_tsql's
+// runtime/functions.c; probed). And with no row to compare them on, a
+// join written here could not be checked against the server.
 
 // plainPermission is what the joined query's filter reads of a
 // sys.database_permissions row.
