@@ -34,7 +34,7 @@ type plainStep func(p *plainCatalog, r *Rows) error
 // readStep.what; the others run their joined query on Babelfish too.
 func plainSteps() map[string]plainStep {
 	out := map[string]plainStep{}
-	for _, m := range []map[string]plainStep{plainObjectSteps(), plainColumnSteps(), plainConstraintSteps(), plainModuleSteps()} {
+	for _, m := range []map[string]plainStep{plainObjectSteps(), plainColumnSteps(), plainConstraintSteps(), plainModuleSteps(), plainPermissionSteps()} {
 		for what, step := range m {
 			out[what] = step
 		}
