@@ -11,8 +11,8 @@ import (
 
 // plainModuleSteps are the plain reads of babelfish_plain_modules.go: the
 // sequences, synonyms, modules, expression dependencies, principals and
-// role memberships. Extended properties and permissions stay joined: their
-// values come from server-side CONVERT styles and name functions.
+// role memberships, and the look at sys.extended_properties that decides
+// whether their joined query runs (babelfish_plain_extprops.go).
 func plainModuleSteps() map[string]plainStep {
 	return map[string]plainStep{
 		"sequences":                           plainSequences,
