@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"math/big"
 	"net"
+	"sync"
 	"testing"
 	"time"
 )
@@ -25,20 +26,13 @@ func StartUntrustedTLS(t testing.TB) (host string, port int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			// The handshake fails on the client's side; the server
-			// only has to take part in it.
-			_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-			_ = c.(*tls.Conn).Handshake()
-			c.Close()
-		}
-	}()
+	acceptEach(t, ln, func(c net.Conn) {
+		// The handshake fails on the client's side; the server only has
+		// to take part in it.
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		_ = c.(*tls.Conn).Handshake()
+		c.Close()
+	})
 	return "127.0.0.1", ln.Addr().(*net.TCPAddr).Port
 }
 
@@ -75,15 +69,33 @@ func StartSilent(t testing.TB) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
+	acceptEach(t, ln, func(net.Conn) {}) // held open until the test ends
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// acceptEach hands every connection ln accepts to handle, until the test
+// ends; then it closes ln and every connection it accepted.
+func acceptEach(t testing.TB, ln net.Listener, handle func(net.Conn)) {
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			t.Cleanup(func() { c.Close() })
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			handle(c)
 		}
 	}()
-	return ln.Addr().(*net.TCPAddr).Port
 }
