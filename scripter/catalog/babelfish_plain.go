@@ -46,12 +46,8 @@ func plainSteps() map[string]plainStep {
 func (s *Server) readsPlain() bool { return s.Babelfish && !s.joinedOnly }
 
 // usePlainReads replaces the read of every step the plain reader
-// implements, when s is read that way.
-func usePlainReads(ctx context.Context, q Querier, s *Server, r *Rows, steps []readStep) {
-	if !s.readsPlain() {
-		return
-	}
-	p := &plainCatalog{ctx: ctx, q: q, s: s}
+// implements with its plain step, reading through p.
+func usePlainReads(p *plainCatalog, r *Rows, steps []readStep) {
 	plain := plainSteps()
 	for i := range steps {
 		if step, ok := plain[steps[i].what]; ok {

@@ -15,11 +15,15 @@ func Read(ctx context.Context, q Querier, permissions bool) (*model.Database, *S
 // ReadScope is Read of only the catalog families scope needs (see Scope):
 // the model it returns scripts what those options script byte for byte.
 func ReadScope(ctx context.Context, q Querier, scope Scope) (*model.Database, *Server, []Warning, error) {
-	s, err := DetectServer(ctx, q)
+	// On Babelfish detection reads sys.all_objects and pg_namespace with
+	// plain reads, which the catalog's steps read too: shared keeps them
+	// for those steps.
+	shared := &plainCatalog{}
+	s, err := detectServer(ctx, q, false, shared)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rows, err := ReadRowsScope(ctx, q, s, scope)
+	rows, err := readRowsScope(ctx, q, s, scope, shared)
 	if err != nil {
 		return nil, s, nil, err
 	}

@@ -39,10 +39,21 @@ func ReadRows(ctx context.Context, q Querier, s *Server, permissions bool) (*Row
 // catalog views this engine lacks (Server.Lacks) is skipped with a
 // warning; one that every dump needs fails with an error naming the view.
 func ReadRowsScope(ctx context.Context, q Querier, s *Server, scope Scope) (*Rows, error) {
+	return readRowsScope(ctx, q, s, scope, &plainCatalog{})
+}
+
+// readRowsScope is ReadRowsScope; on Babelfish its plain reads go through
+// shared, which may hold views detection read already (ReadScope).
+func readRowsScope(ctx context.Context, q Querier, s *Server, scope Scope, shared *plainCatalog) (*Rows, error) {
 	r := &Rows{Server: s}
 	q = forEngine(q, s)
+	steps := readSteps(ctx, q, s, r, scope.Permissions && !scope.DataOnly)
+	if s.readsPlain() {
+		shared.ctx, shared.q, shared.s = ctx, q, s
+		usePlainReads(shared, r, steps)
+	}
 	var deferred []readStep
-	for _, step := range readSteps(ctx, q, s, r, scope.Permissions && !scope.DataOnly) {
+	for _, step := range steps {
 		if scope.DataOnly && step.use != forData {
 			if step.use == forOrder {
 				deferred = append(deferred, step)
@@ -109,7 +120,6 @@ func readSteps(ctx context.Context, q Querier, s *Server, r *Rows, permissions b
 				func() (e error) { r.Permissions, e = readPermissions(ctx, q); return }},
 		)
 	}
-	usePlainReads(ctx, q, s, r, steps)
 	return steps
 }
 

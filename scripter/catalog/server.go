@@ -110,23 +110,26 @@ var gatedViews = []string{
 // engine; Babelfish then gets plain reads (detectBabelfishPlain), SQL
 // Server the joined queries.
 func DetectServer(ctx context.Context, q Querier) (*Server, error) {
-	return detectServer(ctx, q, false)
+	return detectServer(ctx, q, false, &plainCatalog{})
 }
 
 // detectServerJoined is DetectServer with the joined queries on every
 // engine: the test that compares the two detections on Babelfish uses it.
 func detectServerJoined(ctx context.Context, q Querier) (*Server, error) {
-	return detectServer(ctx, q, true)
+	return detectServer(ctx, q, true, &plainCatalog{})
 }
 
-func detectServer(ctx context.Context, q Querier, joined bool) (*Server, error) {
+// detectServer is DetectServer; on Babelfish its plain reads go through
+// shared, whose views the catalog read that follows reuses (ReadScope).
+func detectServer(ctx context.Context, q Querier, joined bool, shared *plainCatalog) (*Server, error) {
 	s := &Server{columns: map[string]bool{}, views: map[string]bool{}}
 	e, err := readEngine(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	if e.babelfish && !joined {
-		if err := s.detectBabelfishPlain(ctx, q, e); err != nil {
+		shared.ctx, shared.q, shared.s = ctx, q, s
+		if err := s.detectBabelfishPlain(shared, e); err != nil {
 			return nil, err
 		}
 		s.probed = true
@@ -188,9 +191,9 @@ func readEngine(ctx context.Context, q Querier) (engine, error) {
 // sys.databases is picked here, and each probed name is looked up among
 // the rows of sys.all_objects in the sys schema, as OBJECT_ID(N'sys.' +
 // name) finds it.
-func (s *Server) detectBabelfishPlain(ctx context.Context, q Querier, e engine) error {
+func (s *Server) detectBabelfishPlain(p *plainCatalog, e engine) error {
 	var d databaseRow
-	dbs, err := readAll(ctx, q, selectFrom("databases").col("name", nstr{&d.Name}).
+	dbs, err := readAll(p.ctx, p.q, selectFrom("databases").col("name", nstr{&d.Name}).
 		col("collation_name", nstr{&d.Collation}).col("compatibility_level", nint{&d.Compatibility}).
 		col("snapshot_isolation_state", nint{&d.SnapshotIsolationState}).
 		col("is_read_committed_snapshot_on", nbool{&d.ReadCommittedSnapshot}), &d)
@@ -205,9 +208,8 @@ func (s *Server) detectBabelfishPlain(ctx context.Context, q Querier, e engine) 
 	s.Database, s.Collation, s.Compatibility = db.Name, db.Collation, db.Compatibility
 	s.SnapshotIsolationState, s.ReadCommittedSnapshot = db.SnapshotIsolationState, db.ReadCommittedSnapshot
 	s.Babelfish, s.BabelfishVersion = true, e.babelfishVersion
-	// The same read of sys.all_objects as the plain catalog's, so that the
-	// parser has learned it for that read too.
-	p := &plainCatalog{ctx: ctx, q: q, s: s}
+	// The plain catalog's own read of sys.all_objects: ReadScope reads the
+	// catalog through p too, and reads it once.
 	objects, err := p.allObjects()
 	if err != nil {
 		return err
@@ -217,7 +219,7 @@ func (s *Server) detectBabelfishPlain(ctx context.Context, q Querier, e engine) 
 		return err
 	}
 	var c probeColumn
-	cols, err := readAll(ctx, q, selectFrom("all_columns").col("object_id", &c.ObjectID).col("name", &c.Name), &c)
+	cols, err := readAll(p.ctx, p.q, selectFrom("all_columns").col("object_id", &c.ObjectID).col("name", &c.Name), &c)
 	if err != nil {
 		return err
 	}
