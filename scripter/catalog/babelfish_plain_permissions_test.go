@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"io"
 	"strings"
 	"testing"
 )
@@ -53,50 +52,7 @@ func TestPlainPermissions_BuiltInInternalUnnamedAndUnknownGranteesAndOtherClasse
 	}
 }
 
-// permissionsDriver answers the plain look at sys.database_permissions
-// with rows, and any other query with one row of zeros, recording every
-// query.
-type permissionsDriver struct {
-	rows    [][]driver.Value
-	queries []string
-}
-
 const plainPermissionsQuery = "SELECT [class], [major_id], [grantee_principal_id] FROM sys.[database_permissions]"
-
-func (d *permissionsDriver) Connect(context.Context) (driver.Conn, error) {
-	return permissionsConn{d}, nil
-}
-func (d *permissionsDriver) Driver() driver.Driver { return nil }
-
-type permissionsConn struct{ d *permissionsDriver }
-
-func (c permissionsConn) Prepare(string) (driver.Stmt, error) { return nil, driver.ErrSkip }
-func (c permissionsConn) Close() error                        { return nil }
-func (c permissionsConn) Begin() (driver.Tx, error)           { return nil, driver.ErrSkip }
-func (c permissionsConn) QueryContext(_ context.Context, q string, _ []driver.NamedValue) (driver.Rows, error) {
-	c.d.queries = append(c.d.queries, q)
-	if q == plainPermissionsQuery {
-		return &valueRows{rows: c.d.rows}, nil
-	}
-	n, err := selectListLen(q)
-	if err != nil {
-		return nil, err
-	}
-	return &zeroRow{n: n}, nil
-}
-
-type valueRows struct{ rows [][]driver.Value }
-
-func (r *valueRows) Columns() []string { return []string{"class", "major_id", "grantee_principal_id"} }
-func (r *valueRows) Close() error      { return nil }
-func (r *valueRows) Next(dest []driver.Value) error {
-	if len(r.rows) == 0 {
-		return io.EOF
-	}
-	copy(dest, r.rows[0])
-	r.rows = r.rows[1:]
-	return nil
-}
 
 // On Babelfish the joined query of the permissions, 0.8 s of parsing on a
 // new connection, runs only when sys.database_permissions has a row it
@@ -114,7 +70,7 @@ func TestPlainPermissions_TheJoinedQueryRunsOnlyForAPermissionItKeeps(t *testing
 		{"a grant on a shipped object", [][]driver.Value{{int64(1), int64(200), int64(5)}}, 1, false},
 		{"a grant to guest", [][]driver.Value{{int64(1), int64(200), int64(5)}, {int64(3), int64(1), int64(5)}}, 2, true},
 	} {
-		d := &permissionsDriver{rows: c.rows}
+		d := &answeringDriver{answers: map[string][][]driver.Value{plainPermissionsQuery: c.rows}}
 		db := sql.OpenDB(d)
 		principals, objects := permissionFixture()
 		p := &plainCatalog{ctx: context.Background(), q: db, s: babelfishServer(),

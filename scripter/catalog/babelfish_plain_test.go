@@ -100,46 +100,50 @@ func TestAPlainQueryBracketsItsNamesAndReadsOneView(t *testing.T) {
 	}
 }
 
-// extPropsDriver answers the plain look at sys.extended_properties with
-// one row per class in classes, and any other query with one row of
-// zeros, recording every query.
-type extPropsDriver struct {
-	classes []int64
+// answeringDriver answers each query that ends with a key of answers
+// with that key's rows, every other query with one row of zeros (see
+// zeroRow), and records every query.
+type answeringDriver struct {
+	answers map[string][][]driver.Value
 	queries []string
 }
 
-func (d *extPropsDriver) Open(string) (driver.Conn, error) { return extPropsConn{d}, nil }
-func (d *extPropsDriver) Connect(context.Context) (driver.Conn, error) {
-	return extPropsConn{d}, nil
-}
-func (d *extPropsDriver) Driver() driver.Driver { return d }
+func (d *answeringDriver) Connect(context.Context) (driver.Conn, error) { return answeringConn{d}, nil }
+func (d *answeringDriver) Driver() driver.Driver                        { return nil }
 
-type extPropsConn struct{ d *extPropsDriver }
+type answeringConn struct{ d *answeringDriver }
 
-func (c extPropsConn) Prepare(string) (driver.Stmt, error) { return nil, driver.ErrSkip }
-func (c extPropsConn) Close() error                        { return nil }
-func (c extPropsConn) Begin() (driver.Tx, error)           { return nil, driver.ErrSkip }
-func (c extPropsConn) QueryContext(_ context.Context, q string, _ []driver.NamedValue) (driver.Rows, error) {
+func (c answeringConn) Prepare(string) (driver.Stmt, error) { return nil, driver.ErrSkip }
+func (c answeringConn) Close() error                        { return nil }
+func (c answeringConn) Begin() (driver.Tx, error)           { return nil, driver.ErrSkip }
+func (c answeringConn) QueryContext(_ context.Context, q string, _ []driver.NamedValue) (driver.Rows, error) {
 	c.d.queries = append(c.d.queries, q)
-	if q == "SELECT [class] FROM sys.[extended_properties]" {
-		return &classRows{classes: c.d.classes}, nil
-	}
 	n, err := selectListLen(q)
 	if err != nil {
 		return nil, err
 	}
+	for suffix, rows := range c.d.answers {
+		if strings.HasSuffix(q, suffix) {
+			return &valueRows{width: n, rows: rows}, nil
+		}
+	}
 	return &zeroRow{n: n}, nil
 }
 
-type classRows struct{ classes []int64 }
+// valueRows are driver rows of width columns.
+type valueRows struct {
+	width int
+	rows  [][]driver.Value
+}
 
-func (r *classRows) Columns() []string { return []string{"class"} }
-func (r *classRows) Close() error      { return nil }
-func (r *classRows) Next(dest []driver.Value) error {
-	if len(r.classes) == 0 {
+func (r *valueRows) Columns() []string { return make([]string, r.width) }
+func (r *valueRows) Close() error      { return nil }
+func (r *valueRows) Next(dest []driver.Value) error {
+	if len(r.rows) == 0 {
 		return io.EOF
 	}
-	dest[0], r.classes = r.classes[0], r.classes[1:]
+	copy(dest, r.rows[0])
+	r.rows = r.rows[1:]
 	return nil
 }
 
@@ -151,7 +155,11 @@ func TestOnBabelfishExtendedPropertiesAreQueriedOnlyWhenThereAreAny(t *testing.T
 		classes []int64
 		joined  bool
 	}{{nil, false}, {[]int64{5, 8}, false}, {[]int64{5, 1}, true}} {
-		d := &extPropsDriver{classes: c.classes}
+		var rows [][]driver.Value
+		for _, class := range c.classes {
+			rows = append(rows, []driver.Value{class})
+		}
+		d := &answeringDriver{answers: map[string][][]driver.Value{"SELECT [class] FROM sys.[extended_properties]": rows}}
 		db := sql.OpenDB(d)
 		r := &Rows{}
 		err := plainExtPropsIfAny(&plainCatalog{ctx: context.Background(), q: db, s: babelfishServer()}, r)
@@ -165,6 +173,39 @@ func TestOnBabelfishExtendedPropertiesAreQueriedOnlyWhenThereAreAny(t *testing.T
 		}
 		if c.joined && len(r.ExtProps) != 1 {
 			t.Errorf("classes %v: %d properties, want the joined query's one row", c.classes, len(r.ExtProps))
+		}
+	}
+}
+
+// Detection and the catalog read share their plain reads: a dump reads
+// sys.all_objects and pg_namespace once.
+func TestOnBabelfishACatalogReadReadsEachViewDetectionReadOnce(t *testing.T) {
+	// What a Babelfish server answers detection: the engine, its
+	// database, the sys schema's namespace and every view in it.
+	var sysViews [][]driver.Value
+	for i, name := range probedNames() {
+		sysViews = append(sysViews, []driver.Value{int64(i + 1), int64(16402), name, "V ", int64(0), true})
+	}
+	d := &answeringDriver{answers: map[string][][]driver.Value{
+		"FROM sys.[all_objects]":         sysViews,
+		engineQuery:                      {{int64(1), "db", int64(12), int64(3), "4.3.0"}},
+		"FROM sys.[databases]":           {{"db", "bbf_unicode_cp1_ci_as", int64(150), int64(1), false}},
+		"FROM pg_catalog.[pg_namespace]": {{int64(16402), "sys"}},
+	}}
+	db := sql.OpenDB(d)
+	defer db.Close()
+	if _, s, _, err := ReadScope(context.Background(), db, Scope{DataOnly: true}); err != nil || !s.Babelfish {
+		t.Fatalf("server %+v, err %v; want Babelfish", s, err)
+	}
+	for _, view := range []string{"FROM sys.[all_objects]", "FROM pg_catalog.[pg_namespace]"} {
+		n := 0
+		for _, q := range d.queries {
+			if strings.HasSuffix(q, view) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d reads %s; want 1", n, view)
 		}
 	}
 }
