@@ -94,6 +94,21 @@ func groupBy[T any, K comparable](rows []T, key func(T) K) map[K][]T {
 	return out
 }
 
+// trimType is RTRIM(type): sys.objects types are char(2) ("V ").
+func trimType(t string) string { return strings.TrimRight(t, " ") }
+
+// sqlTypeIs compares a char(n) type code as T-SQL's "=" does on Babelfish:
+// trailing blanks do not count and the default collation ignores case.
+func sqlTypeIs(typ string, codes ...string) bool {
+	typ = trimType(typ)
+	for _, c := range codes {
+		if strings.EqualFold(typ, c) {
+			return true
+		}
+	}
+	return false
+}
+
 // plainQuery is one plain SELECT, "SELECT [a], [b] FROM schema.[view]",
 // and what each column is scanned into. Its text uses only bracketed
 // names: no alias, join, WHERE, ORDER BY or function.

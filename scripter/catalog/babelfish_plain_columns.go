@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // plainColumnSteps are the plain reads of babelfish_plain_columns.go.
@@ -14,18 +13,6 @@ func plainColumnSteps() map[string]plainStep {
 		"indexes":       plainIndexes,
 		"index columns": plainIndexColumns,
 	}
-}
-
-// sqlTypeIs compares a char(n) type code as T-SQL's "=" does on Babelfish:
-// trailing blanks do not count and the default collation ignores case.
-func sqlTypeIs(typ string, codes ...string) bool {
-	typ = strings.TrimRight(typ, " ")
-	for _, c := range codes {
-		if strings.EqualFold(typ, c) {
-			return true
-		}
-	}
-	return false
 }
 
 // userObjectOfType mirrors "JOIN sys.all_objects AS o ... WHERE o.type IN

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // plainConstraintSteps are the plain reads of babelfish_plain_constraints.go.
@@ -273,7 +272,7 @@ func joinTriggers(triggers []plainTrigger, modules []plainModule) []TriggerRow {
 	var out []TriggerRow
 	for _, t := range keepTriggers(triggers) {
 		row := TriggerRow{ObjectID: t.ObjectID, Name: t.Name, ParentClass: t.ParentClass, ParentID: t.ParentID,
-			Disabled: t.Disabled, IsCLR: sameCode(t.Type, "TA")}
+			Disabled: t.Disabled, IsCLR: sqlTypeIs(t.Type, "TA")}
 		ms := byID[t.ObjectID]
 		if len(ms) == 0 {
 			out = append(out, row)
@@ -293,13 +292,6 @@ func keepTriggers(triggers []plainTrigger) []plainTrigger {
 	return slices.DeleteFunc(slices.Clone(triggers), func(t plainTrigger) bool {
 		return !notShipped(t.IsMSShipped) || t.ParentClass != 0 && t.ParentClass != 1
 	})
-}
-
-// sameCode is T-SQL's "=" between a char(2) type code and a literal:
-// trailing spaces do not count, and the database collation is
-// case-insensitive.
-func sameCode(code, literal string) bool {
-	return strings.EqualFold(strings.TrimRight(code, " "), literal)
 }
 
 // plainTriggerEvent is a row of sys.trigger_events as read.

@@ -71,7 +71,7 @@ func userObjectRows(all []plainObject, schemas map[int64]string) []ObjectRow {
 			continue
 		}
 		out = append(out, ObjectRow{ObjectID: o.ObjectID, Schema: schemas[o.SchemaID], Name: o.Name,
-			Type: strings.TrimRight(o.Type, " "), ParentObjectID: o.ParentObjectID})
+			Type: trimType(o.Type), ParentObjectID: o.ParentObjectID})
 	}
 	return out
 }

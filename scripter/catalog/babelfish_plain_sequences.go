@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // The plain read of sequences (plainModuleSteps).
@@ -140,6 +139,3 @@ func finishBabelfishSequence(r SequenceRow, cache int64) SequenceRow {
 
 // decimal is CONVERT(nvarchar(64), CAST(x AS bigint)): the decimal text.
 func decimal(x int64) string { return strconv.FormatInt(x, 10) }
-
-// trimType is RTRIM(type): sys.objects types are char(2) ("V ").
-func trimType(t string) string { return strings.TrimRight(t, " ") }

@@ -3,7 +3,6 @@ package catalog
 import (
 	"cmp"
 	"slices"
-	"strings"
 )
 
 // The plain read of tables (plainObjectSteps).
@@ -133,7 +132,7 @@ func tableRows(tables []objTable, indexes []objIndexSpace, spaces []objDataSpace
 		}
 		for _, ix := range heaps[t.ObjectID] {
 			ds := byID[ix.DataSpaceID]
-			row.FileGroup, row.Partitioned = ds.Name, strings.EqualFold(strings.TrimRight(ds.Type, " "), "PS")
+			row.FileGroup, row.Partitioned = ds.Name, sqlTypeIs(ds.Type, "PS")
 			out = append(out, row)
 		}
 	}
