@@ -12,6 +12,8 @@ FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 ENV CGO_ENABLED=0 GOFLAGS=-trimpath
 COPY go.mod go.sum ./
+# go.mod replaces go-mssqldb with the fork in third_party (see its FORK.md).
+COPY third_party/go-mssqldb/go.mod third_party/go-mssqldb/go.sum ./third_party/go-mssqldb/
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 ARG TARGETOS=linux

@@ -94,3 +94,5 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 	gopkg.in/ini.v1 v1.67.3 // indirect
 )
+
+replace github.com/microsoft/go-mssqldb => ./third_party/go-mssqldb

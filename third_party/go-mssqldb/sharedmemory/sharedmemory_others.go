@@ -1,0 +1,3 @@
+//go:build !windows || !(amd64 || 386)
+
+package sharedmemory
