@@ -350,7 +350,13 @@ func nanosToThreeHundredthsOfASecond(ns int) int {
 
 func readFixedType(ti *typeInfo, r *tdsBuffer, c *cryptoMetadata, encoding msdsn.EncodeParameters) interface{} {
 	r.ReadFull(ti.Buffer)
-	buf := ti.Buffer
+	// mssqldump fork: decoding factored out so raw rows' Decode shares it
+	return decodeFixedType(ti, ti.Buffer, encoding)
+}
+
+// decodeFixedType decodes a fixed-length value read into buf.
+// mssqldump fork: factored out of readFixedType for raw rows.
+func decodeFixedType(ti *typeInfo, buf []byte, encoding msdsn.EncodeParameters) interface{} {
 	loc := encoding.GetTimezone()
 	switch ti.TypeId {
 	case typeNull:
@@ -393,9 +399,15 @@ func readByteLenTypeWithEncoding(ti *typeInfo, r *tdsBuffer, c *cryptoMetadata, 
 	if size == 0 {
 		return nil
 	}
-	loc := encoding.GetTimezone()
 	r.ReadFull(ti.Buffer[:size])
-	buf := ti.Buffer[:size]
+	// mssqldump fork: decoding factored out so raw rows' Decode shares it
+	return decodeByteLenType(ti, ti.Buffer[:size], encoding)
+}
+
+// decodeByteLenType decodes a non-NULL byte-length value read into buf.
+// mssqldump fork: factored out of readByteLenTypeWithEncoding for raw rows.
+func decodeByteLenType(ti *typeInfo, buf []byte, encoding msdsn.EncodeParameters) interface{} {
+	loc := encoding.GetTimezone()
 	switch ti.TypeId {
 	case typeDateN:
 		if len(buf) != 3 {
@@ -520,7 +532,13 @@ func readShortLenType(ti *typeInfo, r *tdsBuffer, c *cryptoMetadata, encoding ms
 		return nil
 	}
 	r.ReadFull(ti.Buffer[:size])
-	buf := ti.Buffer[:size]
+	// mssqldump fork: decoding factored out so raw rows' Decode shares it
+	return decodeShortLenType(ti, ti.Buffer[:size])
+}
+
+// decodeShortLenType decodes a non-NULL short-length value read into buf.
+// mssqldump fork: factored out of readShortLenType for raw rows.
+func decodeShortLenType(ti *typeInfo, buf []byte) interface{} {
 	switch ti.TypeId {
 	case typeBigVarChar, typeBigChar:
 		return decodeChar(ti.Collation, buf)
@@ -773,6 +791,14 @@ func readPLPType(ti *typeInfo, r *tdsBuffer, c *cryptoMetadata, encoding msdsn.E
 	} else {
 		bytesToDecode = r.rbuf
 	}
+	// mssqldump fork: decoding factored out so raw rows' Decode shares it
+	return decodePLPType(ti, bytesToDecode)
+}
+
+// decodePLPType decodes a non-NULL PLP value whose chunks are concatenated
+// in buf. Binary values are buf itself.
+// mssqldump fork: factored out of readPLPType for raw rows.
+func decodePLPType(ti *typeInfo, bytesToDecode []byte) interface{} {
 	switch ti.TypeId {
 	case typeXml:
 		return decodeXml(*ti, bytesToDecode)
