@@ -796,6 +796,7 @@ func (s *Stmt) processQueryResponse(ctx context.Context) (res driver.Rows, err e
 	}
 	// process metadata
 	var cols []columnStruct
+	var rawSet *rawResultSet // mssqldump fork: raw rows
 loop:
 	for {
 		tok, err := reader.nextToken()
@@ -813,6 +814,9 @@ loop:
 				//break loop
 				case []columnStruct:
 					cols = token
+					break loop
+				case rawResultSet: // mssqldump fork: raw rows
+					cols, rawSet = token.cols, &token
 					break loop
 				case doneStruct:
 					if token.isError() {
@@ -832,7 +836,7 @@ loop:
 			return nil, s.c.checkBadConn(ctx, err, false)
 		}
 	}
-	res = &Rows{stmt: s, reader: reader, cols: cols, cancel: cancel}
+	res = &Rows{stmt: s, reader: reader, cols: cols, cancel: cancel, raw: rowsRaw{cur: rawSet}} // mssqldump fork: raw
 	return
 }
 
@@ -878,6 +882,7 @@ type Rows struct {
 	reader   *tokenProcessor
 	nextCols []columnStruct
 	cancel   func()
+	raw      rowsRaw // mssqldump fork: raw rows
 }
 
 func (rc *Rows) Close() error {
@@ -934,6 +939,9 @@ func (rc *Rows) Next(dest []driver.Value) error {
 	if rc.nextCols != nil {
 		return io.EOF
 	}
+	if rc.raw.cur != nil {
+		return rc.nextRawDecoded(dest) // mssqldump fork: raw rows
+	}
 	for {
 		tok, err := rc.reader.nextToken()
 		if err == nil {
@@ -944,6 +952,9 @@ func (rc *Rows) Next(dest []driver.Value) error {
 				// processQueryResponse may have delegated all the token reading to us
 				case []columnStruct:
 					rc.nextCols = tokdata
+					return io.EOF
+				case rawResultSet: // mssqldump fork: raw rows
+					rc.setNextRaw(tokdata)
 					return io.EOF
 				case []interface{}:
 					for i := range dest {
@@ -972,6 +983,7 @@ func (rc *Rows) HasNextResultSet() bool {
 }
 
 func (rc *Rows) NextResultSet() error {
+	rc.nextResultSetRaw() // mssqldump fork: raw rows
 	rc.cols = rc.nextCols
 	rc.nextCols = nil
 	if rc.cols == nil {

@@ -9,6 +9,12 @@ package mssql
 
 import (
 	"context"
+	"database/sql/driver"
+	"encoding/binary"
+	"errors"
+	"io"
+
+	"github.com/microsoft/go-mssqldb/msdsn"
 )
 
 // RawKind says how a raw value's bytes are laid out, for callers that read
@@ -46,14 +52,70 @@ type RawColumn struct {
 	enc rawEncoding
 }
 
-// rawEncoding is what decoding a value needs from the session.
-type rawEncoding = struct{}
+// rawEncoding is what decoding a value needs besides its type: the wire
+// layout it was read with (which decoder applies) and the session's
+// encoding parameters (time zone, GUID byte order).
+type rawEncoding struct {
+	layout rawLayout
+	params msdsn.EncodeParameters
+}
+
+// rawLayout is how a value is framed on the wire, i.e. which of the
+// readers in types.go reads it.
+type rawLayout uint8
+
+const (
+	rawNotRaw   rawLayout = iota
+	rawNull               // typeNull: always NULL, no bytes on the wire
+	rawFixed              // readFixedType
+	rawByteLen            // readByteLenTypeWithEncoding
+	rawShortLen           // readShortLenType
+	rawPLP                // readPLPType
+)
+
+// rawNullLen marks a NULL value in a batch, where a length would be.
+const rawNullLen = 0xFFFFFFFF
+
+// rawBatchSize is the size at which a batch is sent: large enough that the
+// channel send is negligible per row, small enough to stay in cache.
+const rawBatchSize = 64 << 10
 
 // Decode returns the value Rows.Next returns for a value of c whose raw
 // bytes are b: nil when b is nil (NULL).
 func (c *RawColumn) Decode(b []byte) interface{} {
-	panic("mssql: raw rows not built yet")
+	if b == nil {
+		return nil
+	}
+	ti := &c.col.ti
+	switch c.enc.layout {
+	case rawFixed:
+		return decodeFixedType(ti, b, c.enc.params)
+	case rawByteLen:
+		return decodeByteLenType(ti, b, c.enc.params)
+	case rawShortLen:
+		return decodeShortLenType(ti, b)
+	case rawPLP:
+		if plpAliases(ti.TypeId) {
+			// the PLP decoders return binary values as the buffer itself,
+			// and b lives only as long as its batch
+			b = append([]byte(nil), b...)
+		}
+		return decodePLPType(ti, b)
+	}
+	return nil
 }
+
+// plpAliases tells whether decodePLPType returns its buffer itself.
+func plpAliases(typeID uint8) bool {
+	switch typeID {
+	case typeBigVarBin, typeBigBinary, typeImage, typeUdt:
+		return true
+	}
+	return false
+}
+
+// rawRowsKey is the context key under which WithRawRows keeps accept.
+type rawRowsKey struct{}
 
 // WithRawRows returns a context under which the result sets of a query
 // whose columns accept approves are read as raw rows: Rows.RawColumns
@@ -63,25 +125,425 @@ func (c *RawColumn) Decode(b []byte) interface{} {
 // ntext, image), are read as usual. Rows.Next still works on a raw result
 // set, decoding each value.
 func WithRawRows(ctx context.Context, accept func(cols []RawColumn) bool) context.Context {
-	panic("mssql: raw rows not built yet")
+	return context.WithValue(ctx, rawRowsKey{}, accept)
 }
 
 // RawBatch holds consecutive rows of a raw result set.
-type RawBatch struct{}
+type RawBatch struct {
+	ncols int
+	// buf is the rows, each value a 4-byte little-endian length
+	// (rawNullLen for NULL) then its bytes.
+	buf []byte
+	// cur is where the current row starts, next where the one after does.
+	cur, next int
+}
 
 // Next advances to the batch's next row; false after its last.
-func (b *RawBatch) Next() bool { panic("mssql: raw rows not built yet") }
+func (b *RawBatch) Next() bool {
+	if b.next >= len(b.buf) {
+		return false
+	}
+	b.cur = b.next
+	p := b.cur
+	for i := 0; i < b.ncols; i++ {
+		n := binary.LittleEndian.Uint32(b.buf[p:])
+		p += 4
+		if n != rawNullLen {
+			p += int(n)
+		}
+	}
+	b.next = p
+	return true
+}
 
 // Row fills dst (grown to the number of columns) with the current row's
 // values and returns it: nil for NULL, a non-nil slice (maybe empty)
 // otherwise. The values are valid until the next NextRawBatch, Next or
 // Close of the Rows.
-func (b *RawBatch) Row(dst [][]byte) [][]byte { panic("mssql: raw rows not built yet") }
+func (b *RawBatch) Row(dst [][]byte) [][]byte {
+	if cap(dst) < b.ncols {
+		dst = make([][]byte, b.ncols)
+	}
+	dst = dst[:b.ncols]
+	p := b.cur
+	for i := range dst {
+		n := binary.LittleEndian.Uint32(b.buf[p:])
+		p += 4
+		if n == rawNullLen {
+			dst[i] = nil
+			continue
+		}
+		end := p + int(n)
+		dst[i] = b.buf[p:end:end]
+		p = end
+	}
+	return dst
+}
+
+// rawResultSet is the token the reader sends instead of []columnStruct
+// for a result set read as raw rows.
+type rawResultSet struct {
+	cols []columnStruct
+	raw  []RawColumn
+	// free takes back the buffers of batches the consumer is done with,
+	// for the reader to fill again.
+	free chan []byte
+}
+
+// rowsRaw is the raw rows state of a Rows.
+type rowsRaw struct {
+	cur   *rawResultSet // the current result set, nil when not raw
+	next  *rawResultSet // the next one, when Next met its columns
+	batch *RawBatch     // the batch Next decodes rows from
+	vals  [][]byte
+}
 
 // RawColumns returns the current result set's columns when it is read as
 // raw rows, nil otherwise.
-func (rc *Rows) RawColumns() []RawColumn { panic("mssql: raw rows not built yet") }
+func (rc *Rows) RawColumns() []RawColumn {
+	if rc.raw.cur == nil {
+		return nil
+	}
+	return rc.raw.cur.raw
+}
+
+// errNotRaw is NextRawBatch's answer on a result set that is not raw.
+var errNotRaw = errors.New("mssql: NextRawBatch on a result set not read as raw rows")
 
 // NextRawBatch returns the next rows of a raw result set, or io.EOF after
 // its last. The batch is valid until the next NextRawBatch, Next or Close.
-func (rc *Rows) NextRawBatch() (*RawBatch, error) { panic("mssql: raw rows not built yet") }
+func (rc *Rows) NextRawBatch() (*RawBatch, error) {
+	if rc.raw.cur == nil {
+		return nil, errNotRaw
+	}
+	if !rc.stmt.c.connectionGood {
+		return nil, driver.ErrBadConn
+	}
+	rc.releaseBatch()
+	if rc.nextCols != nil {
+		return nil, io.EOF
+	}
+	for {
+		tok, err := rc.reader.nextToken()
+		if err != nil {
+			return nil, rc.stmt.c.checkBadConn(rc.reader.ctx, err, false)
+		}
+		if tok == nil {
+			return nil, io.EOF
+		}
+		switch tokdata := tok.(type) {
+		case *RawBatch:
+			rc.raw.batch = tokdata
+			return tokdata, nil
+		case []columnStruct:
+			rc.nextCols = tokdata
+			return nil, io.EOF
+		case rawResultSet:
+			rc.setNextRaw(tokdata)
+			return nil, io.EOF
+		case doneStruct:
+			if tokdata.isError() {
+				return nil, rc.stmt.c.checkBadConn(rc.reader.ctx, tokdata.getError(), false)
+			}
+		case ReturnStatus:
+			if rc.reader.outs.returnStatus != nil {
+				*rc.reader.outs.returnStatus = tokdata
+			}
+		}
+	}
+}
+
+// releaseBatch hands the current batch's buffer back to the reader: the
+// caller is done with it by contract.
+func (rc *Rows) releaseBatch() {
+	b := rc.raw.batch
+	if b == nil {
+		return
+	}
+	rc.raw.batch = nil
+	select {
+	case rc.raw.cur.free <- b.buf[:0]:
+	default: // the reader has enough spare buffers
+	}
+}
+
+// setNextRaw notes that the next result set is raw, as Next does with
+// nextCols for the usual one.
+func (rc *Rows) setNextRaw(rs rawResultSet) {
+	rc.nextCols = rs.cols
+	rc.raw.next = &rs
+}
+
+// nextResultSetRaw moves the raw state to the next result set, at
+// NextResultSet.
+func (rc *Rows) nextResultSetRaw() {
+	rc.releaseBatch()
+	rc.raw.cur = rc.raw.next
+	rc.raw.next = nil
+}
+
+// nextRawDecoded is Rows.Next on a raw result set: it decodes the next row
+// of the current batch, reading another batch when it is used up.
+func (rc *Rows) nextRawDecoded(dest []driver.Value) error {
+	for {
+		if b := rc.raw.batch; b != nil && b.Next() {
+			rc.raw.vals = b.Row(rc.raw.vals)
+			for i := range dest {
+				dest[i] = rc.raw.cur.raw[i].Decode(rc.raw.vals[i])
+			}
+			return nil
+		}
+		if _, err := rc.NextRawBatch(); err != nil {
+			return err
+		}
+	}
+}
+
+// rawProducer is the reader goroutine's side of a raw result set: it reads
+// ROW and NBCROW tokens into the batch being filled.
+type rawProducer struct {
+	cols    []columnStruct
+	layouts []rawLayout
+	free    chan []byte
+	buf     []byte
+	// done is where the complete rows end in buf, so that a row cut
+	// short by a broken stream is not sent.
+	done  int
+	nulls []byte
+}
+
+// startRawResultSet decides, at COLMETADATA, whether the result set is read
+// as raw rows: only under WithRawRows, outside the message queue model,
+// when every column can be raw and accept approves. It returns nil when
+// the result set is read as usual.
+func startRawResultSet(ctx context.Context, sess *tdsSession, cols []columnStruct, outs outputs) (*rawProducer, *rawResultSet) {
+	accept, _ := ctx.Value(rawRowsKey{}).(func([]RawColumn) bool)
+	if accept == nil || outs.msgq != nil || len(cols) == 0 {
+		return nil, nil
+	}
+	layouts := make([]rawLayout, len(cols))
+	for i := range cols {
+		if layouts[i] = columnRawLayout(&cols[i]); layouts[i] == rawNotRaw {
+			return nil, nil
+		}
+	}
+	raw := make([]RawColumn, len(cols))
+	for i := range cols {
+		raw[i] = newRawColumn(&cols[i], layouts[i], sess.encoding)
+	}
+	if !accept(raw) {
+		return nil, nil
+	}
+	free := make(chan []byte, 8)
+	p := &rawProducer{cols: cols, layouts: layouts, free: free}
+	return p, &rawResultSet{cols: cols, raw: raw, free: free}
+}
+
+// columnRawLayout returns how a column's values are framed, or rawNotRaw
+// for the columns read otherwise (long-length types, sql_variant,
+// encrypted). It mirrors readTypeInfo's choice of reader.
+func columnRawLayout(col *columnStruct) rawLayout {
+	if col.isEncrypted() {
+		return rawNotRaw
+	}
+	ti := &col.ti
+	switch ti.TypeId {
+	case typeNull:
+		return rawNull
+	case typeInt1, typeBit, typeInt2, typeInt4, typeDateTim4,
+		typeFlt4, typeMoney, typeDateTime, typeFlt8, typeMoney4, typeInt8:
+		return rawFixed
+	case typeDateN, typeTimeN, typeDateTime2N, typeDateTimeOffsetN,
+		typeGuid, typeIntN, typeDecimal, typeNumeric,
+		typeBitN, typeDecimalN, typeNumericN, typeFltN,
+		typeMoneyN, typeDateTimeN, typeChar,
+		typeVarChar, typeBinary, typeVarBinary:
+		return rawByteLen
+	case typeXml, typeUdt:
+		return rawPLP
+	case typeBigVarBin, typeBigVarChar, typeBigBinary, typeBigChar,
+		typeNVarChar, typeNChar:
+		if ti.Size == 0xffff {
+			return rawPLP
+		}
+		return rawShortLen
+	}
+	return rawNotRaw
+}
+
+// newRawColumn describes a column for WithRawRows' accept and Decode.
+func newRawColumn(col *columnStruct, layout rawLayout, params msdsn.EncodeParameters) RawColumn {
+	return RawColumn{
+		Name:      col.ColName,
+		Kind:      rawKindOf(col.ti.TypeId),
+		TypeName:  rawTypeName(col.ti),
+		Precision: col.ti.Prec,
+		Scale:     col.ti.Scale,
+		col:       col,
+		enc:       rawEncoding{layout: layout, params: params},
+	}
+}
+
+// rawKindOf returns the layout promise for a type id.
+func rawKindOf(typeID uint8) RawKind {
+	switch typeID {
+	case typeInt1, typeInt2, typeInt4, typeInt8, typeIntN:
+		return RawInt
+	case typeBit, typeBitN:
+		return RawBit
+	case typeDecimal, typeNumeric, typeDecimalN, typeNumericN:
+		return RawDecimal
+	case typeNVarChar, typeNChar:
+		return RawUTF16
+	case typeBigVarBin, typeBigBinary, typeVarBinary, typeBinary:
+		return RawBinary
+	}
+	return RawOther
+}
+
+// rawTypeName is makeGoLangTypeName without its panic on the few type ids
+// it does not name: the reader goroutine must not fail over a name.
+func rawTypeName(ti typeInfo) (name string) {
+	defer func() {
+		if recover() != nil {
+			name = ""
+		}
+	}()
+	return makeGoLangTypeName(ti)
+}
+
+// row reads a ROW token's values into the batch.
+func (p *rawProducer) row(r *tdsBuffer) {
+	p.beginRow()
+	for i := range p.cols {
+		p.value(r, i)
+	}
+	p.done = len(p.buf)
+}
+
+// nbcRow reads an NBCROW token's values into the batch: the bitmap's NULLs
+// have no bytes on the wire.
+func (p *rawProducer) nbcRow(r *tdsBuffer) {
+	p.beginRow()
+	n := (len(p.cols) + 7) / 8
+	if cap(p.nulls) < n {
+		p.nulls = make([]byte, n)
+	}
+	nulls := p.nulls[:n]
+	r.ReadFull(nulls)
+	for i := range p.cols {
+		if nulls[i/8]&(1<<(uint(i)%8)) != 0 {
+			p.appendNull()
+			continue
+		}
+		p.value(r, i)
+	}
+	p.done = len(p.buf)
+}
+
+// beginRow starts a row in the batch, taking a spare buffer when there is
+// none.
+func (p *rawProducer) beginRow() {
+	if p.buf == nil {
+		select {
+		case b := <-p.free:
+			p.buf = b
+		default:
+			p.buf = make([]byte, 0, rawBatchSize+rawBatchSize/4)
+		}
+		p.done = 0
+	}
+}
+
+// value reads column i's value as its reader would, keeping its bytes.
+func (p *rawProducer) value(r *tdsBuffer, i int) {
+	switch p.layouts[i] {
+	case rawNull:
+		p.appendNull()
+	case rawFixed:
+		p.appendRead(r, p.cols[i].ti.Size)
+	case rawByteLen:
+		if n := r.byte(); n == 0 {
+			p.appendNull()
+		} else {
+			p.appendRead(r, int(n))
+		}
+	case rawShortLen:
+		if n := r.uint16(); n == 0xffff {
+			p.appendNull()
+		} else {
+			p.appendRead(r, int(n))
+		}
+	case rawPLP:
+		p.plp(r)
+	}
+}
+
+// appendNull appends a NULL value.
+func (p *rawProducer) appendNull() {
+	p.buf = binary.LittleEndian.AppendUint32(p.buf, rawNullLen)
+}
+
+// appendRead appends a value of n bytes read from r.
+func (p *rawProducer) appendRead(r *tdsBuffer, n int) {
+	p.buf = binary.LittleEndian.AppendUint32(p.buf, uint32(n))
+	p.readInto(r, n)
+}
+
+// readInto appends n bytes read from r to the batch.
+func (p *rawProducer) readInto(r *tdsBuffer, n int) {
+	l := len(p.buf)
+	if cap(p.buf)-l < n {
+		grown := make([]byte, l, 2*cap(p.buf)+n)
+		copy(grown, p.buf)
+		p.buf = grown
+	}
+	p.buf = p.buf[:l+n]
+	r.ReadFull(p.buf[l:])
+}
+
+// plp appends a PLP value, its chunks concatenated, with the checks
+// readPLPType makes.
+func (p *rawProducer) plp(r *tdsBuffer) {
+	size := r.uint64()
+	if size == _PLP_NULL {
+		p.appendNull()
+		return
+	}
+	if size != _UNKNOWN_PLP_LEN && size > _MAX_PLP_LEN {
+		badStreamPanicf("PLP length %d exceeds the maximum LOB size of %d bytes", size, uint64(_MAX_PLP_LEN))
+	}
+	at := len(p.buf)
+	p.buf = binary.LittleEndian.AppendUint32(p.buf, 0)
+	for {
+		chunk := r.uint32()
+		if chunk == 0 {
+			break
+		}
+		p.readInto(r, int(chunk))
+	}
+	n := len(p.buf) - at - 4
+	if uint64(n) >= rawNullLen {
+		badStreamPanicf("PLP value of %d bytes is too long for raw rows", n)
+	}
+	binary.LittleEndian.PutUint32(p.buf[at:], uint32(n))
+}
+
+// full tells whether the batch is due to be sent.
+func (p *rawProducer) full() bool {
+	return len(p.buf) >= rawBatchSize
+}
+
+// flush sends the batch's complete rows, if any. A row being read when
+// the stream broke is dropped, as the usual path drops it.
+func (p *rawProducer) flush(ch chan tokenStruct) {
+	if p == nil || p.buf == nil {
+		return
+	}
+	buf := p.buf[:p.done]
+	p.buf, p.done = nil, 0
+	if len(buf) == 0 {
+		return
+	}
+	ch <- &RawBatch{ncols: len(p.cols), buf: buf}
+}

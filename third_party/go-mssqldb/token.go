@@ -995,6 +995,7 @@ func parseReturnValue(r *tdsBuffer, s *tdsSession) (nv namedValue) {
 }
 
 func processSingleResponse(ctx context.Context, sess *tdsSession, ch chan tokenStruct, outs outputs) {
+	var raw *rawProducer // mssqldump fork: the current result set's, when raw
 	defer func() {
 		if err := recover(); err != nil {
 			sess.LogF(ctx, msdsn.LogErrors, "intercepted panic: %v", err)
@@ -1009,6 +1010,7 @@ func processSingleResponse(ctx context.Context, sess *tdsSession, ch chan tokenS
 				_ = sqlexp.ReturnMessageEnqueue(ctx, outs.msgq, sqlexp.MsgError{Error: derr})
 
 			}
+			raw.flush(ch) // mssqldump fork: the rows read before the error come first
 			ch <- err
 		}
 		close(ch)
@@ -1035,6 +1037,9 @@ func processSingleResponse(ctx context.Context, sess *tdsSession, ch chan tokenS
 	for tokens := 0; ; tokens += 1 {
 		token := token(sess.buf.byte())
 		sess.LogF(ctx, msdsn.LogDebug, "got token %v", token)
+		if raw != nil && token != tokenRow && token != tokenNbcRow {
+			raw.flush(ch) // mssqldump fork: raw rows go before any later token
+		}
 		switch token {
 		case tokenSSPI:
 			ch <- parseSSPIMsg(sess.buf)
@@ -1130,13 +1135,25 @@ func processSingleResponse(ctx context.Context, sess *tdsSession, ch chan tokenS
 			}
 		case tokenColMetadata:
 			columns = parseColMetadata72(sess.buf, sess)
-			ch <- columns
+			// mssqldump fork: a result set read as raw rows is announced as such
+			var rawSet *rawResultSet
+			if raw, rawSet = startRawResultSet(ctx, sess, columns, outs); rawSet != nil {
+				ch <- *rawSet
+			} else {
+				ch <- columns
+			}
 			colsReceived = true
 			if outs.msgq != nil {
 				_ = sqlexp.ReturnMessageEnqueue(ctx, outs.msgq, sqlexp.MsgNext{})
 			}
 
 		case tokenRow:
+			if raw != nil { // mssqldump fork: raw rows, one send per batch
+				if raw.row(sess.buf); raw.full() {
+					raw.flush(ch)
+				}
+				continue
+			}
 			row := make([]interface{}, len(columns))
 			err = parseRow(ctx, sess.buf, sess, columns, row)
 			if err != nil {
@@ -1145,6 +1162,12 @@ func processSingleResponse(ctx context.Context, sess *tdsSession, ch chan tokenS
 			}
 			ch <- row
 		case tokenNbcRow:
+			if raw != nil { // mssqldump fork: raw rows, one send per batch
+				if raw.nbcRow(sess.buf); raw.full() {
+					raw.flush(ch)
+				}
+				continue
+			}
 			row := make([]interface{}, len(columns))
 			err = parseNbcRow(ctx, sess.buf, sess, columns, row)
 			if err != nil {
@@ -1234,6 +1257,8 @@ func (t *tokenProcessor) iterateResponse() error {
 				switch token := tok.(type) {
 				case []columnStruct:
 					t.sess.columns = token
+				case rawResultSet: // mssqldump fork: raw rows
+					t.sess.columns = token.cols
 				case []interface{}:
 					t.lastRow = token
 				case doneInProcStruct:
