@@ -8,6 +8,7 @@ package mssql
 // returns exactly what Rows.Next would have.
 
 import (
+	"bytes"
 	"context"
 	"database/sql/driver"
 	"encoding/binary"
@@ -98,7 +99,7 @@ func (c *RawColumn) Decode(b []byte) interface{} {
 		if plpAliases(ti.TypeId) {
 			// the PLP decoders return binary values as the buffer itself,
 			// and b lives only as long as its batch
-			b = append([]byte(nil), b...)
+			b = bytes.Clone(b) // empty stays non-nil: not NULL
 		}
 		return decodePLPType(ti, b)
 	}
@@ -466,13 +467,13 @@ func (p *rawProducer) value(r *tdsBuffer, i int) {
 		if n := r.byte(); n == 0 {
 			p.appendNull()
 		} else {
-			p.appendRead(r, int(n))
+			p.appendSized(r, i, int(n))
 		}
 	case rawShortLen:
 		if n := r.uint16(); n == 0xffff {
 			p.appendNull()
 		} else {
-			p.appendRead(r, int(n))
+			p.appendSized(r, i, int(n))
 		}
 	case rawPLP:
 		p.plp(r)
@@ -482,6 +483,16 @@ func (p *rawProducer) value(r *tdsBuffer, i int) {
 // appendNull appends a NULL value.
 func (p *rawProducer) appendNull() {
 	p.buf = binary.LittleEndian.AppendUint32(p.buf, rawNullLen)
+}
+
+// appendSized appends a value of column i whose length n came from the
+// wire: longer than the column's size, the usual reader fails on it, so
+// this does too.
+func (p *rawProducer) appendSized(r *tdsBuffer, i, n int) {
+	if n > p.cols[i].ti.Size {
+		badStreamPanicf("value of %d bytes in column %q of size %d", n, p.cols[i].ColName, p.cols[i].ti.Size)
+	}
+	p.appendRead(r, n)
 }
 
 // appendRead appends a value of n bytes read from r.
