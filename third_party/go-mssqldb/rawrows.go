@@ -503,6 +503,13 @@ func (p *rawProducer) appendRead(r *tdsBuffer, n int) {
 
 // readInto appends n bytes read from r to the batch.
 func (p *rawProducer) readInto(r *tdsBuffer, n int) {
+	if r.rpos+n <= r.rsize {
+		// all in the current packet, the common case: one copy, no
+		// io.ReadFull through an interface
+		p.buf = append(p.buf, r.rbuf[r.rpos:r.rpos+n]...)
+		r.rpos += n
+		return
+	}
 	l := len(p.buf)
 	if cap(p.buf)-l < n {
 		grown := make([]byte, l, 2*cap(p.buf)+n)

@@ -667,7 +667,7 @@ func benchStream() []byte {
 // benchRows reads the stream b.N times with read and reports per-row
 // figures.
 func benchRows(b *testing.B, raw bool, read func(*Rows) int) {
-	stream := benchStream()
+	replies := packets(benchStream(), 32767)
 	ctx := context.Background()
 	if raw {
 		ctx = WithRawRows(ctx, acceptAll)
@@ -677,7 +677,7 @@ func benchRows(b *testing.B, raw bool, read func(*Rows) int) {
 	b.ResetTimer()
 	rowsRead := 0
 	for i := 0; i < b.N; i++ {
-		rows := openRows(b, ctx, stream, 32767)
+		rows := openPackets(b, ctx, replies, 32767)
 		rowsRead += read(rows)
 		rows.Close()
 	}
