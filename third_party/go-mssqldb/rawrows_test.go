@@ -836,3 +836,37 @@ func liveRaw(rows *Rows, rc []RawColumn) ([][]driver.Value, error) {
 		}
 	}
 }
+
+func TestRawRowsCancelledMidReadEndsWithTheContextError(t *testing.T) {
+	const n = 100000
+	cols := manyRows(n)
+	var r, attn tdsReply
+	r.resultSet(cols, false)
+	attn.done(0x20, 0) // the server's answer to the attention
+	replies := append(packets(r.b, 4096), packets(attn.b, 4096)...)
+	for _, raw := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		if raw {
+			ctx = WithRawRows(ctx, acceptAll)
+		}
+		rows := openPackets(t, ctx, replies, 4096)
+		dest := make([]driver.Value, 2)
+		if err := rows.Next(dest); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		read := 1
+		var err error
+		for err == nil {
+			if err = rows.Next(dest); err == nil {
+				read++
+			}
+		}
+		// buffered rows may still come, but not all of them, then the
+		// context's error
+		if !errors.Is(err, context.Canceled) || read >= n {
+			t.Errorf("raw %v: %d rows then %v; want fewer than %d then context.Canceled", raw, read, err, n)
+		}
+		rows.Close()
+	}
+}
