@@ -164,29 +164,39 @@ func (r *sqlReader) Rows(ctx context.Context, p *data.Plan) (data.RowSource, err
 	if r.server != nil && r.server.Babelfish {
 		p = p.ForBabelfish()
 	}
-	tx, release, err := r.acquire(ctx)
+	s, release, err := r.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := data.Query(ctx, tx, p)
+	var rows data.RowSource
+	if data.RawReadable(p) {
+		// The raw read runs on the session's connection, in its open
+		// transaction.
+		rows, err = data.QueryRaw(ctx, s.conn, p)
+	} else {
+		rows, err = data.Query(ctx, s.tx, p)
+	}
 	if err != nil {
 		release()
 		return nil, wrapServerError(err)
 	}
-	return &wrappedRows{SQLRows: rows, release: release}, nil
+	return &wrappedRows{RowSource: rows, release: release}, nil
 }
 
 // wrappedRows maps a read error mid-table to *ServerError too, and gives
 // its session back to the pool when closed.
 type wrappedRows struct {
-	*data.SQLRows
+	data.RowSource
 	release func()
 }
 
-func (w *wrappedRows) Err() error { return wrapServerError(w.SQLRows.Err()) }
+func (w *wrappedRows) Err() error { return wrapServerError(w.RowSource.Err()) }
+
+// Unwrap lets the Writer read the rows' wire values (data.RawRows).
+func (w *wrappedRows) Unwrap() data.RowSource { return w.RowSource }
 
 func (w *wrappedRows) Close() error {
-	err := w.SQLRows.Close()
+	err := w.RowSource.Close()
 	if w.release != nil {
 		w.release()
 		w.release = nil

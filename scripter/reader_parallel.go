@@ -67,16 +67,16 @@ func (r *sqlReader) Parallel(ctx context.Context, n int) ([]Warning, error) {
 	return warnings, nil
 }
 
-// acquire returns the transaction to read in and the func that gives it
-// back: the main one before Parallel, else a free session of the pool,
-// waited for.
-func (r *sqlReader) acquire(ctx context.Context) (*sql.Tx, func(), error) {
+// acquire returns the session to read in and the func that gives it back:
+// the main one before Parallel, else a free session of the pool, waited
+// for.
+func (r *sqlReader) acquire(ctx context.Context) (*sqlSession, func(), error) {
 	if r.pool == nil {
-		return r.tx, func() {}, nil
+		return &sqlSession{conn: r.conn, tx: r.tx}, func() {}, nil
 	}
 	select {
 	case s := <-r.pool:
-		return s.tx, func() { r.pool <- s }, nil
+		return s, func() { r.pool <- s }, nil
 	case <-ctx.Done():
 		return nil, nil, ctx.Err()
 	}
@@ -87,11 +87,12 @@ func (r *sqlReader) acquire(ctx context.Context) (*sql.Tx, func(), error) {
 // data.Plan.RowEstimateQuery), else, or when the server keeps none, a
 // count of the rows p reads.
 func (r *sqlReader) KeyStats(ctx context.Context, p *data.Plan) (lo, hi, rows int64, err error) {
-	q, release, err := r.acquire(ctx)
+	s, release, err := r.acquire(ctx)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	defer release()
+	q := s.tx
 	var min, max, estimate sql.NullInt64
 	if p.Where != "" {
 		// One read of the rows the Where selects, not one for the bounds

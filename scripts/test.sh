@@ -80,3 +80,6 @@ step "go test -race"
 packages=$(go list ./... | grep -v -e '/deploy$' -e '/deploy/' -e '/agent/service$')
 # shellcheck disable=SC2086
 go test -race -count=1 -timeout 60m ${TEST_ARGS:-} $packages
+
+step "go-mssqldb fork (third_party/go-mssqldb, its own module): go vet and the raw rows tests"
+(cd third_party/go-mssqldb && go vet . && go test -race -count=1 -run Raw .)

@@ -37,7 +37,10 @@ type Server struct {
 	connections int
 	logins      int
 	login       []byte // the last LOGIN7 payload
-	wg          sync.WaitGroup
+	// answer, when set, logs clients in and answers their SQL batches
+	// (StartAnswering).
+	answer func(query string) []byte
+	wg     sync.WaitGroup
 }
 
 // Start listens on 127.0.0.1:0 and stops when the test ends.
@@ -130,7 +133,11 @@ func (s *Server) talk(c net.Conn) {
 		s.login = payload
 		s.mu.Unlock()
 	}
-	// Never answer the login: the client fails, which is all a test needs.
+	if s.answer != nil {
+		s.answerBatches(c)
+	}
+	// Otherwise never answer the login: the client fails, which is all a
+	// test of a hostile server needs.
 }
 
 // preloginResponse is VERSION 16.0 and ENCRYPTION = not supported.

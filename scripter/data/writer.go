@@ -131,16 +131,11 @@ func (w *Writer) Write(p []byte) (int, error) {
 // encodeRow appends one row's "(v1, v2, ...)" to w.row and records key
 // literal offsets for the boundary hash.
 func (w *Writer) encodeRow(p *Plan, vals []any) error {
-	w.row = append(w.row[:0], '(')
-	w.keyOff = w.keyOff[:0]
+	w.beginRow()
 	vi := 0
-	nextKey := 0
 	for i := range p.Columns {
 		c := &p.Columns[i]
-		if i > 0 {
-			w.row = append(w.row, ", "...)
-		}
-		start := len(w.row)
+		start := w.beginValue(i)
 		var err error
 		if c.Variant {
 			v := vals[vi : vi+6]
@@ -168,14 +163,36 @@ func (w *Writer) encodeRow(p *Plan, vals []any) error {
 			return fmt.Errorf("column %s: %w", tsql.QuoteIdent(c.Name), err)
 		}
 		vi += c.Width
-		if nextKey < len(p.KeyColumns) && isKey(p.KeyColumns, i) {
-			w.keyOff = append(w.keyOff, start, len(w.row))
-			nextKey++
-		}
+		w.endValue(p, i, start)
 	}
-	w.row = append(w.row, ')')
+	w.endRow()
 	return nil
 }
+
+// beginRow starts w.row: "(" and no key literals yet.
+func (w *Writer) beginRow() {
+	w.row = append(w.row[:0], '(')
+	w.keyOff = w.keyOff[:0]
+}
+
+// beginValue separates value i from the one before and returns where its
+// literal starts.
+func (w *Writer) beginValue(i int) int {
+	if i > 0 {
+		w.row = append(w.row, ", "...)
+	}
+	return len(w.row)
+}
+
+// endValue records where the literal of column i lies when it is a key
+// column, for the boundary hash.
+func (w *Writer) endValue(p *Plan, i, start int) {
+	if len(w.keyOff) < 2*len(p.KeyColumns) && isKey(p.KeyColumns, i) {
+		w.keyOff = append(w.keyOff, start, len(w.row))
+	}
+}
+
+func (w *Writer) endRow() { w.row = append(w.row, ')') }
 
 // appendValue writes the common scalar shapes directly (NULL, integers,
 // bits, valid UTF-8 text: forms identical to tsql.AppendLiteral's, which a test checks) and
@@ -305,14 +322,10 @@ func (w *Writer) WriteTable(p *Plan, src RowSource) (TableResult, error) {
 // encodeRows encodes every row of src and hands each, with its boundary
 // hash, to emit. rows counts the rows read (for error messages).
 func (w *Writer) encodeRows(p *Plan, src RowSource, rows *int64, emit func(row []byte, hash uint64) error) error {
-	width := p.Width()
+	raw := rawSourceOf(src)
 	for src.Next() {
-		vals := src.Row()
-		if len(vals) != width {
-			return fmt.Errorf("data: %s: row has %d values, plan reads %d", tsql.QuoteName(p.Table.Schema, p.Table.Name), len(vals), width)
-		}
 		*rows++
-		if err := w.encodeRow(p, vals); err != nil {
+		if err := w.encodeCurrent(p, src, raw); err != nil {
 			return fmt.Errorf("data: %s row %d: %w", tsql.QuoteName(p.Table.Schema, p.Table.Name), *rows, err)
 		}
 		if err := emit(w.row, w.rowHash()); err != nil {
@@ -320,6 +333,21 @@ func (w *Writer) encodeRows(p *Plan, src RowSource, rows *int64, emit func(row [
 		}
 	}
 	return src.Err()
+}
+
+// encodeCurrent encodes src's current row into w.row: from its wire values
+// when raw has them, else from its values.
+func (w *Writer) encodeCurrent(p *Plan, src RowSource, raw rawRowSource) error {
+	if raw != nil {
+		if vals, cols := raw.rawRow(); vals != nil {
+			return w.encodeRawRow(p, vals, cols)
+		}
+	}
+	vals := src.Row()
+	if width := p.Width(); len(vals) != width {
+		return fmt.Errorf("row has %d values, plan reads %d", len(vals), width)
+	}
+	return w.encodeRow(p, vals)
 }
 
 func asString(v any) string {
