@@ -95,13 +95,7 @@ func fakeServerConn(t *testing.T, reply []byte) *sql.Conn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
+	return connOf(t, db)
 }
 
 func TestRawRowsThroughTheDriverScriptTheBytesOfDatabaseSQLRows(t *testing.T) {

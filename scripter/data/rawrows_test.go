@@ -65,7 +65,12 @@ func (r *countingRows) Next(dest []driver.Value) error {
 
 func countingConnOf(t *testing.T, d *countingDriver) *sql.Conn {
 	t.Helper()
-	db := sql.OpenDB(driverConnector{d})
+	return connOf(t, sql.OpenDB(driverConnector{d}))
+}
+
+// connOf takes one connection of db; both close when the test ends.
+func connOf(t *testing.T, db *sql.DB) *sql.Conn {
+	t.Helper()
 	t.Cleanup(func() { db.Close() })
 	conn, err := db.Conn(context.Background())
 	if err != nil {
