@@ -16,7 +16,7 @@
 // cannot be both a file and a directory, keys "a" and "a/b" cannot coexist
 // here (they can in S3).
 //
-// URL form: file:///absolute/path[?create_dir=true]
+// URL form: file:///absolute/path[?create_dir=true][&sync=false]
 package fileblob
 
 import (
@@ -55,6 +55,12 @@ var (
 type Options struct {
 	// CreateDir creates the directory (and parents) when it is missing.
 	CreateDir bool
+	// NoSync skips every fsync: objects are still published atomically
+	// (rename), but a crash of the machine may lose or truncate them. For a
+	// scratch store whose objects are copied elsewhere at once, such as the
+	// embedded default's (which calls SyncTree before it promises that a
+	// kept script survives). URL: sync=false.
+	NoSync bool
 }
 
 // URLOpener opens file:// URLs.
@@ -63,7 +69,7 @@ type URLOpener struct{}
 // OpenBucketURL implements blob.BucketURLOpener.
 func (URLOpener) OpenBucketURL(ctx context.Context, u *url.URL) (driver.Bucket, error) {
 	q := openurl.New(u)
-	opts := Options{CreateDir: q.Bool("create_dir", false)}
+	opts := Options{CreateDir: q.Bool("create_dir", false), NoSync: !q.Bool("sync", true)}
 	if err := q.Err(); err != nil {
 		return nil, fmt.Errorf("file URL: %w", err)
 	}
@@ -93,7 +99,8 @@ func (URLOpener) ErrorCode(err error) driver.ErrorCode {
 
 // Bucket is the fileblob driver.
 type Bucket struct {
-	dir string
+	dir    string
+	noSync bool
 }
 
 // OpenBucket opens the directory dir as a bucket.
@@ -117,7 +124,7 @@ func OpenBucket(dir string, opts *Options) (*Bucket, error) {
 	if !fi.IsDir() {
 		return nil, openurl.Invalid(fmt.Errorf("fileblob: %s is not a directory", abs))
 	}
-	return &Bucket{dir: abs}, nil
+	return &Bucket{dir: abs, noSync: opts.NoSync}, nil
 }
 
 // dirExists reports whether the bucket's directory is still there.
@@ -281,7 +288,7 @@ func (b *Bucket) Delete(ctx context.Context, key string) error {
 	if err := os.Remove(attrsPath(p)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return syncDir(filepath.Dir(p))
+	return b.syncDir(filepath.Dir(p))
 }
 
 // SignedURL implements driver.Bucket: local directories have none.
@@ -291,6 +298,22 @@ func (b *Bucket) SignedURL(ctx context.Context, key string, expiry time.Duration
 
 // Close implements driver.Bucket.
 func (b *Bucket) Close() error { return nil }
+
+// syncFile fsyncs f unless the bucket was opened with NoSync.
+func (b *Bucket) syncFile(f *os.File) error {
+	if b.noSync {
+		return nil
+	}
+	return f.Sync()
+}
+
+// syncDir fsyncs dir unless the bucket was opened with NoSync.
+func (b *Bucket) syncDir(dir string) error {
+	if b.noSync {
+		return nil
+	}
+	return syncDir(dir)
+}
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
@@ -302,4 +325,24 @@ func syncDir(dir string) error {
 		return err // EINVAL: the filesystem cannot sync directories
 	}
 	return nil
+}
+
+// SyncTree fsyncs every file and directory under dir (dir included): what
+// a bucket opened with NoSync needs before its objects are promised to
+// outlive a crash of the machine.
+func SyncTree(dir string) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return syncDir(path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return f.Sync()
+	})
 }

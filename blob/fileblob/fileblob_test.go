@@ -122,3 +122,51 @@ func TestKeyUnderAnObjectIsAClearError(t *testing.T) {
 		t.Fatalf("WriteAll(a/b) with object a = %v; want a clear layout error", err)
 	}
 }
+
+func TestABucketOpenedWithoutSyncPassesTheConformanceSuite(t *testing.T) {
+	drivertest.RunConformanceTests(t, drivertest.Harness{
+		NewBucket: func(t testing.TB) driver.Bucket {
+			b, err := fileblob.OpenBucket(t.TempDir(), &fileblob.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		},
+	})
+}
+
+func TestSyncInTheURLIsABoolean(t *testing.T) {
+	for _, tc := range []struct {
+		query string
+		ok    bool
+	}{{"sync=false", true}, {"sync=true", true}, {"sync=0", true}, {"sync=later", false}} {
+		u, _ := url.Parse("file://" + t.TempDir() + "?" + tc.query)
+		_, err := fileblob.URLOpener{}.OpenBucketURL(t.Context(), u)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: err = %v", tc.query, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "sync") {
+			t.Errorf("%s: error %q does not name the parameter", tc.query, err)
+		}
+	}
+}
+
+func TestSyncTreeSyncsEveryObjectAndFailsOnAMissingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	b, err := fileblob.OpenBucket(dir, &fileblob.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket := blob.NewBucket(b)
+	for _, key := range []string{"jobs/1/dump.sql", "jobs/1/manifest.json", "fleet/public-key"} {
+		if err := bucket.WriteAll(t.Context(), key, []byte(key), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fileblob.SyncTree(dir); err != nil {
+		t.Fatalf("SyncTree: %v", err)
+	}
+	if err := fileblob.SyncTree(filepath.Join(dir, "gone")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("SyncTree of a missing directory: %v, want not exist", err)
+	}
+}

@@ -33,10 +33,11 @@ func (b *Bucket) NewTypedWriter(ctx context.Context, key string, opts *driver.Wr
 	if err != nil {
 		return nil, err
 	}
-	return &writer{ctx: ctx, f: f, final: p, opts: opts}, nil
+	return &writer{b: b, ctx: ctx, f: f, final: p, opts: opts}, nil
 }
 
 type writer struct {
+	b     *Bucket
 	ctx   context.Context
 	f     *os.File
 	final string
@@ -63,7 +64,7 @@ func (w *writer) Close() error {
 		w.discard()
 		return err
 	}
-	if err := w.f.Sync(); err != nil {
+	if err := w.b.syncFile(w.f); err != nil {
 		w.discard()
 		return err
 	}
@@ -110,7 +111,7 @@ func (w *writer) Close() error {
 	} else if err := os.Remove(side); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err // a stale sidecar from a previous object would lie
 	}
-	return syncDir(filepath.Dir(w.final))
+	return w.b.syncDir(filepath.Dir(w.final))
 }
 
 // writeSidecarTemp writes the attributes file to a temporary name when the
@@ -134,7 +135,7 @@ func (w *writer) writeSidecarTemp() (string, error) {
 	}
 	_, err = f.Write(data)
 	if err == nil {
-		err = f.Sync()
+		err = w.b.syncFile(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -169,5 +170,5 @@ func (b *Bucket) mkdirAllSynced(dir string) error {
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return syncDir(filepath.Dir(dir))
+	return b.syncDir(filepath.Dir(dir))
 }

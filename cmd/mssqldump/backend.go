@@ -234,6 +234,9 @@ func finishEmbedded(stack *embedded.Stack, dir, jobID string, delivered bool, lo
 		log.Debug("embedded default: close", "err", err)
 	}
 	if keep {
+		if err := stack.SyncBlobs(); err != nil {
+			log.Warn("embedded default: could not fsync the kept script", "dir", dir, "err", err)
+		}
 		log.Warn("the script is stored but was not delivered; write it with 'mssqldump fetch "+jobID+"'", "dir", dir)
 		return
 	}

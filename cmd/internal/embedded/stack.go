@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mssqldump/mssqldump/blob"
+	"github.com/mssqldump/mssqldump/blob/fileblob"
 	"github.com/mssqldump/mssqldump/broker"
 	"github.com/mssqldump/mssqldump/broker/jetstreambroker"
 	"github.com/mssqldump/mssqldump/cmd/internal/drivers"
@@ -78,11 +79,22 @@ func (s *Stack) start(ctx context.Context) error {
 	if err := os.MkdirAll(blobDir, 0o700); err != nil {
 		return fmt.Errorf("create the embedded blob directory: %w", err)
 	}
-	if s.Bucket, err = drivers.OpenBucket(ctx, "file://"+blobDir); err != nil {
+	// No fsync per object: the script is read back and written to its
+	// output at once, and the directory is removed after. When a script
+	// is kept for 'mssqldump fetch' instead, SyncBlobs makes it durable
+	// first. (The fsync of a 146 MB script cost 0.1 s of a 2.7 s dump.)
+	if s.Bucket, err = drivers.OpenBucket(ctx, "file://"+blobDir+"?sync=false"); err != nil {
 		return fmt.Errorf("open the embedded blob directory: %w", err)
 	}
 	s.OnClose(s.Bucket.Close)
 	return nil
+}
+
+// SyncBlobs fsyncs every object of the blob directory: the bucket is
+// opened without fsync, so this is what makes a kept script survive a
+// crash of the machine.
+func (s *Stack) SyncBlobs() error {
+	return fileblob.SyncTree(filepath.Join(s.Dir, "blob"))
 }
 
 // OnClose adds f to what Close runs. Close runs the closers in reverse

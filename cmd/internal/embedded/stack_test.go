@@ -96,3 +96,24 @@ func TestHaltStopsTheServerAtOnceAndCloseStillRuns(t *testing.T) {
 		t.Errorf("Close after Halt left the JetStream store behind (stat: %v)", err)
 	}
 }
+
+func TestSyncBlobsSyncsTheObjectsOfTheBlobDirectory(t *testing.T) {
+	ctx := context.Background()
+	s := &Stack{Dir: t.TempDir()}
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Bucket.WriteAll(ctx, "jobs/j1/dump.sql", []byte("GO\n"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SyncBlobs(); err != nil {
+		t.Fatalf("SyncBlobs = %v", err)
+	}
+	if err := os.RemoveAll(filepath.Join(s.Dir, "blob")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SyncBlobs(); err == nil {
+		t.Error("SyncBlobs of a vanished blob directory reported no error")
+	}
+}
