@@ -23,8 +23,13 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mssqldump-test.XXXXXX")
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
+	# The services are not this shell's children, so wait cannot see them:
+	# poll until each is gone, or MinIO may still write under $work while
+	# it is removed ("Directory not empty").
+	for p in "${pids[@]}"; do
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+	done
+	rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work"; } || echo "test.sh: could not remove $work" >&2
 }
 trap cleanup EXIT
 
