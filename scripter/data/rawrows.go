@@ -74,50 +74,61 @@ func RawReadable(p *Plan) bool {
 func QueryRaw(ctx context.Context, conn RawConn, p *Plan) (*RawRows, error) {
 	r := &RawRows{p: p, items: make(chan rawItem), next: make(chan struct{}),
 		stop: make(chan struct{}), done: make(chan struct{})}
+	// started gets exactly one value: nil once the query has its columns
+	// (r.cols set), or the error that stopped it, Raw's own included (a
+	// closed connection never runs the callback).
 	started := make(chan error, 1)
 	go func() {
 		defer close(r.done)
-		r.err = conn.Raw(func(dc any) error { return r.read(ctx, dc, started) })
+		sent := false
+		r.err = conn.Raw(func(dc any) error {
+			return r.read(ctx, dc, func(err error) { sent = true; started <- err })
+		})
+		if !sent {
+			started <- r.err
+		}
 		close(r.items)
 	}()
-	select {
-	case err := <-started:
-		if err != nil {
-			<-r.done
-			return nil, fmt.Errorf("data: reading %s: %w", tsql.QuoteName(p.Table.Schema, p.Table.Name), err)
-		}
-	case <-r.done:
-		return nil, fmt.Errorf("data: reading %s: %w", tsql.QuoteName(p.Table.Schema, p.Table.Name), r.err)
+	queryRawWaits(r)
+	if err := <-started; err != nil {
+		<-r.done
+		return nil, fmt.Errorf("data: reading %s: %w", tsql.QuoteName(p.Table.Schema, p.Table.Name), err)
 	}
 	return r, nil
 }
 
+// queryRawWaits runs as QueryRaw starts to wait for the reader: a test
+// makes it wait until the reader is done, which an empty table's reader
+// can be by then.
+var queryRawWaits = func(*RawRows) {}
+
 // read runs the query on the driver connection and passes its rows over
-// until the end, an error or Close. started gets nil once the columns are
-// known (r.cols set), or the error that stopped the query.
-func (r *RawRows) read(ctx context.Context, dc any, started chan<- error) error {
+// until the end, an error or Close. It calls started once: with nil when
+// the columns are known (r.cols set), or with the error that stopped the
+// query.
+func (r *RawRows) read(ctx context.Context, dc any, started func(error)) error {
 	prep, ok := dc.(driver.ConnPrepareContext)
 	if !ok {
 		err := fmt.Errorf("driver connection %T cannot prepare", dc)
-		started <- err
+		started(err)
 		return err
 	}
 	rawCtx := mssql.WithRawRows(ctx, r.accept)
 	stmt, err := prep.PrepareContext(rawCtx, r.p.Query())
 	if err != nil {
-		started <- err
+		started(err)
 		return err
 	}
 	defer stmt.Close()
 	q, ok := stmt.(driver.StmtQueryContext)
 	if !ok {
 		err := fmt.Errorf("driver statement %T cannot query with a context", stmt)
-		started <- err
+		started(err)
 		return err
 	}
 	rows, err := q.QueryContext(rawCtx, nil)
 	if err != nil {
-		started <- err
+		started(err)
 		return err
 	}
 	defer rows.Close()
@@ -125,11 +136,11 @@ func (r *RawRows) read(ctx context.Context, dc any, started chan<- error) error 
 	if isRaw {
 		if cols := mr.RawColumns(); cols != nil {
 			r.cols = rawCols(cols)
-			started <- nil
+			started(nil)
 			return r.passBatches(mr)
 		}
 	}
-	started <- nil
+	started(nil)
 	return r.passRows(rows)
 }
 

@@ -175,3 +175,31 @@ func TestOnlyPlansWithoutSqlVariantColumnsAreReadRaw(t *testing.T) {
 		t.Error("a plan with a sql_variant column (six SELECT items) is raw-readable")
 	}
 }
+
+// An empty table's reader may be done before QueryRaw looks: that is no
+// error (it once was, at random, "reading [dbo].[t]: <nil>").
+func TestATableWithoutRowsIsReadAsNoRowsAndNoError(t *testing.T) {
+	conn := countingConnOf(t, &countingDriver{})
+	queryRawWaits = func(r *RawRows) { <-r.done }
+	t.Cleanup(func() { queryRawWaits = func(*RawRows) {} })
+	for i := range 200 {
+		rows, err := QueryRaw(context.Background(), conn, idNamePlan())
+		if err != nil {
+			t.Fatalf("query %d: %v", i, err)
+		}
+		if rows.Next() || rows.Err() != nil {
+			t.Fatalf("query %d: a row, or error %v", i, rows.Err())
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatalf("query %d: Close = %v", i, err)
+		}
+	}
+}
+
+func TestAConnectionClosedBeforeTheQueryIsQueryRawsError(t *testing.T) {
+	conn := countingConnOf(t, &countingDriver{n: 1})
+	conn.Close()
+	if _, err := QueryRaw(context.Background(), conn, idNamePlan()); !errors.Is(err, sql.ErrConnDone) {
+		t.Errorf("err = %v, want sql.ErrConnDone", err)
+	}
+}
