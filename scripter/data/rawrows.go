@@ -107,33 +107,13 @@ var queryRawWaits = func(*RawRows) {}
 // the columns are known (r.cols set), or with the error that stopped the
 // query.
 func (r *RawRows) read(ctx context.Context, dc any, started func(error)) error {
-	prep, ok := dc.(driver.ConnPrepareContext)
-	if !ok {
-		err := fmt.Errorf("driver connection %T cannot prepare", dc)
-		started(err)
-		return err
-	}
-	rawCtx := mssql.WithRawRows(ctx, r.accept)
-	stmt, err := prep.PrepareContext(rawCtx, r.p.Query())
+	rows, closeQuery, err := r.query(ctx, dc)
 	if err != nil {
 		started(err)
 		return err
 	}
-	defer stmt.Close()
-	q, ok := stmt.(driver.StmtQueryContext)
-	if !ok {
-		err := fmt.Errorf("driver statement %T cannot query with a context", stmt)
-		started(err)
-		return err
-	}
-	rows, err := q.QueryContext(rawCtx, nil)
-	if err != nil {
-		started(err)
-		return err
-	}
-	defer rows.Close()
-	mr, isRaw := rows.(*mssql.Rows)
-	if isRaw {
+	defer closeQuery()
+	if mr, ok := rows.(*mssql.Rows); ok {
 		if cols := mr.RawColumns(); cols != nil {
 			r.cols = rawCols(cols)
 			started(nil)
@@ -142,6 +122,31 @@ func (r *RawRows) read(ctx context.Context, dc any, started func(error)) error {
 	}
 	started(nil)
 	return r.passRows(rows)
+}
+
+// query runs the plan's query on the driver connection, asking for raw
+// rows, and returns its rows and what closes them and their statement.
+func (r *RawRows) query(ctx context.Context, dc any) (driver.Rows, func(), error) {
+	prep, ok := dc.(driver.ConnPrepareContext)
+	if !ok {
+		return nil, nil, fmt.Errorf("driver connection %T cannot prepare", dc)
+	}
+	rawCtx := mssql.WithRawRows(ctx, r.accept)
+	stmt, err := prep.PrepareContext(rawCtx, r.p.Query())
+	if err != nil {
+		return nil, nil, err
+	}
+	q, ok := stmt.(driver.StmtQueryContext)
+	if !ok {
+		stmt.Close()
+		return nil, nil, fmt.Errorf("driver statement %T cannot query with a context", stmt)
+	}
+	rows, err := q.QueryContext(rawCtx, nil)
+	if err != nil {
+		stmt.Close()
+		return nil, nil, err
+	}
+	return rows, func() { rows.Close(); stmt.Close() }, nil
 }
 
 // accept takes a result set raw when it has the plan's columns.
@@ -202,44 +207,36 @@ func (r *RawRows) pass(it rawItem) error {
 
 // Next advances to the next row.
 func (r *RawRows) Next() bool {
-	if r.fail != nil {
-		return false
-	}
-	if r.batch != nil && r.batch.Next() {
-		r.raw = r.batch.Row(r.raw)
-		return true
-	}
-	if r.batch != nil || r.row != nil {
-		r.batch, r.row = nil, nil
-		select {
-		case r.next <- struct{}{}:
-		case <-r.done:
+	for r.fail == nil {
+		if r.batch != nil && r.batch.Next() {
+			r.raw = r.batch.Row(r.raw)
+			return true
 		}
-	}
-	for {
+		if r.batch != nil || r.row != nil {
+			r.giveBack()
+		}
 		it, ok := <-r.items
 		if !ok {
 			<-r.done
-			if r.err != nil {
-				r.fail = r.err
-			}
+			r.fail = r.err
 			return false
 		}
 		if it.row != nil {
 			r.row = it.row
 			return true
 		}
-		r.batch = it.batch
-		if r.batch.Next() {
-			r.raw = r.batch.Row(r.raw)
-			return true
-		}
-		// An empty batch: give it back and take the next.
-		r.batch = nil
-		select {
-		case r.next <- struct{}{}:
-		case <-r.done:
-		}
+		r.batch = it.batch // maybe empty: the loop then takes the next
+	}
+	return false
+}
+
+// giveBack tells the reader goroutine the consumer is done with the
+// current item.
+func (r *RawRows) giveBack() {
+	r.batch, r.row = nil, nil
+	select {
+	case r.next <- struct{}{}:
+	case <-r.done:
 	}
 }
 

@@ -322,10 +322,10 @@ func (w *Writer) WriteTable(p *Plan, src RowSource) (TableResult, error) {
 // encodeRows encodes every row of src and hands each, with its boundary
 // hash, to emit. rows counts the rows read (for error messages).
 func (w *Writer) encodeRows(p *Plan, src RowSource, rows *int64, emit func(row []byte, hash uint64) error) error {
-	raw := rawSourceOf(src)
+	raw, width := rawSourceOf(src), p.Width()
 	for src.Next() {
 		*rows++
-		if err := w.encodeCurrent(p, src, raw); err != nil {
+		if err := w.encodeCurrent(p, width, src, raw); err != nil {
 			return fmt.Errorf("data: %s row %d: %w", tsql.QuoteName(p.Table.Schema, p.Table.Name), *rows, err)
 		}
 		if err := emit(w.row, w.rowHash()); err != nil {
@@ -337,14 +337,14 @@ func (w *Writer) encodeRows(p *Plan, src RowSource, rows *int64, emit func(row [
 
 // encodeCurrent encodes src's current row into w.row: from its wire values
 // when raw has them, else from its values.
-func (w *Writer) encodeCurrent(p *Plan, src RowSource, raw rawRowSource) error {
+func (w *Writer) encodeCurrent(p *Plan, width int, src RowSource, raw rawRowSource) error {
 	if raw != nil {
 		if vals, cols := raw.rawRow(); vals != nil {
 			return w.encodeRawRow(p, vals, cols)
 		}
 	}
 	vals := src.Row()
-	if width := p.Width(); len(vals) != width {
+	if len(vals) != width {
 		return fmt.Errorf("row has %d values, plan reads %d", len(vals), width)
 	}
 	return w.encodeRow(p, vals)
