@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 
 	"github.com/mssqldump/mssqldump/scripter/catalog"
 	"github.com/mssqldump/mssqldump/scripter/data"
@@ -49,6 +50,9 @@ type sqlReader struct {
 	pool            chan *sqlSession // nil until Parallel
 	sessions        []*sqlSession    // every session Parallel opened, to close
 	ahead           *sessionsAhead   // sessions opened during the catalog read
+	// partitions is partitionRows' one read of sys.partitions on Babelfish.
+	partitions   map[int64]int64
+	partitionsMu sync.Mutex
 }
 
 // openSQLReader takes one connection and starts the dump's transaction:

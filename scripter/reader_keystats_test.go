@@ -128,3 +128,25 @@ func TestOnBabelfishKeyStatsSumThePlainPartitionsOfTheTable(t *testing.T) {
 		t.Errorf("got %d..%d, %d rows, asked %q; want 1..1000, 600 rows, asked \"bounds partitions\"", lo, hi, rows, conn.asked)
 	}
 }
+
+// sys.partitions lists every table: a dump that splits many tables reads
+// it once, not once per table.
+func TestOnBabelfishKeyStatsReadSysPartitionsOncePerDump(t *testing.T) {
+	conn := &keyStatsConn{countingConn: countingConn{d: &countingDriver{}}}
+	db := openWith(t, keyStatsDriver{conn})
+	r, err := openSQLReader(context.Background(), db, &Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.server = &catalog.Server{Babelfish: true}
+	conn.asked = nil
+	for range 3 {
+		if _, _, rows, err := r.KeyStats(context.Background(), keyStatsPlan("")); err != nil || rows != 600 {
+			t.Fatalf("KeyStats: %d rows, %v", rows, err)
+		}
+	}
+	if got := strings.Join(conn.asked, " "); got != "bounds partitions bounds bounds" {
+		t.Errorf("asked %q, want the bounds each time and sys.partitions once", got)
+	}
+}

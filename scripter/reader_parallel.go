@@ -118,35 +118,56 @@ func (r *sqlReader) KeyStats(ctx context.Context, p *data.Plan) (lo, hi, rows in
 }
 
 // rowEstimate reads the row count the server keeps for p's table
-// (data.Plan.RowEstimateQuery). On Babelfish it sums the rows of a plain
-// read of sys.partitions instead: the estimate query's alias, SUM, WHERE
-// and OBJECT_ID cost a new Babelfish connection 0.15-0.25 s of parsing,
-// on the way to the first row (see catalog/babelfish_plain.go).
+// (data.Plan.RowEstimateQuery). On Babelfish it takes it from a plain read
+// of sys.partitions instead (partitionRows): the estimate query's alias,
+// SUM, WHERE and OBJECT_ID cost a new Babelfish connection 0.15-0.25 s of
+// parsing, on the way to the first row (see catalog/babelfish_plain.go).
 func (r *sqlReader) rowEstimate(ctx context.Context, q *sql.Tx, p *data.Plan) (sql.NullInt64, error) {
 	var estimate sql.NullInt64
 	if r.server == nil || !r.server.Babelfish || p.ObjectID == 0 {
 		err := q.QueryRowContext(ctx, p.RowEstimateQuery()).Scan(&estimate)
 		return estimate, err
 	}
-	rows, err := q.QueryContext(ctx, plainPartitionsQuery)
+	counts, err := r.partitionRows(ctx, q)
 	if err != nil {
 		return estimate, err
 	}
+	estimate.Int64, estimate.Valid = counts[p.ObjectID]
+	return estimate, nil
+}
+
+// partitionRows sums sys.partitions' rows per table as RowEstimateQuery
+// does (the heap or clustered index, index_id < 2; NULLs ignored; a table
+// with no counted row has no entry), from one plain read of the view per
+// dump: KeyStats asks for every table it splits, and the view lists them
+// all.
+func (r *sqlReader) partitionRows(ctx context.Context, q *sql.Tx) (map[int64]int64, error) {
+	r.partitionsMu.Lock()
+	defer r.partitionsMu.Unlock()
+	if r.partitions != nil {
+		return r.partitions, nil
+	}
+	rows, err := q.QueryContext(ctx, plainPartitionsQuery)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
+	counts := map[int64]int64{}
 	for rows.Next() {
 		var objectID, indexID int64
 		var n sql.NullInt64
 		if err := rows.Scan(&objectID, &indexID, &n); err != nil {
-			return estimate, err
+			return nil, err
 		}
-		// RowEstimateQuery's filter: the heap or clustered index (index_id
-		// < 2) of the table; SUM ignores NULLs and is NULL for no row.
-		if objectID == p.ObjectID && indexID < 2 && n.Valid {
-			estimate.Int64 += n.Int64
-			estimate.Valid = true
+		if indexID < 2 && n.Valid {
+			counts[objectID] += n.Int64
 		}
 	}
-	return estimate, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	r.partitions = counts
+	return counts, nil
 }
 
 // plainPartitionsQuery reads sys.partitions whole: one row per partition
