@@ -2,6 +2,8 @@ package faketds
 
 import (
 	"encoding/binary"
+
+	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
 // Result-set tokens (MS-TDS 2.2.7) and the TYPE_INFO and value encodings of
@@ -35,7 +37,7 @@ func IntN(size int) []byte { return []byte{typeIntN, byte(size)} }
 func BitN() []byte         { return []byte{typeBitN, 1} }
 func FltN() []byte         { return []byte{typeFltN, 8} }
 func DecimalN(prec, scale int) []byte {
-	return []byte{typeDecimalN, decimalSize(prec), byte(prec), byte(scale)}
+	return []byte{typeDecimalN, byte(tsql.DecimalStorage(prec)), byte(prec), byte(scale)}
 }
 func DateTime2N(scale int) []byte   { return []byte{typeDateTime2N, byte(scale)} }
 func NVarChar(maxBytes int) []byte  { return append(shortLen(typeNVarChar, maxBytes), latin1CIAS...) }
@@ -43,19 +45,6 @@ func VarChar(maxBytes int) []byte   { return append(shortLen(typeBigVarChar, max
 func VarBinary(maxBytes int) []byte { return shortLen(typeBigVarBin, maxBytes) }
 
 func shortLen(typ byte, n int) []byte { return []byte{typ, byte(n), byte(n >> 8)} }
-
-// decimalSize is the wire size of a decimal of precision prec.
-func decimalSize(prec int) byte {
-	switch {
-	case prec <= 9:
-		return 5
-	case prec <= 19:
-		return 9
-	case prec <= 28:
-		return 13
-	}
-	return 17
-}
 
 // ColMetadata announces a result set of cols (nullable, updatable unknown).
 func ColMetadata(cols ...Column) []byte {

@@ -249,7 +249,7 @@ func ParseTypeName(s string) (Type, error) {
 				return Type{}, err
 			}
 		}
-		t.MaxLength = decimalStorage(t.Precision)
+		t.MaxLength = DecimalStorage(t.Precision)
 	case "datetime2", "time", "datetimeoffset":
 		if err := want(1); err != nil {
 			return Type{}, err
@@ -319,8 +319,9 @@ func ParseTypeName(s string) (Type, error) {
 	return t, nil
 }
 
-// decimalStorage is the max_length the catalog reports for decimal(p,s).
-func decimalStorage(p int) int {
+// DecimalStorage is the max_length the catalog reports for decimal(p,s),
+// which is also the size of its value on the wire (TDS DECIMALN).
+func DecimalStorage(p int) int {
 	switch {
 	case p <= 9:
 		return 5
