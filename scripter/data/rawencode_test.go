@@ -102,27 +102,12 @@ func TestRawDecimalsWiderThan64BitsGoThroughTheDriver(t *testing.T) {
 	}
 }
 
-func utf16LE(s string) []byte {
-	var b []byte
-	for _, u := range utf16.Encode([]rune(s)) {
-		b = binary.LittleEndian.AppendUint16(b, u)
-	}
-	return b
-}
-
 func TestRawUnicodeTextScriptsAsTheDriversString(t *testing.T) {
-	decode := func(b []byte) any {
-		u := make([]uint16, len(b)/2)
-		for i := range u {
-			u[i] = binary.LittleEndian.Uint16(b[2*i:])
-		}
-		return string(utf16.Decode(u))
-	}
-	rc := rawCol{kind: mssql.RawUTF16, decode: decode}
+	rc := rawCol{kind: mssql.RawUTF16, decode: decodeUTF16}
 	texts := []string{"", "plain", "it's", "Zoë Ångström 東京", "emoji 😀 pair", "tab\tnew\nline\r", strings.Repeat("x", 5000), "nul\x00byte"}
 	var wire [][]byte
 	for _, s := range texts {
-		wire = append(wire, utf16LE(s))
+		wire = append(wire, utf16Bytes(s))
 	}
 	sameBothWays(t, col("s", "nvarchar", 8000, 0, 0), rc, wire...)
 	if got, _ := appendRawValue(nil, []byte{}, &Column{fast: fastText}, &rc); string(got) != "N''" {
@@ -135,8 +120,8 @@ func TestRawBinaryScriptsAsTheRawBytesOfTheBoxedPath(t *testing.T) {
 	sameBothWays(t, col("v", "varbinary", 16, 0, 0), rc, []byte{}, []byte{0, 1, 0xfe, 0xff}, nil)
 	// A Unicode column read as varbinary (SQL Server) is its UTF-16.
 	p := NewPlan(&model.Table{QName: model.QName{Schema: "dbo", Name: "t"}, Columns: []*model.Column{col("s", "nvarchar", 20, 0, 0)}}, "", "")
-	got, err := appendRawValue(nil, utf16LE("Zoë"), &p.Columns[0], &rc)
-	u := utf16LE("Zoë")
+	got, err := appendRawValue(nil, utf16Bytes("Zoë"), &p.Columns[0], &rc)
+	u := utf16Bytes("Zoë")
 	want, _ := appendValue(nil, &u, &p.Columns[0])
 	if err != nil || string(got) != string(want) || !bytes.Contains(got, []byte("Zoë")) {
 		t.Errorf("nvarchar as varbinary: %s (%v), want %s", got, err, want)
@@ -191,12 +176,12 @@ func TestATableOfRawRowsScriptsTheStatementsOfItsDecodedRows(t *testing.T) {
 	p := NewPlan(tbl, "", "").ForBabelfish()
 	src := &rawSliceRows{cols: []rawCol{
 		{kind: mssql.RawInt, decode: func(b []byte) any { v, _ := rawInt(b); return v }},
-		{kind: mssql.RawUTF16, decode: func(b []byte) any { return string(utf16.Decode(u16(b))) }},
+		{kind: mssql.RawUTF16, decode: decodeUTF16},
 		{kind: mssql.RawDecimal, scale: 4, decode: func(b []byte) any { return drvDecodeDecimal(4, b) }},
 		{kind: mssql.RawBit, decode: func(b []byte) any { return b[0] != 0 }},
 	}}
 	for i := range 2500 {
-		name := utf16LE("row ' " + strings.Repeat("é", i%7))
+		name := utf16Bytes("row ' " + strings.Repeat("é", i%7))
 		if i%11 == 0 {
 			name = nil
 		}
@@ -221,10 +206,11 @@ func TestATableOfRawRowsScriptsTheStatementsOfItsDecodedRows(t *testing.T) {
 	}
 }
 
-func u16(b []byte) []uint16 {
+// decodeUTF16 is go-mssqldb's nvarchar decoding: UTF-16LE to a string.
+func decodeUTF16(b []byte) any {
 	u := make([]uint16, len(b)/2)
 	for i := range u {
 		u[i] = binary.LittleEndian.Uint16(b[2*i:])
 	}
-	return u
+	return string(utf16.Decode(u))
 }
