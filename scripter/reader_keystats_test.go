@@ -111,15 +111,7 @@ func TestKeyStatsTakeTheServersRowCountAndReadNoRowToCountThem(t *testing.T) {
 // sys.partitions (the estimate query costs a new connection 0.15-0.25 s of
 // parsing there): the rows of the table's heap or clustered index.
 func TestOnBabelfishKeyStatsSumThePlainPartitionsOfTheTable(t *testing.T) {
-	conn := &keyStatsConn{countingConn: countingConn{d: &countingDriver{}}}
-	db := openWith(t, keyStatsDriver{conn})
-	r, err := openSQLReader(context.Background(), db, &Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	r.server = &catalog.Server{Babelfish: true}
-	conn.asked = nil
+	r, conn := babelfishKeyStatsReader(t)
 	lo, hi, rows, err := r.KeyStats(context.Background(), keyStatsPlan(""))
 	if err != nil {
 		t.Fatal(err)
@@ -132,15 +124,7 @@ func TestOnBabelfishKeyStatsSumThePlainPartitionsOfTheTable(t *testing.T) {
 // sys.partitions lists every table: a dump that splits many tables reads
 // it once, not once per table.
 func TestOnBabelfishKeyStatsReadSysPartitionsOncePerDump(t *testing.T) {
-	conn := &keyStatsConn{countingConn: countingConn{d: &countingDriver{}}}
-	db := openWith(t, keyStatsDriver{conn})
-	r, err := openSQLReader(context.Background(), db, &Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	r.server = &catalog.Server{Babelfish: true}
-	conn.asked = nil
+	r, conn := babelfishKeyStatsReader(t)
 	for range 3 {
 		if _, _, rows, err := r.KeyStats(context.Background(), keyStatsPlan("")); err != nil || rows != 600 {
 			t.Fatalf("KeyStats: %d rows, %v", rows, err)
@@ -149,4 +133,20 @@ func TestOnBabelfishKeyStatsReadSysPartitionsOncePerDump(t *testing.T) {
 	if got := strings.Join(conn.asked, " "); got != "bounds partitions bounds bounds" {
 		t.Errorf("asked %q, want the bounds each time and sys.partitions once", got)
 	}
+}
+
+// babelfishKeyStatsReader is a reader of the key-stats fake that takes the
+// server for Babelfish, with nothing asked yet.
+func babelfishKeyStatsReader(t *testing.T) (*sqlReader, *keyStatsConn) {
+	t.Helper()
+	conn := &keyStatsConn{countingConn: countingConn{d: &countingDriver{}}}
+	db := openWith(t, keyStatsDriver{conn})
+	r, err := openSQLReader(context.Background(), db, &Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	r.server = &catalog.Server{Babelfish: true}
+	conn.asked = nil
+	return r, conn
 }
