@@ -62,7 +62,9 @@ pids+=("$FAUXQS_PID")
 export MSSQLDUMP_TEST_DISALLOW_SKIP=1
 
 step "gofmt"
-unformatted=$(git ls-files '*.go' | xargs gofmt -l)
+# The go-mssqldb fork keeps upstream's files byte for byte (a small diff to
+# upstream); only its own patch files (raw*.go) are checked there.
+unformatted=$( (git ls-files '*.go' ':!third_party/go-mssqldb'; git ls-files 'third_party/go-mssqldb/raw*.go') | xargs gofmt -l)
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
 
 step "go vet"
