@@ -264,13 +264,11 @@ func (p *plainCatalog) objectsByID() (map[int64]plainObject, error) {
 // sys.schemas.
 func (p *plainCatalog) schemaNames() (map[int64]string, error) {
 	return cached(p, "schema names", func() (map[int64]string, error) {
-		var id int64
-		var name string
+		schemas, err := p.sysSchemas()
 		out := map[int64]string{}
-		err := selectFrom("schemas").col("schema_id", &id).col("name", &name).each(p.ctx, p.q, func() error {
-			out[id] = name
-			return nil
-		})
+		for _, s := range schemas {
+			out[s.SchemaID] = s.Name
+		}
 		return out, err
 	})
 }

@@ -171,7 +171,7 @@ func TestPlainIndexes_AnIndexGetsItsFileGroupKeyConstraintAndStatistics(t *testi
 	ix.DataSpaceID = 65601
 	src := plainIndexSources{
 		Indexes: []plainIndex{pk, ix},
-		DataSpaces: map[int64][]plainDataSpace{1: {{Name: "PRIMARY", Type: "FG"}},
+		DataSpaces: map[int64][]objDataSpace{1: {{Name: "PRIMARY", Type: "FG"}},
 			65601: {{Name: "ps_date", Type: "PS"}}},
 		KeyConstraints: []plainKeyConstraint{
 			{ParentObjectID: 1, UniqueIndexID: 1, Type: "PK", IsSystemNamed: true},

@@ -16,12 +16,6 @@ type plainIndex struct {
 	IsHypothetical sql.NullBool // NULL fails "= 0"
 }
 
-// plainDataSpace is a row of sys.data_spaces.
-type plainDataSpace struct {
-	Name string
-	Type string
-}
-
 // plainKeyConstraint is a row of sys.key_constraints.
 type plainKeyConstraint struct {
 	ParentObjectID, UniqueIndexID int64
@@ -52,7 +46,7 @@ type plainSpatial struct {
 // sys.all_objects; the kinds of index Babelfish may lack stay nil.
 type plainIndexSources struct {
 	Indexes        []plainIndex
-	DataSpaces     map[int64][]plainDataSpace
+	DataSpaces     map[int64][]objDataSpace
 	KeyConstraints []plainKeyConstraint
 	NoRecompute    map[plainIndexKey][]bool // sys.stats by (object_id, stats_id)
 	Buckets        map[plainIndexKey][]int64
@@ -79,31 +73,18 @@ func plainIndexes(p *plainCatalog, r *Rows) error {
 // readPlainIndexSources reads sys.indexes, sys.data_spaces,
 // sys.key_constraints and sys.stats whole.
 func readPlainIndexSources(p *plainCatalog) (plainIndexSources, error) {
-	src := plainIndexSources{DataSpaces: map[int64][]plainDataSpace{}, NoRecompute: map[plainIndexKey][]bool{}}
-	var i plainIndex
-	q := selectFrom("indexes").col("object_id", &i.ObjectID).col("index_id", &i.IndexID).col("name", nstr{&i.Name}).
-		col("type", &i.Type).col("is_unique", nbool{&i.IsUnique}).col("is_primary_key", nbool{&i.IsPrimaryKey}).
-		col("is_unique_constraint", nbool{&i.IsUniqueCons}).col("ignore_dup_key", nbool{&i.IgnoreDupKey}).
-		col("fill_factor", &i.FillFactor).col("is_padded", nbool{&i.IsPadded}).col("is_disabled", nbool{&i.IsDisabled}).
-		col("allow_row_locks", nbool{&i.AllowRowLocks}).col("allow_page_locks", nbool{&i.AllowPageLocks}).
-		col("has_filter", nbool{&i.HasFilter}).col("filter_definition", nstr{&i.Filter}).
-		col("data_space_id", nint64{&i.DataSpaceID}).col("is_hypothetical", &i.IsHypothetical)
+	src := plainIndexSources{NoRecompute: map[plainIndexKey][]bool{}}
 	var err error
-	if src.Indexes, err = readAll(p.ctx, p.q, q, &i); err != nil {
+	if src.Indexes, err = p.sysIndexes(); err != nil {
 		return src, err
 	}
-	var id int64
-	var ds plainDataSpace
-	err = selectFrom("data_spaces").col("data_space_id", nint64{&id}).col("name", nstr{&ds.Name}).col("type", nstr{&ds.Type}).
-		each(p.ctx, p.q, func() error {
-			src.DataSpaces[id] = append(src.DataSpaces[id], ds)
-			return nil
-		})
+	spaces, err := p.dataSpaces()
 	if err != nil {
 		return src, err
 	}
+	src.DataSpaces = groupBy(spaces, func(ds objDataSpace) int64 { return ds.ID })
 	var kc plainKeyConstraint
-	q = selectFrom("key_constraints").col("parent_object_id", nint64{&kc.ParentObjectID}).
+	q := selectFrom("key_constraints").col("parent_object_id", nint64{&kc.ParentObjectID}).
 		col("unique_index_id", nint64{&kc.UniqueIndexID}).col("type", nstr{&kc.Type}).
 		col("is_system_named", nbool{&kc.IsSystemNamed})
 	if src.KeyConstraints, err = readAll(p.ctx, p.q, q, &kc); err != nil {
@@ -117,6 +98,22 @@ func readPlainIndexSources(p *plainCatalog) (plainIndexSources, error) {
 		return nil
 	})
 	return src, err
+}
+
+// sysIndexes reads sys.indexes, which the tables (for their data space)
+// and the indexes read.
+func (p *plainCatalog) sysIndexes() ([]plainIndex, error) {
+	return cached(p, "sys.indexes", func() ([]plainIndex, error) {
+		var i plainIndex
+		q := selectFrom("indexes").col("object_id", &i.ObjectID).col("index_id", &i.IndexID).col("name", nstr{&i.Name}).
+			col("type", &i.Type).col("is_unique", nbool{&i.IsUnique}).col("is_primary_key", nbool{&i.IsPrimaryKey}).
+			col("is_unique_constraint", nbool{&i.IsUniqueCons}).col("ignore_dup_key", nbool{&i.IgnoreDupKey}).
+			col("fill_factor", &i.FillFactor).col("is_padded", nbool{&i.IsPadded}).col("is_disabled", nbool{&i.IsDisabled}).
+			col("allow_row_locks", nbool{&i.AllowRowLocks}).col("allow_page_locks", nbool{&i.AllowPageLocks}).
+			col("has_filter", nbool{&i.HasFilter}).col("filter_definition", nstr{&i.Filter}).
+			col("data_space_id", nint64{&i.DataSpaceID}).col("is_hypothetical", &i.IsHypothetical)
+		return readAll(p.ctx, p.q, q, &i)
+	})
 }
 
 // readPlainIndexKinds reads sys.hash_indexes, sys.xml_indexes and

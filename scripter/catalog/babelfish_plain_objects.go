@@ -94,9 +94,7 @@ type objPrincipal struct {
 
 // plainReadSchemas is readSchemas.
 func plainReadSchemas(p *plainCatalog, r *Rows) error {
-	var s objSchema
-	schemas, err := readAll(p.ctx, p.q, selectFrom("schemas").col("schema_id", &s.SchemaID).col("name", &s.Name).
-		col("principal_id", &s.PrincipalID), &s)
+	schemas, err := p.sysSchemas()
 	if err != nil {
 		return err
 	}
@@ -106,6 +104,16 @@ func plainReadSchemas(p *plainCatalog, r *Rows) error {
 	}
 	r.Schemas = userSchemaRows(schemas, principals)
 	return nil
+}
+
+// sysSchemas reads sys.schemas, which the schemas step and schemaNames
+// read.
+func (p *plainCatalog) sysSchemas() ([]objSchema, error) {
+	return cached(p, "sys.schemas", func() ([]objSchema, error) {
+		var s objSchema
+		return readAll(p.ctx, p.q, selectFrom("schemas").col("schema_id", &s.SchemaID).col("name", &s.Name).
+			col("principal_id", &s.PrincipalID), &s)
+	})
 }
 
 // objPrincipals reads sys.database_principals (its ids, names and whether
@@ -174,13 +182,7 @@ type objTableType struct {
 
 // plainReadTypes is readTypes.
 func plainReadTypes(p *plainCatalog, r *Rows) error {
-	var t objType
-	types, err := readAll(p.ctx, p.q, selectFrom("types").col("user_type_id", &t.UserTypeID).
-		col("system_type_id", &t.SystemTypeID).col("schema_id", nint64{&t.SchemaID}).col("name", &t.Name).
-		col("max_length", nint{&t.MaxLength}).col("precision", nint{&t.Precision}).col("scale", nint{&t.Scale}).
-		col("is_nullable", nbool{&t.IsNullable}).col("is_user_defined", nbool{&t.IsUserDefined}).
-		col("is_assembly_type", nbool{&t.IsAssemblyType}).col("is_table_type", nbool{&t.IsTableType}).
-		col("default_object_id", nint64{&t.DefaultObjectID}).col("rule_object_id", nint64{&t.RuleObjectID}), &t)
+	types, err := p.sysTypes()
 	if err != nil {
 		return err
 	}
@@ -197,6 +199,19 @@ func plainReadTypes(p *plainCatalog, r *Rows) error {
 	}
 	r.Types = typeRows(types, tableTypes, schemas)
 	return nil
+}
+
+// sysTypes reads sys.types, which the types and the sequences read.
+func (p *plainCatalog) sysTypes() ([]objType, error) {
+	return cached(p, "sys.types", func() ([]objType, error) {
+		var t objType
+		return readAll(p.ctx, p.q, selectFrom("types").col("user_type_id", &t.UserTypeID).
+			col("system_type_id", &t.SystemTypeID).col("schema_id", nint64{&t.SchemaID}).col("name", &t.Name).
+			col("max_length", nint{&t.MaxLength}).col("precision", nint{&t.Precision}).col("scale", nint{&t.Scale}).
+			col("is_nullable", nbool{&t.IsNullable}).col("is_user_defined", nbool{&t.IsUserDefined}).
+			col("is_assembly_type", nbool{&t.IsAssemblyType}).col("is_table_type", nbool{&t.IsTableType}).
+			col("default_object_id", nint64{&t.DefaultObjectID}).col("rule_object_id", nint64{&t.RuleObjectID}), &t)
+	})
 }
 
 // typeRows joins each type to its table type's row, if any (one row per

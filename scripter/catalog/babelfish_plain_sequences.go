@@ -77,15 +77,14 @@ func (p *plainCatalog) ownedSequences() (map[int64]bool, error) {
 	return out, err
 }
 
+// typeSizes maps sys.types' user_type_id to the type's precision and
+// scale (the last row of an id wins).
 func (p *plainCatalog) typeSizes() (map[int64]typeSize, error) {
-	var id int64
-	var t typeSize
+	types, err := p.sysTypes()
 	out := map[int64]typeSize{}
-	q := selectFrom("types").col("user_type_id", &id).col("precision", nint{&t.Precision}).col("scale", nint{&t.Scale})
-	err := q.each(p.ctx, p.q, func() error {
-		out[id] = t
-		return nil
-	})
+	for _, t := range types {
+		out[t.UserTypeID] = typeSize{Precision: t.Precision, Scale: t.Scale}
+	}
 	return out, err
 }
 

@@ -27,6 +27,16 @@ type objDataSpace struct {
 	Type string
 }
 
+// dataSpaces reads sys.data_spaces, which the tables and the indexes
+// join to.
+func (p *plainCatalog) dataSpaces() ([]objDataSpace, error) {
+	return cached(p, "sys.data_spaces", func() ([]objDataSpace, error) {
+		var ds objDataSpace
+		return readAll(p.ctx, p.q, selectFrom("data_spaces").col("data_space_id", nint64{&ds.ID}).
+			col("name", nstr{&ds.Name}).col("type", nstr{&ds.Type}), &ds)
+	})
+}
+
 // plainReadTables is readTables. An engine with ledger tables (SQL Server
 // 2022) gets the joined query, which reads each ledger view's columns;
 // Babelfish has none.
@@ -39,15 +49,15 @@ func plainReadTables(p *plainCatalog, r *Rows) (err error) {
 	if err != nil {
 		return err
 	}
-	var ix objIndexSpace
-	indexes, err := readAll(p.ctx, p.q, selectFrom("indexes").col("object_id", &ix.ObjectID).col("index_id", &ix.IndexID).
-		col("data_space_id", nint64{&ix.DataSpaceID}), &ix)
+	all, err := p.sysIndexes()
 	if err != nil {
 		return err
 	}
-	var ds objDataSpace
-	spaces, err := readAll(p.ctx, p.q, selectFrom("data_spaces").col("data_space_id", &ds.ID).col("name", nstr{&ds.Name}).
-		col("type", nstr{&ds.Type}), &ds)
+	indexes := make([]objIndexSpace, len(all))
+	for i, ix := range all {
+		indexes[i] = objIndexSpace{ObjectID: ix.ObjectID, IndexID: int64(ix.IndexID), DataSpaceID: ix.DataSpaceID}
+	}
+	spaces, err := p.dataSpaces()
 	if err != nil {
 		return err
 	}
