@@ -3,7 +3,7 @@ package catalog
 import (
 	"cmp"
 	"context"
-	"fmt"
+	"database/sql"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,28 +186,17 @@ func (p *plainQuery) text() string {
 	return b.String()
 }
 
-// each runs the query and calls row after each row has been scanned into
-// the dests (which every row overwrites: row copies what it keeps).
+// each runs the query (with query, whose errors name schema.view) and
+// calls row after each row has been scanned into the dests (which every
+// row overwrites: row copies what it keeps).
 func (p *plainQuery) each(ctx context.Context, q Querier, row func() error) error {
-	what := p.schema + "." + p.view
-	rows, err := q.QueryContext(ctx, p.text())
-	if err != nil {
-		return fmt.Errorf("catalog: reading %s: %w", what, err)
-	}
-	for rows.Next() {
+	_, err := query(ctx, q, p.schema+"."+p.view, p.text(), func(rows *sql.Rows, _ *struct{}) error {
 		if err := rows.Scan(p.dests...); err != nil {
-			rows.Close()
-			return fmt.Errorf("catalog: reading %s: %w", what, err)
+			return err
 		}
-		if err := row(); err != nil {
-			rows.Close()
-			return fmt.Errorf("catalog: reading %s: %w", what, err)
-		}
-	}
-	if err := closeRows(rows); err != nil {
-		return fmt.Errorf("catalog: reading %s: %w", what, err)
-	}
-	return nil
+		return row()
+	})
+	return err
 }
 
 // readAll runs the query, scanning each row into *cur and appending a copy

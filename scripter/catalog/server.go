@@ -163,26 +163,22 @@ type engine struct {
 	babelfishVersion string
 }
 
-// readEngine runs engineQuery.
+// readEngine runs engineQuery; of several rows the last one counts, and
+// none gives the zero engine.
 func readEngine(ctx context.Context, q Querier) (engine, error) {
-	var e engine
-	var bbf int
-	rows, err := q.QueryContext(ctx, engineQuery)
-	if err != nil {
-		return e, fmt.Errorf("catalog: reading server properties: %w", err)
-	}
-	for rows.Next() {
+	rows, err := query(ctx, q, "server properties", engineQuery, func(rows *sql.Rows, e *engine) error {
+		var bbf int
 		if err := rows.Scan(nint{&bbf}, nstr{&e.database}, nint{&e.majorVersion}, nint{&e.engineEdition},
 			nstr{&e.babelfishVersion}); err != nil {
-			rows.Close()
-			return e, fmt.Errorf("catalog: reading server properties: %w", err)
+			return err
 		}
+		e.babelfish = bbf == 1
+		return nil
+	})
+	if err != nil || len(rows) == 0 {
+		return engine{}, err
 	}
-	if err := closeRows(rows); err != nil {
-		return e, fmt.Errorf("catalog: reading server properties: %w", err)
-	}
-	e.babelfish = bbf == 1
-	return e, nil
+	return rows[len(rows)-1], nil
 }
 
 // detectBabelfishPlain reads, on Babelfish, what readProperties and probe
