@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mssqldump/mssqldump/scripter/tsql"
 )
 
 // Babelfish parses every T-SQL batch with an ANTLR parser whose prediction
@@ -165,7 +167,7 @@ func (p *plainQuery) whereIn(col string, ids []int64) *plainQuery {
 func (p *plainQuery) whereInNames(col string, names []string) *plainQuery {
 	items := make([]string, len(names))
 	for i, n := range names {
-		items[i] = "N'" + strings.ReplaceAll(n, "'", "''") + "'"
+		items[i] = tsql.QuoteString(n)
 	}
 	p.where = " WHERE [" + col + "] IN (" + strings.Join(items, ", ") + ")"
 	return p
@@ -179,7 +181,7 @@ func (p *plainQuery) text() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("[" + strings.ReplaceAll(c, "]", "]]") + "]")
+		b.WriteString(tsql.QuoteIdent(c))
 	}
 	b.WriteString(" FROM " + p.schema + ".[" + p.view + "]")
 	b.WriteString(p.where)
