@@ -96,13 +96,13 @@ func readPlainColumnSources(p *plainCatalog) (plainColumnSources, error) {
 	if src.Columns, err = readAll(p.ctx, p.q, q, &c); err != nil {
 		return src, err
 	}
-	if _, ok := p.cache["column names"]; !ok {
+	_, _ = cached(p, "column names", func() (map[columnKey]string, error) {
 		names := make(map[columnKey]string, len(src.Columns))
 		for _, c := range src.Columns {
 			names[columnKey{c.ObjectID, int64(c.ColumnID)}] = c.Name
 		}
-		_, _ = cached(p, "column names", func() (map[columnKey]string, error) { return names, nil })
-	}
+		return names, nil
+	})
 	var cc plainComputed
 	q = selectFrom("computed_columns").col("object_id", nint64{&cc.ObjectID}).col("column_id", nint64{&cc.ColumnID}).
 		col("definition", nstr{&cc.Definition}).col("is_persisted", nbool{&cc.IsPersisted})
