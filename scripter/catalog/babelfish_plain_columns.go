@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"cmp"
+	"database/sql"
 	"slices"
 	"strconv"
 )
@@ -173,23 +174,13 @@ func hasIdentity(cols []ColumnRow) bool {
 
 // ---- identity ----
 
-// plainSequence is a row of pg_catalog.pg_sequence: a PostgreSQL
-// sequence's start and increment.
-type plainSequence struct {
-	SeqRelID, Start, Increment int64
-}
-
-// plainSequenceName is a sequence by its PostgreSQL schema and name, as
-// pg_catalog.pg_sequences names it.
-type plainSequenceName struct{ Schema, Name string }
-
 // plainIdentitySources is what the identity values of Babelfish's
 // columns come from (see babelfishIdentity).
 type plainIdentitySources struct {
 	Depends    []plainDepend
-	Sequences  map[int64]plainSequence
-	Namespaces map[int64]string             // pg_namespace oid (a schema_id) -> nspname
-	LastValues map[plainSequenceName]string // pg_sequences.last_value, "" while NULL
+	Sequences  map[int64]pgSequence             // pg_sequence by seqrelid
+	Namespaces map[int64]string                 // pg_namespace oid (a schema_id) -> nspname
+	LastValues map[pgSequenceName]sql.NullInt64 // pg_sequences.last_value
 }
 
 // readPlainIdentitySources reads the database's rows of pg_depend,
@@ -199,7 +190,7 @@ type plainIdentitySources struct {
 // in pg_namespace: the joined query maps SCHEMA_NAME through
 // babelfish_namespace_ext of DB_ID(), which names the same namespace.
 func readPlainIdentitySources(p *plainCatalog) (plainIdentitySources, error) {
-	src := plainIdentitySources{Sequences: map[int64]plainSequence{}, LastValues: map[plainSequenceName]string{}}
+	src := plainIdentitySources{Sequences: map[int64]pgSequence{}}
 	var err error
 	if src.Depends, err = p.pgDepends(); err != nil {
 		return src, err
@@ -209,18 +200,12 @@ func readPlainIdentitySources(p *plainCatalog) (plainIdentitySources, error) {
 		return src, err
 	}
 	for _, s := range sequences {
-		src.Sequences[s.RelID] = plainSequence{SeqRelID: s.RelID, Start: s.Start, Increment: s.Increment}
+		src.Sequences[s.RelID] = s
 	}
 	if src.Namespaces, err = p.namespaceNames(); err != nil {
 		return src, err
 	}
-	last, err := p.sequenceLastValues()
-	for n, v := range last {
-		src.LastValues[plainSequenceName(n)] = ""
-		if v.Valid {
-			src.LastValues[plainSequenceName(n)] = strconv.FormatInt(v.Int64, 10)
-		}
-	}
+	src.LastValues, err = p.sequenceLastValues()
 	return src, err
 }
 
@@ -250,7 +235,7 @@ func setPlainIdentities(cols []ColumnRow, src plainIdentitySources, objects map[
 
 // identitySeqOfTables maps a table's object id to the sequence IDENT_SEED
 // reads (PostgreSQL's getIdentitySequence of its first identity column).
-func identitySeqOfTables(src plainIdentitySources) map[int64]plainSequence {
+func identitySeqOfTables(src plainIdentitySources) map[int64]pgSequence {
 	const pgClass = 1259
 	type attr struct{ table, attnum int64 }
 	owned := map[attr][]int64{}
@@ -268,7 +253,7 @@ func identitySeqOfTables(src plainIdentitySources) map[int64]plainSequence {
 			first[d.RefObjID] = d.RefObjSubID
 		}
 	}
-	out := map[int64]plainSequence{}
+	out := map[int64]pgSequence{}
 	for table, attnum := range first {
 		if seqs := owned[attr{table, attnum}]; len(seqs) == 1 {
 			out[table] = src.Sequences[seqs[0]]
@@ -293,8 +278,11 @@ func identityLastValue(c *ColumnRow, src plainIdentitySources, objects map[int64
 		if !ok {
 			continue
 		}
-		if last, ok := src.LastValues[plainSequenceName{nsp, so.Name}]; ok {
-			return last
+		if last, ok := src.LastValues[pgSequenceName{nsp, so.Name}]; ok {
+			if !last.Valid {
+				return ""
+			}
+			return strconv.FormatInt(last.Int64, 10)
 		}
 	}
 	return ""

@@ -36,14 +36,14 @@ var (
 			{ClassID: 1259, ObjID: 11, RefClassID: 1259, RefObjID: 10, RefObjSubID: 1, DepType: "i"},
 			{ClassID: 1259, ObjID: 21, RefClassID: 1259, RefObjID: 20, RefObjSubID: 2, DepType: "i"},
 		},
-		Sequences: map[int64]plainSequence{
-			11: {SeqRelID: 11, Start: -5, Increment: -3},
-			21: {SeqRelID: 21, Start: 9000000000, Increment: 1000},
+		Sequences: map[int64]pgSequence{
+			11: {RelID: 11, Start: -5, Increment: -3},
+			21: {RelID: 21, Start: 9000000000, Increment: 1000},
 		},
 		Namespaces: map[int64]string{500: "db_s2"},
-		LastValues: map[plainSequenceName]string{
-			{"db_s2", "t1_id_seq"}: "7", {"db_s2", "t2_id_seq"}: "",
-			{"other_s2", "t1_id_seq"}: "99",
+		LastValues: map[pgSequenceName]sql.NullInt64{
+			{"db_s2", "t1_id_seq"}: {Int64: 7, Valid: true}, {"db_s2", "t2_id_seq"}: {},
+			{"other_s2", "t1_id_seq"}: {Int64: 99, Valid: true},
 		},
 	}
 )
