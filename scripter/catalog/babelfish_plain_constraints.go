@@ -273,11 +273,7 @@ func joinTriggers(triggers []plainTrigger, modules []plainModule) []TriggerRow {
 	for _, t := range keepTriggers(triggers) {
 		row := TriggerRow{ObjectID: t.ObjectID, Name: t.Name, ParentClass: t.ParentClass, ParentID: t.ParentID,
 			Disabled: t.Disabled, IsCLR: sqlTypeIs(t.Type, "TA")}
-		ms := byID[t.ObjectID]
-		if len(ms) == 0 {
-			out = append(out, row)
-		}
-		for _, m := range ms {
+		for _, m := range orNone(byID[t.ObjectID]) {
 			row.Definition, row.AnsiNulls, row.QuotedIdent = m.Definition, m.AnsiNulls, m.QuotedIdent
 			out = append(out, row)
 		}

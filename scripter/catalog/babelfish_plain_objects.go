@@ -223,11 +223,7 @@ func typeRows(types []objType, tableTypes []objTableType, schemas map[int64]stri
 	for _, t := range types {
 		row := t.TypeRow
 		row.Schema = schemas[t.SchemaID]
-		matches := byType[t.UserTypeID]
-		if len(matches) == 0 {
-			out = append(out, row)
-		}
-		for _, tt := range matches {
+		for _, tt := range orNone(byType[t.UserTypeID]) {
 			row.TypeTableObjectID, row.IsMemoryOptimized = tt.TypeTableObjectID, tt.IsMemoryOptimized
 			out = append(out, row)
 		}
