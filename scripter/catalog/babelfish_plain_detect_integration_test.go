@@ -7,6 +7,12 @@ import (
 	"time"
 )
 
+// detectServerJoined is DetectServer with the joined queries on every
+// engine: the test below compares the two detections on Babelfish.
+func detectServerJoined(ctx context.Context, q Querier) (*Server, error) {
+	return detectServer(ctx, q, true, &plainCatalog{})
+}
+
 // TestIntegrationOnBabelfishThePlainDetectionFindsWhatTheJoinedOneFinds
 // detects the server in several databases twice, with the plain reads and
 // with the joined queries, and wants the same Server, field by field.

@@ -163,7 +163,7 @@ func TestPlainDetection_ProbedNamesAreLookedUpInTheSysSchemaOnlyAndGatedViewsGet
 	}
 	cols := []probeColumn{{ObjectID: 100, Name: "is_node"}, {ObjectID: 100, Name: "Name"}, {ObjectID: 104, Name: "x"}, {ObjectID: 200, Name: "y"}}
 	s := &Server{columns: map[string]bool{}, views: map[string]bool{}}
-	s.recordProbe(sysObjects(objects, sysID), cols)
+	s.recordProbe(sysSchemaObjects(objects, sysID), cols)
 	wantViews := map[string]bool{"tables": true, "objectproperty": true, "ident_seed": true}
 	wantCols := map[string]bool{"tables.is_node": true, "tables.Name": true}
 	if !reflect.DeepEqual(s.views, wantViews) || !reflect.DeepEqual(s.columns, wantCols) || !s.listsBuiltins {

@@ -113,12 +113,6 @@ func DetectServer(ctx context.Context, q Querier) (*Server, error) {
 	return detectServer(ctx, q, false, &plainCatalog{})
 }
 
-// detectServerJoined is DetectServer with the joined queries on every
-// engine: the test that compares the two detections on Babelfish uses it.
-func detectServerJoined(ctx context.Context, q Querier) (*Server, error) {
-	return detectServer(ctx, q, true, &plainCatalog{})
-}
-
 // detectServer is DetectServer; on Babelfish its plain reads go through
 // shared, whose views the catalog read that follows reuses (ReadScope).
 func detectServer(ctx context.Context, q Querier, joined bool, shared *plainCatalog) (*Server, error) {
@@ -219,7 +213,7 @@ func (s *Server) detectBabelfishPlain(p *plainCatalog, e engine) error {
 	if err != nil {
 		return err
 	}
-	s.recordProbe(sysObjects(objects, sysID), cols)
+	s.recordProbe(sysSchemaObjects(objects, sysID), cols)
 	return nil
 }
 
@@ -268,11 +262,11 @@ type probeColumn struct {
 	Name     string
 }
 
-// sysObjects maps each object name of the sys schema, lower case, to the
+// sysSchemaObjects maps each object name of the sys schema, lower case, to the
 // object OBJECT_ID(N'sys.' + name) finds: names compare case-insensitively
 // there; of several objects with one name (Babelfish's overloaded
 // functions) the first by object_id stands for them all.
-func sysObjects(objects []plainObject, sysID int64) map[string]plainObject {
+func sysSchemaObjects(objects []plainObject, sysID int64) map[string]plainObject {
 	out := map[string]plainObject{}
 	for _, o := range objects {
 		if o.SchemaID != sysID {
@@ -285,10 +279,10 @@ func sysObjects(objects []plainObject, sysID int64) map[string]plainObject {
 	return out
 }
 
-// recordProbe records what probe reads, from the sys objects (sysObjects)
-// and the columns of every view: the probed names that exist, and the
-// columns of the gated views, under the view's name as OBJECT_NAME gives
-// it, lower case.
+// recordProbe records what probe reads, from the sys objects
+// (sysSchemaObjects) and the columns of every view: the probed names that
+// exist, and the columns of the gated views, under the view's name as
+// OBJECT_NAME gives it, lower case.
 func (s *Server) recordProbe(sys map[string]plainObject, cols []probeColumn) {
 	for _, name := range probedNames() {
 		if _, ok := sys[name]; ok {
