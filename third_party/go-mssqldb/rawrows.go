@@ -42,10 +42,8 @@ const (
 
 // RawColumn is one column of a result set read as raw rows.
 type RawColumn struct {
-	Name string
-	Kind RawKind
-	// TypeName is the type's name as ColumnTypeDatabaseTypeName gives it.
-	TypeName  string
+	Name      string
+	Kind      RawKind
 	Precision uint8
 	Scale     uint8
 
@@ -377,7 +375,6 @@ func newRawColumn(col *columnStruct, layout rawLayout, params msdsn.EncodeParame
 	return RawColumn{
 		Name:      col.ColName,
 		Kind:      rawKindOf(col.ti.TypeId),
-		TypeName:  rawTypeName(col.ti),
 		Precision: col.ti.Prec,
 		Scale:     col.ti.Scale,
 		col:       col,
@@ -400,17 +397,6 @@ func rawKindOf(typeID uint8) RawKind {
 		return RawBinary
 	}
 	return RawOther
-}
-
-// rawTypeName is makeGoLangTypeName without its panic on the few type ids
-// it does not name: the reader goroutine must not fail over a name.
-func rawTypeName(ti typeInfo) (name string) {
-	defer func() {
-		if recover() != nil {
-			name = ""
-		}
-	}()
-	return makeGoLangTypeName(ti)
 }
 
 // row reads a ROW token's values into the batch.
