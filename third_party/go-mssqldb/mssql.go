@@ -816,8 +816,8 @@ loop:
 				case []columnStruct:
 					cols = token
 					break loop
-				case rawResultSet: // mssqldump fork: raw rows
-					cols, rawSet = token.cols, &token
+				case *rawResultSet: // mssqldump fork: raw rows
+					cols, rawSet = token.cols, token
 					break loop
 				case doneStruct:
 					if token.isError() {
@@ -954,7 +954,7 @@ func (rc *Rows) Next(dest []driver.Value) error {
 				case []columnStruct:
 					rc.nextCols = tokdata
 					return io.EOF
-				case rawResultSet: // mssqldump fork: raw rows
+				case *rawResultSet: // mssqldump fork: raw rows
 					rc.setNextRaw(tokdata)
 					return io.EOF
 				case []interface{}:

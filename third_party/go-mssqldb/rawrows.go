@@ -48,13 +48,9 @@ type RawColumn struct {
 	Scale     uint8
 
 	col *columnStruct
-	enc rawEncoding
-}
-
-// rawEncoding is what decoding a value needs besides its type: the wire
-// layout it was read with (which decoder applies) and the session's
-// encoding parameters (time zone, GUID byte order).
-type rawEncoding struct {
+	// layout is how the value was framed on the wire (which decoder
+	// applies), params the session's encoding parameters (time zone, GUID
+	// byte order).
 	layout rawLayout
 	params msdsn.EncodeParameters
 }
@@ -86,11 +82,11 @@ func (c *RawColumn) Decode(b []byte) interface{} {
 		return nil
 	}
 	ti := &c.col.ti
-	switch c.enc.layout {
+	switch c.layout {
 	case rawFixed:
-		return decodeFixedType(ti, b, c.enc.params)
+		return decodeFixedType(ti, b, c.params)
 	case rawByteLen:
-		return decodeByteLenType(ti, b, c.enc.params)
+		return decodeByteLenType(ti, b, c.params)
 	case rawShortLen:
 		return decodeShortLenType(ti, b)
 	case rawPLP:
@@ -180,7 +176,8 @@ func (b *RawBatch) Row(dst [][]byte) [][]byte {
 }
 
 // rawResultSet is the token the reader sends instead of []columnStruct
-// for a result set read as raw rows.
+// for a result set read as raw rows, and the state the reader and Rows
+// share about it.
 type rawResultSet struct {
 	cols []columnStruct
 	raw  []RawColumn
@@ -237,7 +234,7 @@ func (rc *Rows) NextRawBatch() (*RawBatch, error) {
 		case []columnStruct:
 			rc.nextCols = tokdata
 			return nil, io.EOF
-		case rawResultSet:
+		case *rawResultSet:
 			rc.setNextRaw(tokdata)
 			return nil, io.EOF
 		case doneStruct:
@@ -268,9 +265,9 @@ func (rc *Rows) releaseBatch() {
 
 // setNextRaw notes that the next result set is raw, as Next does with
 // nextCols for the usual one.
-func (rc *Rows) setNextRaw(rs rawResultSet) {
+func (rc *Rows) setNextRaw(rs *rawResultSet) {
 	rc.nextCols = rs.cols
-	rc.raw.next = &rs
+	rc.raw.next = rs
 }
 
 // nextResultSetRaw moves the raw state to the next result set, at
@@ -301,10 +298,8 @@ func (rc *Rows) nextRawDecoded(dest []driver.Value) error {
 // rawProducer is the reader goroutine's side of a raw result set: it reads
 // ROW and NBCROW tokens into the batch being filled.
 type rawProducer struct {
-	cols    []columnStruct
-	layouts []rawLayout
-	free    chan []byte
-	buf     []byte
+	set *rawResultSet
+	buf []byte
 	// done is where the complete rows end in buf, so that a row cut
 	// short by a broken stream is not sent.
 	done  int
@@ -315,27 +310,32 @@ type rawProducer struct {
 // as raw rows: only under WithRawRows, outside the message queue model,
 // when every column can be raw and accept approves. It returns nil when
 // the result set is read as usual.
-func startRawResultSet(ctx context.Context, sess *tdsSession, cols []columnStruct, outs outputs) (*rawProducer, *rawResultSet) {
+func startRawResultSet(ctx context.Context, sess *tdsSession, cols []columnStruct, outs outputs) *rawProducer {
 	accept, _ := ctx.Value(rawRowsKey{}).(func([]RawColumn) bool)
 	if accept == nil || outs.msgq != nil || len(cols) == 0 {
-		return nil, nil
-	}
-	layouts := make([]rawLayout, len(cols))
-	for i := range cols {
-		if layouts[i] = columnRawLayout(&cols[i]); layouts[i] == rawNotRaw {
-			return nil, nil
-		}
+		return nil
 	}
 	raw := make([]RawColumn, len(cols))
 	for i := range cols {
-		raw[i] = newRawColumn(&cols[i], layouts[i], sess.encoding)
+		col := &cols[i]
+		layout := columnRawLayout(col)
+		if layout == rawNotRaw {
+			return nil
+		}
+		raw[i] = RawColumn{
+			Name:      col.ColName,
+			Kind:      rawKindOf(col.ti.TypeId),
+			Precision: col.ti.Prec,
+			Scale:     col.ti.Scale,
+			col:       col,
+			layout:    layout,
+			params:    sess.encoding,
+		}
 	}
 	if !accept(raw) {
-		return nil, nil
+		return nil
 	}
-	free := make(chan []byte, 8)
-	p := &rawProducer{cols: cols, layouts: layouts, free: free}
-	return p, &rawResultSet{cols: cols, raw: raw, free: free}
+	return &rawProducer{set: &rawResultSet{cols: cols, raw: raw, free: make(chan []byte, 8)}}
 }
 
 // columnRawLayout returns how a column's values are framed, or rawNotRaw
@@ -370,18 +370,6 @@ func columnRawLayout(col *columnStruct) rawLayout {
 	return rawNotRaw
 }
 
-// newRawColumn describes a column for WithRawRows' accept and Decode.
-func newRawColumn(col *columnStruct, layout rawLayout, params msdsn.EncodeParameters) RawColumn {
-	return RawColumn{
-		Name:      col.ColName,
-		Kind:      rawKindOf(col.ti.TypeId),
-		Precision: col.ti.Prec,
-		Scale:     col.ti.Scale,
-		col:       col,
-		enc:       rawEncoding{layout: layout, params: params},
-	}
-}
-
 // rawKindOf returns the layout promise for a type id.
 func rawKindOf(typeID uint8) RawKind {
 	switch typeID {
@@ -402,7 +390,7 @@ func rawKindOf(typeID uint8) RawKind {
 // row reads a ROW token's values into the batch.
 func (p *rawProducer) row(r *tdsBuffer) {
 	p.beginRow()
-	for i := range p.cols {
+	for i := range p.set.raw {
 		p.value(r, i)
 	}
 	p.done = len(p.buf)
@@ -412,13 +400,13 @@ func (p *rawProducer) row(r *tdsBuffer) {
 // have no bytes on the wire.
 func (p *rawProducer) nbcRow(r *tdsBuffer) {
 	p.beginRow()
-	n := (len(p.cols) + 7) / 8
+	n := (len(p.set.raw) + 7) / 8
 	if cap(p.nulls) < n {
 		p.nulls = make([]byte, n)
 	}
 	nulls := p.nulls[:n]
 	r.ReadFull(nulls)
-	for i := range p.cols {
+	for i := range p.set.raw {
 		if nulls[i/8]&(1<<(uint(i)%8)) != 0 {
 			p.appendNull()
 			continue
@@ -433,7 +421,7 @@ func (p *rawProducer) nbcRow(r *tdsBuffer) {
 func (p *rawProducer) beginRow() {
 	if p.buf == nil {
 		select {
-		case b := <-p.free:
+		case b := <-p.set.free:
 			p.buf = b
 		default:
 			p.buf = make([]byte, 0, rawBatchSize+rawBatchSize/4)
@@ -444,22 +432,23 @@ func (p *rawProducer) beginRow() {
 
 // value reads column i's value as its reader would, keeping its bytes.
 func (p *rawProducer) value(r *tdsBuffer, i int) {
-	switch p.layouts[i] {
+	c := &p.set.raw[i]
+	switch c.layout {
 	case rawNull:
 		p.appendNull()
 	case rawFixed:
-		p.appendRead(r, p.cols[i].ti.Size)
+		p.appendRead(r, c.col.ti.Size)
 	case rawByteLen:
 		if n := r.byte(); n == 0 {
 			p.appendNull()
 		} else {
-			p.appendSized(r, i, int(n))
+			p.appendSized(r, c.col, int(n))
 		}
 	case rawShortLen:
 		if n := r.uint16(); n == 0xffff {
 			p.appendNull()
 		} else {
-			p.appendSized(r, i, int(n))
+			p.appendSized(r, c.col, int(n))
 		}
 	case rawPLP:
 		p.plp(r)
@@ -471,12 +460,12 @@ func (p *rawProducer) appendNull() {
 	p.buf = binary.LittleEndian.AppendUint32(p.buf, rawNullLen)
 }
 
-// appendSized appends a value of column i whose length n came from the
-// wire: longer than the column's size, the usual reader fails on it, so
-// this does too.
-func (p *rawProducer) appendSized(r *tdsBuffer, i, n int) {
-	if n > p.cols[i].ti.Size {
-		badStreamPanicf("value of %d bytes in column %q of size %d", n, p.cols[i].ColName, p.cols[i].ti.Size)
+// appendSized appends a value of col whose length n came from the wire:
+// longer than the column's size, the usual reader fails on it, so this
+// does too.
+func (p *rawProducer) appendSized(r *tdsBuffer, col *columnStruct, n int) {
+	if n > col.ti.Size {
+		badStreamPanicf("value of %d bytes in column %q of size %d", n, col.ColName, col.ti.Size)
 	}
 	p.appendRead(r, n)
 }
@@ -549,5 +538,5 @@ func (p *rawProducer) flush(ch chan tokenStruct) {
 	if len(buf) == 0 {
 		return
 	}
-	ch <- &RawBatch{ncols: len(p.cols), buf: buf}
+	ch <- &RawBatch{ncols: len(p.set.raw), buf: buf}
 }

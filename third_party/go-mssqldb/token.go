@@ -1136,9 +1136,8 @@ func processSingleResponse(ctx context.Context, sess *tdsSession, ch chan tokenS
 		case tokenColMetadata:
 			columns = parseColMetadata72(sess.buf, sess)
 			// mssqldump fork: a result set read as raw rows is announced as such
-			var rawSet *rawResultSet
-			if raw, rawSet = startRawResultSet(ctx, sess, columns, outs); rawSet != nil {
-				ch <- *rawSet
+			if raw = startRawResultSet(ctx, sess, columns, outs); raw != nil {
+				ch <- raw.set
 			} else {
 				ch <- columns
 			}
@@ -1257,7 +1256,7 @@ func (t *tokenProcessor) iterateResponse() error {
 				switch token := tok.(type) {
 				case []columnStruct:
 					t.sess.columns = token
-				case rawResultSet: // mssqldump fork: raw rows
+				case *rawResultSet: // mssqldump fork: raw rows
 					t.sess.columns = token.cols
 				case []interface{}:
 					t.lastRow = token
