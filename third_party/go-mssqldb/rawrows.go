@@ -387,6 +387,37 @@ func rawKindOf(typeID uint8) RawKind {
 	return RawOther
 }
 
+// columnsToken is what the reader sends for a result set's COLMETADATA:
+// the raw result set when p reads one (p is nil otherwise), else the
+// columns, as usual.
+func (p *rawProducer) columnsToken(cols []columnStruct) tokenStruct {
+	if p == nil {
+		return cols
+	}
+	return p.set
+}
+
+// token is the reader loop's hook while a raw result set is current. It
+// reads a ROW or NBCROW token into the batch, sending the batch when it
+// is full, and returns true: the loop is done with the token. Before any
+// other token it sends the batch, so that the rows come first, and
+// returns false for the loop to handle the token as usual.
+func (p *rawProducer) token(tok token, r *tdsBuffer, ch chan tokenStruct) bool {
+	switch tok {
+	case tokenRow:
+		p.row(r)
+	case tokenNbcRow:
+		p.nbcRow(r)
+	default:
+		p.flush(ch)
+		return false
+	}
+	if p.full() {
+		p.flush(ch)
+	}
+	return true
+}
+
 // row reads a ROW token's values into the batch.
 func (p *rawProducer) row(r *tdsBuffer) {
 	p.beginRow()

@@ -1037,8 +1037,8 @@ func processSingleResponse(ctx context.Context, sess *tdsSession, ch chan tokenS
 	for tokens := 0; ; tokens += 1 {
 		token := token(sess.buf.byte())
 		sess.LogF(ctx, msdsn.LogDebug, "got token %v", token)
-		if raw != nil && token != tokenRow && token != tokenNbcRow {
-			raw.flush(ch) // mssqldump fork: raw rows go before any later token
+		if raw != nil && raw.token(token, sess.buf, ch) { // mssqldump fork: raw rows
+			continue
 		}
 		switch token {
 		case tokenSSPI:
@@ -1135,24 +1135,14 @@ func processSingleResponse(ctx context.Context, sess *tdsSession, ch chan tokenS
 			}
 		case tokenColMetadata:
 			columns = parseColMetadata72(sess.buf, sess)
-			// mssqldump fork: a result set read as raw rows is announced as such
-			if raw = startRawResultSet(ctx, sess, columns, outs); raw != nil {
-				ch <- raw.set
-			} else {
-				ch <- columns
-			}
+			raw = startRawResultSet(ctx, sess, columns, outs) // mssqldump fork: raw rows
+			ch <- raw.columnsToken(columns)                   // mssqldump fork: raw rows
 			colsReceived = true
 			if outs.msgq != nil {
 				_ = sqlexp.ReturnMessageEnqueue(ctx, outs.msgq, sqlexp.MsgNext{})
 			}
 
 		case tokenRow:
-			if raw != nil { // mssqldump fork: raw rows, one send per batch
-				if raw.row(sess.buf); raw.full() {
-					raw.flush(ch)
-				}
-				continue
-			}
 			row := make([]interface{}, len(columns))
 			err = parseRow(ctx, sess.buf, sess, columns, row)
 			if err != nil {
@@ -1161,12 +1151,6 @@ func processSingleResponse(ctx context.Context, sess *tdsSession, ch chan tokenS
 			}
 			ch <- row
 		case tokenNbcRow:
-			if raw != nil { // mssqldump fork: raw rows, one send per batch
-				if raw.nbcRow(sess.buf); raw.full() {
-					raw.flush(ch)
-				}
-				continue
-			}
 			row := make([]interface{}, len(columns))
 			err = parseNbcRow(ctx, sess.buf, sess, columns, row)
 			if err != nil {
