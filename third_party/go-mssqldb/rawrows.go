@@ -125,29 +125,35 @@ func WithRawRows(ctx context.Context, accept func(cols []RawColumn) bool) contex
 
 // RawBatch holds consecutive rows of a raw result set.
 type RawBatch struct {
-	ncols int
 	// buf is the rows, each value a 4-byte little-endian length
 	// (rawNullLen for NULL) then its bytes.
 	buf []byte
-	// cur is where the current row starts, next where the one after does.
-	cur, next int
+	// pos is where the next row starts.
+	pos int
+	// vals is the current row's values, one per column: Next fills it in
+	// the one walk over the row's lengths.
+	vals [][]byte
 }
 
 // Next advances to the batch's next row; false after its last.
 func (b *RawBatch) Next() bool {
-	if b.next >= len(b.buf) {
+	p, buf := b.pos, b.buf
+	if p >= len(buf) {
 		return false
 	}
-	b.cur = b.next
-	p := b.cur
-	for i := 0; i < b.ncols; i++ {
-		n := binary.LittleEndian.Uint32(b.buf[p:])
+	vals := b.vals
+	for i := range vals {
+		n := binary.LittleEndian.Uint32(buf[p:])
 		p += 4
-		if n != rawNullLen {
-			p += int(n)
+		if n == rawNullLen {
+			vals[i] = nil
+			continue
 		}
+		end := p + int(n)
+		vals[i] = buf[p:end:end]
+		p = end
 	}
-	b.next = p
+	b.pos = p
 	return true
 }
 
@@ -156,23 +162,7 @@ func (b *RawBatch) Next() bool {
 // otherwise. The values are valid until the next NextRawBatch, Next or
 // Close of the Rows.
 func (b *RawBatch) Row(dst [][]byte) [][]byte {
-	if cap(dst) < b.ncols {
-		dst = make([][]byte, b.ncols)
-	}
-	dst = dst[:b.ncols]
-	p := b.cur
-	for i := range dst {
-		n := binary.LittleEndian.Uint32(b.buf[p:])
-		p += 4
-		if n == rawNullLen {
-			dst[i] = nil
-			continue
-		}
-		end := p + int(n)
-		dst[i] = b.buf[p:end:end]
-		p = end
-	}
-	return dst
+	return append(dst[:0], b.vals...)
 }
 
 // rawResultSet is the token the reader sends instead of []columnStruct
@@ -191,7 +181,6 @@ type rowsRaw struct {
 	cur   *rawResultSet // the current result set, nil when not raw
 	next  *rawResultSet // the next one, when Next met its columns
 	batch *RawBatch     // the batch Next decodes rows from
-	vals  [][]byte
 }
 
 // RawColumns returns the current result set's columns when it is read as
@@ -283,9 +272,9 @@ func (rc *Rows) nextResultSetRaw() {
 func (rc *Rows) nextRawDecoded(dest []driver.Value) error {
 	for {
 		if b := rc.raw.batch; b != nil && b.Next() {
-			rc.raw.vals = b.Row(rc.raw.vals)
+			cols := rc.raw.cur.raw
 			for i := range dest {
-				dest[i] = rc.raw.cur.raw[i].Decode(rc.raw.vals[i])
+				dest[i] = cols[i].Decode(b.vals[i])
 			}
 			return nil
 		}
@@ -569,5 +558,5 @@ func (p *rawProducer) flush(ch chan tokenStruct) {
 	if len(buf) == 0 {
 		return
 	}
-	ch <- &RawBatch{ncols: len(p.set.raw), buf: buf}
+	ch <- &RawBatch{buf: buf, vals: make([][]byte, len(p.set.raw))}
 }
