@@ -14,6 +14,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"slices"
+	"sync"
 
 	"github.com/microsoft/go-mssqldb/msdsn"
 )
@@ -171,9 +173,6 @@ func (b *RawBatch) Row(dst [][]byte) [][]byte {
 type rawResultSet struct {
 	cols []columnStruct
 	raw  []RawColumn
-	// free takes back the buffers of batches the consumer is done with,
-	// for the reader to fill again.
-	free chan []byte
 }
 
 // rowsRaw is the raw rows state of a Rows.
@@ -238,17 +237,28 @@ func (rc *Rows) NextRawBatch() (*RawBatch, error) {
 	}
 }
 
-// releaseBatch hands the current batch's buffer back to the reader: the
-// caller is done with it by contract.
-func (rc *Rows) releaseBatch() {
-	b := rc.raw.batch
-	if b == nil {
-		return
+// rawBatchPool recycles batches and their buffers across result sets and
+// connections, as bufpool does the sessions' buffers.
+var rawBatchPool = sync.Pool{
+	New: func() interface{} {
+		return &RawBatch{buf: make([]byte, 0, rawBatchSize+rawBatchSize/4)}
+	},
+}
+
+// putRawBatch puts a batch back in the pool, unless it grew far past the
+// usual size (a long value): that one is left to the garbage collector.
+func putRawBatch(b *RawBatch) {
+	if cap(b.buf) <= 4*rawBatchSize {
+		rawBatchPool.Put(b)
 	}
-	rc.raw.batch = nil
-	select {
-	case rc.raw.cur.free <- b.buf[:0]:
-	default: // the reader has enough spare buffers
+}
+
+// releaseBatch puts the current batch back in the pool: the caller is done
+// with it by contract.
+func (rc *Rows) releaseBatch() {
+	if b := rc.raw.batch; b != nil {
+		rc.raw.batch = nil
+		putRawBatch(b)
 	}
 }
 
@@ -288,7 +298,10 @@ func (rc *Rows) nextRawDecoded(dest []driver.Value) error {
 // ROW and NBCROW tokens into the batch being filled.
 type rawProducer struct {
 	set *rawResultSet
-	buf []byte
+	// batch is the batch being filled, from the pool, nil between
+	// batches; buf is its buffer as filled so far.
+	batch *RawBatch
+	buf   []byte
 	// done is where the complete rows end in buf, so that a row cut
 	// short by a broken stream is not sent.
 	done  int
@@ -324,7 +337,7 @@ func startRawResultSet(ctx context.Context, sess *tdsSession, cols []columnStruc
 	if !accept(raw) {
 		return nil
 	}
-	return &rawProducer{set: &rawResultSet{cols: cols, raw: raw, free: make(chan []byte, 8)}}
+	return &rawProducer{set: &rawResultSet{cols: cols, raw: raw}}
 }
 
 // columnRawLayout returns how a column's values are framed, or rawNotRaw
@@ -436,16 +449,12 @@ func (p *rawProducer) nbcRow(r *tdsBuffer) {
 	p.done = len(p.buf)
 }
 
-// beginRow starts a row in the batch, taking a spare buffer when there is
-// none.
+// beginRow starts a row in the batch, taking a batch from the pool when
+// there is none.
 func (p *rawProducer) beginRow() {
-	if p.buf == nil {
-		select {
-		case b := <-p.set.free:
-			p.buf = b
-		default:
-			p.buf = make([]byte, 0, rawBatchSize+rawBatchSize/4)
-		}
+	if p.batch == nil {
+		p.batch = rawBatchPool.Get().(*RawBatch)
+		p.buf = p.batch.buf[:0]
 		p.done = 0
 	}
 }
@@ -550,13 +559,18 @@ func (p *rawProducer) full() bool {
 // flush sends the batch's complete rows, if any. A row being read when
 // the stream broke is dropped, as the usual path drops it.
 func (p *rawProducer) flush(ch chan tokenStruct) {
-	if p == nil || p.buf == nil {
+	if p == nil || p.batch == nil {
 		return
 	}
-	buf := p.buf[:p.done]
-	p.buf, p.done = nil, 0
-	if len(buf) == 0 {
+	b := p.batch
+	b.buf = p.buf[:p.done]
+	p.batch, p.buf, p.done = nil, nil, 0
+	if len(b.buf) == 0 {
+		putRawBatch(b)
 		return
 	}
-	ch <- &RawBatch{buf: buf, vals: make([][]byte, len(p.set.raw))}
+	b.pos = 0
+	b.vals = slices.Grow(b.vals[:0], len(p.set.raw))[:len(p.set.raw)]
+	clear(b.vals)
+	ch <- b
 }
