@@ -337,7 +337,7 @@ func startRawResultSet(ctx context.Context, sess *tdsSession, cols []columnStruc
 	if !accept(raw) {
 		return nil
 	}
-	return &rawProducer{set: &rawResultSet{cols: cols, raw: raw}}
+	return &rawProducer{set: &rawResultSet{cols: cols, raw: raw}, nulls: make([]byte, (len(cols)+7)/8)}
 }
 
 // columnRawLayout returns how a column's values are framed, or rawNotRaw
@@ -433,11 +433,7 @@ func (p *rawProducer) row(r *tdsBuffer) {
 // have no bytes on the wire.
 func (p *rawProducer) nbcRow(r *tdsBuffer) {
 	p.beginRow()
-	n := (len(p.set.raw) + 7) / 8
-	if cap(p.nulls) < n {
-		p.nulls = make([]byte, n)
-	}
-	nulls := p.nulls[:n]
+	nulls := p.nulls
 	r.ReadFull(nulls)
 	for i := range p.set.raw {
 		if nulls[i/8]&(1<<(uint(i)%8)) != 0 {
@@ -455,7 +451,6 @@ func (p *rawProducer) beginRow() {
 	if p.batch == nil {
 		p.batch = rawBatchPool.Get().(*RawBatch)
 		p.buf = p.batch.buf[:0]
-		p.done = 0
 	}
 }
 
@@ -515,12 +510,7 @@ func (p *rawProducer) readInto(r *tdsBuffer, n int) {
 		return
 	}
 	l := len(p.buf)
-	if cap(p.buf)-l < n {
-		grown := make([]byte, l, 2*cap(p.buf)+n)
-		copy(grown, p.buf)
-		p.buf = grown
-	}
-	p.buf = p.buf[:l+n]
+	p.buf = slices.Grow(p.buf, n)[:l+n]
 	r.ReadFull(p.buf[l:])
 }
 
@@ -532,8 +522,13 @@ func (p *rawProducer) plp(r *tdsBuffer) {
 		p.appendNull()
 		return
 	}
-	if size != _UNKNOWN_PLP_LEN && size > _MAX_PLP_LEN {
-		badStreamPanicf("PLP length %d exceeds the maximum LOB size of %d bytes", size, uint64(_MAX_PLP_LEN))
+	if size != _UNKNOWN_PLP_LEN {
+		if size > _MAX_PLP_LEN {
+			badStreamPanicf("PLP length %d exceeds the maximum LOB size of %d bytes", size, uint64(_MAX_PLP_LEN))
+		}
+		// the size is known (and checked, as readPLPType does before
+		// allocating it): grow once rather than chunk by chunk
+		p.buf = slices.Grow(p.buf, 4+int(size))
 	}
 	at := len(p.buf)
 	p.buf = binary.LittleEndian.AppendUint32(p.buf, 0)
