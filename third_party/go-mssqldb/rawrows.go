@@ -105,7 +105,7 @@ func (c *RawColumn) Decode(b []byte) interface{} {
 // plpAliases tells whether decodePLPType returns its buffer itself.
 func plpAliases(typeID uint8) bool {
 	switch typeID {
-	case typeBigVarBin, typeBigBinary, typeImage, typeUdt:
+	case typeBigVarBin, typeBigBinary, typeUdt: // image is never raw
 		return true
 	}
 	return false
@@ -117,8 +117,10 @@ type rawRowsKey struct{}
 // WithRawRows returns a context under which the result sets of a query
 // whose columns accept approves are read as raw rows: Rows.RawColumns
 // describes them and Rows.NextRawBatch returns their rows. accept sees each
-// result set's columns once, before its first row; result sets it refuses,
-// and those with a column that cannot be raw (encrypted, sql_variant, text,
+// result set's columns once, before its first row, and runs on the
+// driver's reader goroutine (the one reading the connection, not the
+// caller's), so it should return quickly. Result sets it refuses, and
+// those with a column that cannot be raw (encrypted, sql_variant, text,
 // ntext, image), are read as usual. Rows.Next still works on a raw result
 // set, decoding each value.
 func WithRawRows(ctx context.Context, accept func(cols []RawColumn) bool) context.Context {
