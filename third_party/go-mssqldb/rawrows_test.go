@@ -120,7 +120,10 @@ func allTypeCols() []testCol {
 }
 
 // tdsReply builds the token stream of a reply.
-type tdsReply struct{ b []byte }
+type tdsReply struct {
+	b    []byte
+	plps int // PLP values written: every other one states its length
+}
 
 func (r *tdsReply) colMetadata(cols []testCol) {
 	r.b = append(r.b, byte(tokenColMetadata))
@@ -161,7 +164,14 @@ func (r *tdsReply) plp(v []byte) {
 		r.b = append(r.b, le64(_PLP_NULL)...)
 		return
 	}
-	r.b = append(r.b, le64(_UNKNOWN_PLP_LEN)...)
+	// A server may state a PLP value's total length or not: both ways
+	// are read, by turns.
+	r.plps++
+	if r.plps%2 == 0 {
+		r.b = append(r.b, le64(uint64(len(v)))...)
+	} else {
+		r.b = append(r.b, le64(_UNKNOWN_PLP_LEN)...)
+	}
 	for len(v) > 0 {
 		n := min(len(v), 1000)
 		r.b = append(r.b, le32(uint32(n))...)
